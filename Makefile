@@ -1,0 +1,30 @@
+# The two commands of the README: `make book` and `make test`. Each sets up .venv first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: book test bench serve clean
+
+book: $(STAMP)
+	$(BIN)/jupyter-book build book/ --warningiserror --nitpick --keep-going
+	@echo "The book is in _build/html/index.html; preview it with: make serve"
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/bench_cli.py
+
+serve:
+	$(PYTHON) -m http.server --directory _build/html 8000
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --editable '.[test,book]'
+	$(BIN)/python -m compileall -q cnncount
+	touch $(STAMP)
+
+clean:
+	rm -rf $(VENV) _build

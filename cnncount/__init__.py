@@ -1,0 +1,63 @@
+"""cnncount: count the parameters, memory and compute of a convolutional network, exactly.
+
+Examples:
+    >>> import cnncount
+    >>> summary = cnncount.summarize(cnncount.get_model("vgg16"))
+    >>> f"{summary.totals['params']:,}"
+    '138,357,544'
+"""
+
+from __future__ import annotations
+
+from cnncount.errors import CnncountError, LayerError, SpecError, UnknownModelError
+from cnncount.layers import (
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Layer,
+    Linear,
+    LocalResponseNorm,
+    MaxPool2d,
+    ReLU,
+    Softmax,
+)
+from cnncount.models import get_model, model_names
+from cnncount.network import Network, Node
+from cnncount.notation import parse_layer, parse_layers, parse_network
+from cnncount.shapes import Shape
+from cnncount.summary import Row, Summary, summarize
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "AdaptiveAvgPool2d",
+    "AvgPool2d",
+    "BatchNorm2d",
+    "CnncountError",
+    "Conv2d",
+    "Dropout",
+    "Flatten",
+    "Layer",
+    "LayerError",
+    "Linear",
+    "LocalResponseNorm",
+    "MaxPool2d",
+    "Network",
+    "Node",
+    "ReLU",
+    "Row",
+    "Shape",
+    "Softmax",
+    "SpecError",
+    "Summary",
+    "UnknownModelError",
+    "get_model",
+    "model_names",
+    "parse_layer",
+    "parse_layers",
+    "parse_network",
+    "summarize",
+]

@@ -1,0 +1,153 @@
+"""What every layer answers about itself, given the shape of its input.
+
+Layers are small immutable values (:class:`~cnncount.record.Record`). Each validates its
+arguments when it is made, and its fit to an input when it is asked about that input.
+"""
+
+from __future__ import annotations
+
+from cnncount.errors import LayerError
+from cnncount.record import Record
+from cnncount.shapes import Shape
+from cnncount.sizes import window_extent, window_output_size
+
+__all__ = ["Layer", "WeightFactors", "require_positive", "sliding_window_shape"]
+
+WeightFactors = tuple[tuple[int, ...], ...]
+"""A layer's weight count as groups of factors: ``((3, 3, 64), (128,))`` reads (3*3*64)*128."""
+
+
+class Layer(Record):
+    """Base class of the layers: immutable, compared and hashed by their fields.
+
+    A subclass lists its fields in ``__slots__``, validates and stores them in ``__init__``,
+    and overrides the questions whose answer is not zero. Its ``str`` is its token in the layer notation.
+
+    Examples:
+        >>> from cnncount.layers import Conv2d
+        >>> layer = Conv2d(128, 3, padding=1)
+        >>> shape = Shape(64, 112, 112)
+        >>> layer.output_shape(shape), layer.params(shape), layer.macs(shape)
+        (Shape(128, 112, 112), 73856, 924844032)
+    """
+
+    __slots__ = ()
+    kind = "layer"
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """Return the shape of the output for an input of ``shape`` (identity by default).
+
+        Examples:
+            >>> from cnncount.layers import ReLU
+            >>> ReLU().output_shape(Shape(64, 224, 224))
+            Shape(64, 224, 224)
+        """
+        return shape
+
+    def weights(self, shape: Shape) -> int:
+        """Return the number of learned weights (biases excluded).
+
+        Examples:
+            >>> from cnncount.layers import Linear
+            >>> Linear(4096).weights(Shape(512, 7, 7))
+            102760448
+        """
+        return 0
+
+    def biases(self, shape: Shape) -> int:
+        """Return the number of learned biases.
+
+        Examples:
+            >>> from cnncount.layers import Linear
+            >>> Linear(4096).biases(Shape(512, 7, 7))
+            4096
+        """
+        return 0
+
+    def params(self, shape: Shape) -> int:
+        """Return the learned parameters: weights plus biases.
+
+        Examples:
+            >>> from cnncount.layers import Conv2d
+            >>> Conv2d(256, 3, padding=1).params(Shape(128, 56, 56))
+            295168
+        """
+        return self.weights(shape) + self.biases(shape)
+
+    def buffers(self, shape: Shape) -> int:
+        """Return the values kept in state but not learned (batch norm's running statistics).
+
+        Examples:
+            >>> from cnncount.layers import BatchNorm2d
+            >>> BatchNorm2d().buffers(Shape(64, 56, 56))
+            128
+        """
+        return 0
+
+    def macs(self, shape: Shape) -> int:
+        """Return the multiply-accumulates of one forward pass of one image, biases excluded.
+
+        Examples:
+            >>> from cnncount.layers import Conv2d
+            >>> Conv2d(64, 3, padding=1).macs(Shape(3, 224, 224))  # 224*224*64 outputs, 3*3*3 each
+            86704128
+        """
+        return 0
+
+    def weight_factors(self, shape: Shape) -> WeightFactors:
+        """Return the weight count as groups of factors whose product is :meth:`weights`.
+
+        Examples:
+            >>> from cnncount.layers import Conv2d
+            >>> Conv2d(128, 3, padding=1).weight_factors(Shape(64, 112, 112))
+            ((3, 3, 64), (128,))
+        """
+        return ()
+
+
+def require_positive(**values: int) -> None:
+    """Raise :class:`LayerError` naming the first of ``values`` that is not positive.
+
+    Examples:
+        >>> require_positive(kernel=3, stride=0)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: stride must be positive, got 0
+    """
+    for name, value in values.items():
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise LayerError(f"{name} must be positive, got {value!r}")
+
+
+def sliding_window_shape(
+    shape: Shape,
+    channels: int,
+    kernel: int,
+    stride: int,
+    padding: int,
+    dilation: int = 1,
+    ceil_mode: bool = False,
+) -> Shape:
+    """Return the output shape of a square window slid over both axes, or raise if it does not fit.
+
+    Examples:
+        >>> sliding_window_shape(Shape(3, 224, 224), 64, kernel=3, stride=1, padding=1)
+        Shape(64, 224, 224)
+        >>> sliding_window_shape(Shape(512, 2, 2), 512, kernel=3, stride=1, padding=0)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: kernel 3 with padding 0 does not fit input 2x2
+    """
+    height, width = (
+        window_output_size(size, kernel, stride, padding, dilation, ceil_mode)
+        for size in (shape.height, shape.width)
+    )
+    if height < 1 or width < 1:
+        extent = window_extent(kernel, dilation)
+        dilated = f" (dilation {dilation}, extent {extent})" if dilation > 1 else ""
+        msg = (
+            f"kernel {kernel}{dilated} with padding {padding} does not fit input "
+            f"{shape.height}x{shape.width}"
+        )
+        raise LayerError(msg)
+    return Shape(channels, height, width)

@@ -1,0 +1,64 @@
+"""Layers that act value by value or across channels at each pixel: no parameters, same shape."""
+
+from __future__ import annotations
+
+from cnncount.errors import LayerError
+from cnncount.layers.base import Layer
+
+__all__ = ["Dropout", "ReLU", "Softmax"]
+
+
+class ReLU(Layer):
+    """The rectifier ``max(0, x)``.
+
+    Examples:
+        >>> ReLU(), str(ReLU())
+        (ReLU(), 'relu')
+    """
+
+    __slots__ = ()
+    kind = "relu"
+
+    def __str__(self) -> str:
+        return "relu"
+
+
+class Dropout(Layer):
+    """Dropout with drop probability ``p``: a training-time mask, nothing learned.
+
+    Examples:
+        >>> Dropout(), str(Dropout())
+        (Dropout(p=0.5), 'dropout')
+        >>> Dropout(1.5)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: dropout probability must be from 0 to 1, got 1.5
+    """
+
+    __slots__ = ("p",)
+    kind = "dropout"
+
+    p: float
+
+    def __init__(self, p: float = 0.5) -> None:
+        if not 0 <= p <= 1:
+            raise LayerError(f"dropout probability must be from 0 to 1, got {p!r}")
+        self._set(p=p)
+
+    def __str__(self) -> str:
+        return "dropout" if self.p == 0.5 else f"dropout{self.p:g}"
+
+
+class Softmax(Layer):
+    """The soft-max over the channels, which turns class scores into probabilities.
+
+    Examples:
+        >>> str(Softmax())
+        'soft-max'
+    """
+
+    __slots__ = ()
+    kind = "softmax"
+
+    def __str__(self) -> str:
+        return "soft-max"

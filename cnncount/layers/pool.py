@@ -1,0 +1,135 @@
+"""Max, average and adaptive average pooling: no parameters, only a change of resolution."""
+
+from __future__ import annotations
+
+from cnncount.errors import LayerError
+from cnncount.layers.base import Layer, require_positive, sliding_window_shape
+from cnncount.shapes import Shape
+
+__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
+
+
+class _Pool2d(Layer):
+    """A square pooling window; the stride defaults to the kernel, as in PyTorch."""
+
+    __slots__ = ("kernel_size", "stride", "padding", "ceil_mode")
+    token = ""
+
+    kernel_size: int
+    stride: int
+    padding: int
+    ceil_mode: bool
+
+    def __init__(
+        self,
+        kernel_size: int = 2,
+        stride: int | None = None,
+        padding: int = 0,
+        ceil_mode: bool = False,
+    ) -> None:
+        stride = kernel_size if stride is None else stride
+        require_positive(kernel_size=kernel_size, stride=stride)
+        if not isinstance(padding, int) or not 0 <= 2 * padding <= kernel_size:
+            msg = f"padding must be from 0 to half the kernel {kernel_size}, got {padding!r}"
+            raise LayerError(msg)
+        self._set(kernel_size=kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode)
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """Return the pooled shape: the channels kept, each axis slid over by the window.
+
+        Examples:
+            >>> MaxPool2d().output_shape(Shape(64, 224, 224))
+            Shape(64, 112, 112)
+            >>> MaxPool2d(3, stride=2, ceil_mode=True).output_shape(Shape(96, 55, 55))
+            Shape(96, 27, 27)
+            >>> MaxPool2d().output_shape(Shape(512, 1, 1))
+            Traceback (most recent call last):
+            ...
+            cnncount.errors.LayerError: kernel 2 with padding 0 does not fit input 1x1
+        """
+        return sliding_window_shape(
+            shape,
+            shape.channels,
+            self.kernel_size,
+            self.stride,
+            self.padding,
+            ceil_mode=self.ceil_mode,
+        )
+
+    def __str__(self) -> str:
+        options = [] if self.stride == self.kernel_size else [f"s{self.stride}"]
+        options += [f"p{self.padding}"] if self.padding else []
+        options += ["ceil"] if self.ceil_mode else []
+        kernel = "" if self.kernel_size == 2 else str(self.kernel_size)
+        return "/".join([f"{self.token}{kernel}", *options])
+
+
+class MaxPool2d(_Pool2d):
+    """Max pooling; the default is the VGG paper's 2x2 window at stride 2.
+
+    Examples:
+        >>> MaxPool2d()
+        MaxPool2d(kernel_size=2, stride=2, padding=0, ceil_mode=False)
+        >>> str(MaxPool2d()), str(MaxPool2d(3, stride=2, padding=1))
+        ('maxpool', 'maxpool3/s2/p1')
+        >>> MaxPool2d(3, padding=2)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: padding must be from 0 to half the kernel 3, got 2
+    """
+
+    __slots__ = ()
+    kind = "maxpool"
+    token = "maxpool"
+
+
+class AvgPool2d(_Pool2d):
+    """Average pooling (zero padding counted in the average, as PyTorch's default).
+
+    Examples:
+        >>> AvgPool2d(7, stride=1).output_shape(Shape(1024, 7, 7))
+        Shape(1024, 1, 1)
+        >>> str(AvgPool2d(7, stride=1))
+        'avgpool7/s1'
+    """
+
+    __slots__ = ()
+    kind = "avgpool"
+    token = "avgpool"
+
+
+class AdaptiveAvgPool2d(Layer):
+    """Average pooling to a fixed ``height`` x ``width``, whatever the input size.
+
+    Examples:
+        >>> AdaptiveAvgPool2d(7).output_shape(Shape(512, 14, 14))
+        Shape(512, 7, 7)
+        >>> str(AdaptiveAvgPool2d(1)), str(AdaptiveAvgPool2d(6, 4))
+        ('gap', 'adaptiveavgpool6x4')
+    """
+
+    __slots__ = ("height", "width")
+    kind = "adaptiveavgpool"
+
+    height: int
+    width: int
+
+    def __init__(self, height: int, width: int | None = None) -> None:
+        width = height if width is None else width
+        require_positive(height=height, width=width)
+        self._set(height=height, width=width)
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """Return the input's channels at the fixed resolution.
+
+        Examples:
+            >>> AdaptiveAvgPool2d(1).output_shape(Shape(2048, 7, 7))
+            Shape(2048, 1, 1)
+        """
+        return Shape(shape.channels, self.height, self.width)
+
+    def __str__(self) -> str:
+        if (self.height, self.width) == (1, 1):
+            return "gap"
+        size = self.height if self.height == self.width else f"{self.height}x{self.width}"
+        return f"adaptiveavgpool{size}"

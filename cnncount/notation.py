@@ -1,0 +1,265 @@
+"""The VGG paper's layer notation (``conv3-64 maxpool FC-4096 soft-max``), extended.
+
+Tokens are separated by spaces, commas or new lines and read case-insensitively. Options
+follow a token after slashes: ``conv7-64/s2/p3``. The README documents the grammar; the
+parser is written by hand so that the command line need not import :mod:`re`.
+"""
+
+from __future__ import annotations
+
+from cnncount.errors import CnncountError, LayerError, SpecError
+from cnncount.layers import (
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Layer,
+    Linear,
+    LocalResponseNorm,
+    MaxPool2d,
+    ReLU,
+    Softmax,
+)
+from cnncount.network import Network
+from cnncount.shapes import Shape
+from cnncount.sizes import preserving_padding
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["DEFAULT_INPUT", "names_a_layer", "parse_layer", "parse_layers", "parse_network", "tokenize"]
+
+DEFAULT_INPUT = Shape(3, 224, 224)
+"""The input a spec is fed unless told otherwise: the VGG paper's 224x224 RGB image."""
+
+_SEPARATORS = " \t\r\n,"
+_EXPECTED = (
+    "expected conv<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, "
+    "FC-<features>, LRN, bn, relu, dropout, soft-max or flatten"
+)
+
+
+def tokenize(spec: str) -> list[tuple[str, int]]:
+    """Split a spec into its tokens, each with the column (from 1) where it starts.
+
+    Examples:
+        >>> tokenize("conv3-64, conv3-64  maxpool")
+        [('conv3-64', 1), ('conv3-64', 11), ('maxpool', 21)]
+    """
+    tokens = []
+    start = None
+    for column, char in enumerate(spec + " ", start=1):
+        if char in _SEPARATORS:
+            if start is not None:
+                tokens.append((spec[start - 1 : column - 1], start))
+                start = None
+        elif start is None:
+            start = column
+    return tokens
+
+
+def parse_layer(token: str) -> Layer:
+    """Return the layer a single token writes.
+
+    Raises :class:`~cnncount.errors.LayerError` for a value a layer refuses and
+    :class:`ValueError` (with a message) for a token that is not read at all;
+    :func:`parse_layers` turns both into a :class:`~cnncount.errors.SpecError`.
+
+    Examples:
+        >>> parse_layer("conv3-64")
+        Conv2d(out_channels=64, kernel_size=3, stride=1, padding=1, dilation=1, groups=1, bias=True)
+        >>> parse_layer("conv7-64/s2/p3") == Conv2d(64, 7, stride=2, padding=3)
+        True
+        >>> parse_layer("maxpool3/s2/ceil"), parse_layer("FC-4096")
+        (MaxPool2d(kernel_size=3, stride=2, padding=0, ceil_mode=True), Linear(out_features=4096, bias=True))
+    """
+    head, *options = token.lower().split("/")
+    prefix = _prefix(head)
+    if prefix is None:
+        raise ValueError(f"unknown layer; {_EXPECTED}")
+    return _BUILDERS[prefix](head[len(prefix) :], _read_options(options))
+
+
+def names_a_layer(token: str) -> bool:
+    """Return whether ``token`` starts like a layer of the notation, whatever its values.
+
+    Examples:
+        >>> names_a_layer("conv3-0"), names_a_layer("maxpool3/p9"), names_a_layer("vgg16")
+        (True, True, False)
+    """
+    return _prefix(token.lower()) is not None
+
+
+def _prefix(head: str) -> str | None:
+    return next((prefix for prefix in _BUILDERS if head.startswith(prefix)), None)
+
+
+def parse_layers(spec: str) -> list[Layer]:
+    """Return the layers a spec writes, in order; a bad token raises a :class:`SpecError`.
+
+    Examples:
+        >>> [str(layer) for layer in parse_layers("CONV3-64 LRN maxpool fc-10 Soft-Max")]
+        ['conv3-64', 'LRN', 'maxpool', 'FC-10', 'soft-max']
+        >>> parse_layers("conv3-64 conv3-6x4")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.SpecError: spec token 2 'conv3-6x4' (column 10): channels must be a whole number, got '6x4'
+    """
+    tokens = tokenize(spec)
+    if not tokens:
+        raise CnncountError("spec is empty: write layers such as 'conv3-64 maxpool FC-10'")
+    layers = []
+    for index, (token, column) in enumerate(tokens, start=1):
+        try:
+            layers.append(parse_layer(token))
+        except ValueError as error:
+            detail = error.detail if isinstance(error, LayerError) else str(error)
+            raise SpecError(detail, token, index, column) from None
+    return layers
+
+
+def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "spec") -> Network:
+    """Return the chain of layers a spec writes, fed ``input_shape``.
+
+    Examples:
+        >>> net = parse_network("conv3-64 maxpool FC-10", Shape(3, 32, 32), name="tiny")
+        >>> net.name, [node.name for node in net.nodes]
+        ('tiny', ['conv1', 'maxpool1', 'fc1'])
+    """
+    return Network.chain(parse_layers(spec), input_shape, name=name)
+
+
+def _read_options(options: list[str]) -> dict[str, str]:
+    """Map each option's letters to its digits: ``["s2", "nobias"]`` to ``{"s": "2", "nobias": ""}``."""
+    read: dict[str, str] = {}
+    for option in options:
+        letters = option.rstrip("0123456789.")
+        if not letters or letters in read:
+            problem = "repeated" if letters in read else "malformed"
+            raise ValueError(f"{problem} option {option!r}")
+        read[letters] = option[len(letters) :]
+    return read
+
+
+def _whole(text: str, what: str) -> int:
+    if not (text.isascii() and text.isdigit()):
+        raise ValueError(f"{what} must be a whole number, got {text!r}")
+    return int(text)
+
+
+def _only(options: dict[str, str], allowed: str, layer: str) -> None:
+    unknown = [name for name in options if name not in allowed.split()]
+    if unknown:
+        expected = ", ".join(allowed.split()) if allowed else "none"
+        raise ValueError(f"unknown option {unknown[0]!r} for {layer}; options: {expected}")
+
+
+def _flag(options: dict[str, str], name: str) -> bool:
+    if options.get(name):
+        raise ValueError(f"option {name!r} takes no value, got {name + options[name]!r}")
+    return name in options
+
+
+def _conv(rest: str, options: dict[str, str]) -> Conv2d:
+    _only(options, "s p same d g nobias", "conv")
+    kernel_text, dash, channels_text = rest.partition("-")
+    if not dash:
+        raise ValueError("expected conv<kernel>-<channels>, e.g. conv3-64")
+    kernel = _whole(kernel_text, "kernel")
+    channels = _whole(channels_text, "channels")
+    dilation = _whole(options.get("d", "1"), "dilation")
+    padding: int | str = preserving_padding(kernel, dilation)
+    if _flag(options, "same"):
+        if "p" in options:
+            raise ValueError("give either 'same' or a padding p<pixels>, not both")
+        padding = "same"
+    elif "p" in options:
+        padding = _whole(options["p"], "padding")
+    return Conv2d(
+        channels,
+        kernel,
+        stride=_whole(options.get("s", "1"), "stride"),
+        padding=padding,
+        dilation=dilation,
+        groups=_whole(options.get("g", "1"), "groups"),
+        bias=not _flag(options, "nobias"),
+    )
+
+
+def _pool(kind: type[MaxPool2d | AvgPool2d]) -> Callable[[str, dict[str, str]], Layer]:
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        _only(options, "s p ceil", kind.token)
+        kernel = _whole(rest, "kernel") if rest else 2
+        stride = _whole(options["s"], "stride") if "s" in options else None
+        padding = _whole(options.get("p", "0"), "padding")
+        return kind(kernel, stride=stride, padding=padding, ceil_mode=_flag(options, "ceil"))
+
+    return build
+
+
+def _adaptive(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "", "adaptiveavgpool")
+    height, _, width = rest.partition("x")
+    return AdaptiveAvgPool2d(_whole(height, "size"), _whole(width or height, "size"))
+
+
+def _global(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "", "gap")
+    _nothing_after("gap", rest)
+    return AdaptiveAvgPool2d(1)
+
+
+def _fc(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "nobias", "FC")
+    return Linear(_whole(rest, "features"), bias=not _flag(options, "nobias"))
+
+
+def _lrn(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "", "LRN")
+    return LocalResponseNorm(_whole(rest, "size") if rest else 5)
+
+
+def _dropout(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "", "dropout")
+    try:
+        return Dropout(float(rest) if rest else 0.5)
+    except ValueError as error:
+        if isinstance(error, LayerError):
+            raise
+        raise ValueError(f"dropout probability must be a number, got {rest!r}") from None
+
+
+def _plain(layer: type[Layer], token: str) -> Callable[[str, dict[str, str]], Layer]:
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        _only(options, "", token)
+        _nothing_after(token, rest)
+        return layer()
+
+    return build
+
+
+def _nothing_after(token: str, rest: str) -> None:
+    if rest:
+        raise ValueError(f"unexpected {rest!r} after {token!r}; {_EXPECTED}")
+
+
+_BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
+    "conv": _conv,
+    "maxpool": _pool(MaxPool2d),
+    "avgpool": _pool(AvgPool2d),
+    "adaptiveavgpool": _adaptive,
+    "gap": _global,
+    "fc-": _fc,
+    "lrn": _lrn,
+    "batchnorm": _plain(BatchNorm2d, "batchnorm"),
+    "bn": _plain(BatchNorm2d, "bn"),
+    "relu": _plain(ReLU, "relu"),
+    "dropout": _dropout,
+    "soft-max": _plain(Softmax, "soft-max"),
+    "softmax": _plain(Softmax, "softmax"),
+    "flatten": _plain(Flatten, "flatten"),
+}
+"""Each token's prefix and the builder of its layer from the rest of the head and the options."""

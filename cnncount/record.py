@@ -1,0 +1,80 @@
+"""A minimal immutable record: slotted, compared, hashed and shown by its fields.
+
+cnncount's values are written on this rather than on dataclasses because importing
+``dataclasses`` costs more than the command line's whole budget over a bare interpreter.
+"""
+
+from __future__ import annotations
+
+__all__ = ["Record"]
+
+
+class Record:
+    """Base class of immutable values whose fields are the names in ``__slots__``.
+
+    Examples:
+        >>> class Point(Record):
+        ...     __slots__ = ("x", "y")
+        >>> point = Point(x=1, y=2)
+        >>> point, point == Point(x=1, y=2), point.as_dict()
+        (Point(x=1, y=2), True, {'x': 1, 'y': 2})
+        >>> point.x = 3
+        Traceback (most recent call last):
+        ...
+        AttributeError: Point is immutable; cannot set 'x'
+        >>> Point(x=1)
+        Traceback (most recent call last):
+        ...
+        TypeError: Point takes fields x, y; got x
+    """
+
+    __slots__ = ()
+
+    def __init__(self, **fields: object) -> None:
+        names = self.field_names()
+        if set(fields) != set(names):
+            msg = f"{type(self).__name__} takes fields {', '.join(names)}; got {', '.join(fields)}"
+            raise TypeError(msg)
+        self._set(**fields)
+
+    @classmethod
+    def field_names(cls) -> tuple[str, ...]:
+        """Return the names of the fields, base classes' first.
+
+        Examples:
+            >>> from cnncount.layers import MaxPool2d
+            >>> MaxPool2d.field_names()
+            ('kernel_size', 'stride', 'padding', 'ceil_mode')
+        """
+        return tuple(
+            name for klass in reversed(cls.__mro__) for name in vars(klass).get("__slots__", ())
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        """Return the fields as a new dictionary, in order.
+
+        Examples:
+            >>> from cnncount.layers import LocalResponseNorm
+            >>> LocalResponseNorm(5).as_dict()
+            {'size': 5}
+        """
+        return {name: getattr(self, name) for name in self.field_names()}
+
+    def _set(self, **fields: object) -> None:
+        for name, value in fields.items():
+            object.__setattr__(self, name, value)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is not type(self):
+            return NotImplemented
+        return self.as_dict() == other.as_dict()
+
+    def __hash__(self) -> int:
+        return hash((type(self).__name__, *self.as_dict().values()))
+
+    def __repr__(self) -> str:
+        fields = ", ".join(f"{name}={value!r}" for name, value in self.as_dict().items())
+        return f"{type(self).__name__}({fields})"

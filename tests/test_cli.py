@@ -1,0 +1,128 @@
+"""The command line, run as a user runs it: its outputs, and one clear line for each bad input."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from cnncount.cli import USAGE, run
+from cnncount.models import model_names
+from tests.reference import section
+
+
+def cnncount(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m cnncount`` with ``args`` and return the finished process."""
+    return subprocess.run(
+        [sys.executable, "-m", "cnncount", *args], capture_output=True, text=True, check=False
+    )
+
+
+def test_vgg16_prints_the_reference_rows_and_breakdown() -> None:
+    result = cnncount("vgg16")
+    assert result.returncode == 0 and result.stderr == ""
+    lines = result.stdout.splitlines()
+    assert lines[:22] == section("INPUT:", "FC:")
+    breakdown = section("conv3-64  x 2", "TOTAL     ")
+    start = lines.index(breakdown[0])
+    assert lines[start : start + len(breakdown)] == breakdown
+
+
+def test_vgg16_totals_are_what_the_rows_sum_to() -> None:
+    text = run(["vgg16"])
+    assert "TOTAL memory: 15,237,608 values * 4 bytes (float32) = 60,950,432 bytes" in text
+    assert "TOTAL params: 138,357,544 parameters" in text
+    assert "TOTAL MACs:   15,470,264,320 multiply-accumulates / image" in text
+    assert "24M" not in text
+
+
+def test_json_totals() -> None:
+    document = json.loads(cnncount("vgg16", "--format", "json").stdout)
+    assert document["model"] == "vgg16" and document["input_shape"] == [3, 224, 224]
+    assert document["totals"]["params"] == 138_357_544
+    assert document["totals"]["activations"] == 15_237_608
+    assert document["totals"]["macs"] == 15_470_264_320
+    assert document["totals"]["activation_bytes"] == 15_237_608 * 4
+    assert len(document["rows"]) == 22
+    assert set(document["rows"][0]) >= {"name", "kind", "output_shape", "activations", "weights", "biases", "params", "macs"}
+    assert sum(row["params"] for row in document["rows"]) == document["totals"]["params"]
+
+
+def test_batch_and_dtype_scale_the_bytes_only() -> None:
+    document = json.loads(run(["vgg16", "--format=json", "--batch", "64", "--dtype", "bfloat16"]))
+    assert document["batch"] == 64 and document["bytes_per_value"] == 2
+    assert document["totals"]["activations"] == 15_237_608
+    assert document["totals"]["activation_bytes"] == 15_237_608 * 64 * 2
+    assert document["totals"]["param_bytes"] == 138_357_544 * 2
+
+
+def test_csv_rows_parse_and_sum() -> None:
+    rows = list(csv.DictReader(io.StringIO(run(["vgg16", "--format", "csv"]))))
+    assert len(rows) == 22
+    assert sum(int(row["params"]) for row in rows) == 138_357_544
+    assert rows[-3]["name"] == "fc1" and rows[-3]["weights"] == "102760448"
+
+
+def test_markdown_table_has_a_line_per_row_and_totals() -> None:
+    lines = run(["vgg16", "--format", "markdown"]).splitlines()
+    assert len(lines) == 2 + 22 + 1
+    assert lines[-1].startswith("| **total** |") and "**138,357,544**" in lines[-1]
+
+
+def test_input_shape_changes_the_counts() -> None:
+    document = json.loads(run(["vgg16", "--input", "3x32x32", "--format", "json"]))
+    fc1 = document["rows"][-3]
+    assert fc1["weights"] == 512 * 4096  # a 1x1 map of 512 channels reaches fc1
+
+
+def test_a_spec_in_place_of_a_model() -> None:
+    quoted = run(["conv5-6 maxpool conv5-16/p0 maxpool FC-120", "--input", "1x32x32", "--format", "csv"])
+    words = run(["conv5-6", "maxpool", "conv5-16/p0", "maxpool", "FC-120", "--input", "1x32x32", "--format", "csv"])
+    assert quoted == words
+    assert quoted.splitlines()[-1].startswith("fc1,fc,FC-120,120,1,1,120,69120,120,69240,")
+
+
+def test_list_names_every_built_in_model() -> None:
+    listed = [line.split()[0] for line in cnncount("--list").stdout.splitlines()]
+    assert listed == model_names()
+
+
+def test_help() -> None:
+    result = cnncount("--help")
+    assert result.returncode == 0 and result.stdout == USAGE
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["vgg17"], ("unknown model 'vgg17'; built-in models: vgg11, vgg11-lrn, vgg13, vgg16-c, vgg16, vgg19; "
+                    "or give a spec such as 'conv3-64 maxpool FC-10'")),
+        (["conv3-64 conv3-6x4"], "spec token 2 'conv3-6x4' (column 10): channels must be a whole number, got '6x4'"),
+        (["conv3-64", "maxpool", "FC-"], "spec token 3 'FC-' (column 18): features must be a whole number, got ''"),
+        (["vgg16", "--input", "3x16x16"], "layer 18 maxpool5 (maxpool): kernel 2 with padding 0 does not fit input 1x1"),
+        (["conv11-96/p0", "--input", "3x8x8"], "layer 1 conv1 (conv11-96/p0): kernel 11 with padding 0 does not fit input 8x8"),
+        (["conv3-64/g2", "--input", "3x32x32"], "layer 1 conv1 (conv3-64/g2): input channels 3 not divisible by groups 2"),
+        (["conv3-64/g3"], "spec token 1 'conv3-64/g3' (column 1): output channels 64 not divisible by groups 3"),
+        (["vgg16", "--input", "0x224x224"], "shape 0x224x224: every size must be positive"),
+        (["vgg16", "--input", "3x-224x224"], "input shape '3x-224x224': expected CxHxW, e.g. 3x224x224"),
+        (["vgg16", "--input", "224x224"], "input shape '224x224': expected CxHxW, e.g. 3x224x224"),
+        (["conv3-0"], "spec token 1 'conv3-0' (column 1): out_channels must be positive, got 0"),
+        (["vgg16", "--batch", "0"], "--batch must be a positive whole number, got '0'"),
+        (["vgg16", "--batch", "-3"], "--batch must be a positive whole number, got '-3'"),
+        (["vgg16", "--batch"], "option --batch needs a value"),
+        (["vgg16", "--dtype", "float64"], "--dtype must be one of float32, float16, bfloat16, int8, got 'float64'"),
+        (["vgg16", "--format", "yaml"], "--format must be one of table, markdown, csv, json, got 'yaml'"),
+        (["vgg16", "--frobnicate"], "unknown option '--frobnicate'; see 'cnncount --help'"),
+        ([], "give a model name or a spec; 'cnncount --list' names the models"),
+        ([""], "spec is empty: write layers such as 'conv3-64 maxpool FC-10'"),
+    ],
+)
+def test_bad_input_gives_one_line_and_status_2(args, message) -> None:
+    result = cnncount(*args)
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert result.stderr == f"cnncount: error: {message}\n"

@@ -1,0 +1,52 @@
+"""Properties of the package itself: light to import, documented by examples."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import cnncount
+
+HEAVY = ("numpy", "matplotlib", "re", "dataclasses", "typing", "argparse", "json", "enum")
+
+
+def test_import_and_command_line_stay_light() -> None:
+    """Each of these would cost the command line more than its whole budget (see benchmarks/)."""
+    code = "import sys, cnncount.cli; print(' '.join(sorted(sys.modules)))"
+    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+
+
+def _public_modules() -> list[str]:
+    names = [info.name for info in pkgutil.walk_packages(cnncount.__path__, "cnncount.")]
+    return [name for name in names if name != "cnncount.__main__"]
+
+
+def _public_callables():
+    for module_name in _public_modules():
+        module = importlib.import_module(module_name)
+        for name in getattr(module, "__all__", []):
+            value = getattr(module, name)
+            if inspect.isfunction(value):
+                yield f"{module_name}.{name}", value
+            elif inspect.isclass(value) and value.__module__ == module_name:
+                yield f"{module_name}.{name}", value
+                for attribute, member in vars(value).items():
+                    if not attribute.startswith("_") and (inspect.isfunction(member) or isinstance(member, (classmethod, property))):
+                        yield f"{module_name}.{name}.{attribute}", member
+
+
+@pytest.mark.parametrize(("name", "value"), list(_public_callables()), ids=lambda item: item if isinstance(item, str) else "")
+def test_every_public_function_has_a_doctest_example(name, value) -> None:
+    function = value.__func__ if isinstance(value, classmethod) else value.fget if isinstance(value, property) else value
+    assert ">>>" in (function.__doc__ or ""), f"{name} has no example in its docstring"
+
+
+def test_every_module_declares_all() -> None:
+    for module_name in _public_modules():
+        assert hasattr(importlib.import_module(module_name), "__all__"), module_name
