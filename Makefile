@@ -15,9 +15,10 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
+	$(BIN)/python benchmarks/bench_book.py
 
 serve:
-	$(PYTHON) -m http.server --directory _build/html 8000
+	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html 8000
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

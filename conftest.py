@@ -1,6 +1,14 @@
-"""Collect the Python examples of the README (and, later, the book's chapters) as tests."""
+"""Collect the Python examples of the README and of the book's chapters as tests.
+
+Only fences whose language is exactly ``python`` are run here; the chapters' ``{code-cell}``
+cells are the build's business (and tests/test_chapters.py's).
+"""
 
 from sybil import Sybil
-from sybil.parsers.markdown import PythonCodeBlockParser
+from sybil.parsers.markdown import PythonCodeBlockParser as MarkdownPythonParser
+from sybil.parsers.myst import PythonCodeBlockParser as MystPythonParser
 
-pytest_collect_file = Sybil(parsers=[PythonCodeBlockParser()], patterns=["README.md"]).pytest()
+readme = Sybil(parsers=[MarkdownPythonParser()], patterns=["README.md"], name="readme")
+chapters = Sybil(parsers=[MystPythonParser()], patterns=["book/*.md"], name="chapters")
+
+pytest_collect_file = (readme + chapters).pytest()
