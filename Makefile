@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: book test bench serve clean
+.PHONY: book test bench serve clean torch
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build book/ --warningiserror --nitpick --keep-going
@@ -16,6 +16,10 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_book.py
+
+# Optional: PyTorch (CPU) for the cross-check tests, which are skipped without it.
+torch: $(STAMP)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
 
 serve:
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html 8000

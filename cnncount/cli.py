@@ -10,18 +10,41 @@ from __future__ import annotations
 
 import sys
 
+from cnncount.conventions import CONVENTIONS
 from cnncount.errors import CnncountError, UnknownModelError
+from cnncount.memory import OPTIMIZER_STATE
 from cnncount.models import MODELS, get_model, model_names
 from cnncount.network import Network
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
 from cnncount.render import report, to_csv, to_json, to_markdown
 from cnncount.shapes import Shape
-from cnncount.summary import summarize
+from cnncount.summary import Summary, summarize
 from cnncount.units import BYTES_PER_VALUE
 
 __all__ = ["USAGE", "main", "run"]
 
 FORMATS = ("table", "markdown", "csv", "json")
+
+
+_DEFAULTS = {
+    "--format": "table",
+    "--input": "",
+    "--batch": "1",
+    "--dtype": "float32",
+    "--optimizer": "",
+    "--budget": "",
+    "--convention": "",
+}
+_OPTIMIZERS = tuple(OPTIMIZER_STATE)
+_CONVENTIONS = tuple(CONVENTIONS)
+_CHOICES = {
+    "--format": FORMATS,
+    "--dtype": tuple(BYTES_PER_VALUE),
+    "--optimizer": ("", *_OPTIMIZERS),
+    "--convention": ("", *_CONVENTIONS),
+}
+_FLAGS = ("-h", "--help", "--list", "--version", "--receptive-field")
+_COST_OPTIONS = ("--optimizer", "--budget", "--convention", "--receptive-field")
 
 USAGE = f"""\
 usage: cnncount [options] MODEL
@@ -38,14 +61,16 @@ options:
   --input CxHxW      input shape, channels first (default: {DEFAULT_INPUT})
   --batch N          images per batch, for the memory figures (default: 1)
   --dtype DTYPE      {', '.join(BYTES_PER_VALUE)}: bytes per value (default: float32)
+  --optimizer OPT    {', '.join(_OPTIMIZERS)}: add the training memory, part by part
+  --budget SIZE      the largest batch that fits SIZE (16GiB, 500MB: GiB is 2^30 bytes,
+                     GB 10^9), for training with --optimizer, else for inference
+  --convention NAME  count as a tool does: {', '.join(_CONVENTIONS[:4])},
+                     {', '.join(_CONVENTIONS[4:])}
+  --receptive-field  add each layer's receptive field: size, jump, start (input pixels)
   --list             name the built-in models
   -h, --help         show this help
   --version          show the version
 """
-
-_DEFAULTS = {"--format": "table", "--input": "", "--batch": "1", "--dtype": "float32"}
-_CHOICES = {"--format": FORMATS, "--dtype": tuple(BYTES_PER_VALUE)}
-_FLAGS = ("-h", "--help", "--list", "--version")
 
 
 def run(argv: list[str]) -> str:
@@ -78,7 +103,7 @@ def run(argv: list[str]) -> str:
         raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
     for option, choices in _CHOICES.items():
         if options[option] not in choices:
-            msg = f"{option} must be one of {', '.join(choices)}, got {options[option]!r}"
+            msg = f"{option} must be one of {', '.join(filter(None, choices))}, got {options[option]!r}"
             raise CnncountError(msg)
     batch = options["--batch"]
     if not (batch.isascii() and batch.isdigit() and int(batch) > 0):
@@ -86,13 +111,17 @@ def run(argv: list[str]) -> str:
     input_shape = Shape.parse(options["--input"]) if options["--input"] else DEFAULT_INPUT
     summary = summarize(_network(" ".join(words), input_shape))
     form, dtype = options["--format"], options["--dtype"]
+    costs = _costs(summary, options, "--receptive-field" in flags, int(batch), dtype)
     if form == "json":
-        return to_json(summary, int(batch), dtype) + "\n"
+        return to_json(summary, int(batch), dtype, {name: value for name, (_, value) in costs.items()}) + "\n"
+    sections = "".join(f"\n{text}\n" for text, _ in costs.values())
     if form == "csv":
+        if costs:
+            raise CnncountError(f"{', '.join(_COST_OPTIONS)} need --format table, markdown or json")
         return to_csv(summary)
     if form == "markdown":
-        return to_markdown(summary) + "\n"
-    return report(summary, int(batch), dtype)
+        return to_markdown(summary) + (f"\n\n```text{sections}```" if costs else "") + "\n"
+    return report(summary, int(batch), dtype) + sections
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -141,11 +170,58 @@ def _read_arguments(argv: list[str]) -> tuple[list[str], dict[str, str], set[str
     return words, options, flags
 
 
+def _costs(
+    summary: Summary, options: dict[str, str], receptive: bool, batch: int, dtype: str
+) -> dict[str, tuple[str, object]]:
+    """Return the cost views asked for, each as its text and its JSON value.
+
+    The modules behind them are imported here, when asked for, to keep start-up short.
+    """
+    costs: dict[str, tuple[str, object]] = {}
+    optimizer = options["--optimizer"]
+    if optimizer or options["--budget"]:
+        from cnncount.memory import inference_peak_bytes, largest_batch, training_memory
+        from cnncount.render.cost import training_lines
+        from cnncount.units import binary_bytes, decimal_bytes, parse_bytes
+
+        peak = inference_peak_bytes(summary, batch, dtype)
+        text = f"INFERENCE peak: {peak:,} bytes ~= {decimal_bytes(peak)} ({binary_bytes(peak)}), batch of {batch:,}, {dtype}"
+        costs["inference_peak_bytes"] = (text, peak)
+    if optimizer:
+        memory = training_memory(summary, batch, dtype, optimizer)
+        document = {"batch": batch, "dtype": dtype, "optimizer": optimizer, "parts": dict(memory.parts), "total_bytes": memory.total}
+        costs["training_memory"] = (training_lines(memory), document)
+    if options["--budget"]:
+        budget = parse_bytes(options["--budget"])
+        fits = largest_batch(summary, budget, dtype, optimizer or None)
+        mode = f"training with {optimizer}" if optimizer else "inference"
+        text = f"BUDGET {budget:,} bytes ({binary_bytes(budget)}) fits a batch of {fits:,} for {mode} in {dtype}"
+        costs["largest_batch"] = (text, fits)
+    if options["--convention"]:
+        from cnncount.conventions import activation_bytes, compute_count, get_convention
+        from cnncount.render.cost import convention_lines
+
+        convention = get_convention(options["--convention"])
+        document = {
+            "name": convention.name,
+            "activation_bytes": activation_bytes(summary, convention, batch, dtype) if convention.memory else None,
+            "compute": compute_count(summary, convention) if convention.compute else None,
+        }
+        costs["convention"] = (convention_lines(summary, convention, batch, dtype), document)
+    if receptive:
+        from cnncount.receptive import receptive_fields
+        from cnncount.render.cost import receptive_field_table
+
+        fields = receptive_fields(summary)
+        costs["receptive_fields"] = (receptive_field_table(fields), [field.as_dict() for field in fields])
+    return costs
+
+
 def _network(text: str, input_shape: Shape) -> Network:
     if text.lower() in MODELS:
         return get_model(text, input_shape)
     tokens = tokenize(text)
     if len(tokens) == 1 and not names_a_layer(tokens[0][0]):
         error = UnknownModelError(text, model_names())
-        raise CnncountError(f"{error}; or give a spec such as 'conv3-64 maxpool FC-10'")
+        raise CnncountError(f"{error}, or give a spec such as 'conv3-64 maxpool FC-10'")
     return parse_network(text, input_shape)

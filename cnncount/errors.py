@@ -66,13 +66,19 @@ class SpecError(CnncountError):
 
 
 class UnknownModelError(CnncountError):
-    """No built-in model has the name asked for.
+    """No built-in model has the name asked for; the message suggests the closest names.
 
     Examples:
-        >>> str(UnknownModelError("vgg17", ["vgg11", "vgg16"]))
-        "unknown model 'vgg17'; built-in models: vgg11, vgg16"
+        >>> str(UnknownModelError("vgg17", ["vgg11", "vgg16", "resnet50"]))
+        "unknown model 'vgg17' (close: vgg16, vgg11); 'cnncount --list' names the built-in models"
+        >>> str(UnknownModelError("banana", ["vgg16"]))
+        "unknown model 'banana'; 'cnncount --list' names the built-in models"
     """
 
     def __init__(self, name: str, known: list[str]) -> None:
+        from difflib import get_close_matches  # only on this error's path
+
         self.name = name
-        super().__init__(f"unknown model {name!r}; built-in models: {', '.join(known)}")
+        close = get_close_matches(name.lower(), known, n=3, cutoff=0.6)
+        hint = f" (close: {', '.join(close)})" if close else ""
+        super().__init__(f"unknown model {name!r}{hint}; 'cnncount --list' names the built-in models")

@@ -39,6 +39,22 @@ MODELS: dict[str, tuple[str, str]] = {
         "conv3-256 conv3-256 conv3-256 maxpool conv3-512 conv3-512 conv3-512 maxpool "
         f"conv3-512 conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"),
     ),
+    "vgg16-modules": (
+        "VGG-16 written module by module as PyTorch runs it: each ReLU and dropout a layer",
+        ("conv3-64 relu conv3-64 relu maxpool conv3-128 relu conv3-128 relu maxpool "
+        "conv3-256 relu conv3-256 relu conv3-256 relu maxpool "
+        "conv3-512 relu conv3-512 relu conv3-512 relu maxpool "
+        "conv3-512 relu conv3-512 relu conv3-512 relu maxpool "
+        "FC-4096 relu dropout FC-4096 relu dropout FC-1000"),
+    ),
+    "vgg16-torchvision": (
+        "torchvision's VGG-16: vgg16-modules with adaptive average pooling to 7x7 before fc1",
+        ("conv3-64 relu conv3-64 relu maxpool conv3-128 relu conv3-128 relu maxpool "
+        "conv3-256 relu conv3-256 relu conv3-256 relu maxpool "
+        "conv3-512 relu conv3-512 relu conv3-512 relu maxpool "
+        "conv3-512 relu conv3-512 relu conv3-512 relu maxpool adaptiveavgpool7 "
+        "FC-4096 relu dropout FC-4096 relu dropout FC-1000"),
+    ),
     "vgg19": (
         "VGG configuration E (19 weight layers)",
         ("conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool "
@@ -51,6 +67,8 @@ MODELS: dict[str, tuple[str, str]] = {
 
 The VGG configurations are the paper's Table 1 columns without the final soft-max, which
 has no parameters (torchvision's models stop at the logits too); their ReLUs are implied.
+``vgg16-modules`` and ``vgg16-torchvision`` write out every module PyTorch runs, which the
+tools that count modules (torchsummary, ptflops, calflops) see.
 """
 
 
@@ -59,7 +77,7 @@ def model_names() -> list[str]:
 
     Examples:
         >>> model_names()
-        ['vgg11', 'vgg11-lrn', 'vgg13', 'vgg16-c', 'vgg16', 'vgg19']
+        ['vgg11', 'vgg11-lrn', 'vgg13', 'vgg16-c', 'vgg16', 'vgg16-modules', 'vgg16-torchvision', 'vgg19']
     """
     return list(MODELS)
 
@@ -74,7 +92,7 @@ def get_model(name: str, input_shape: Shape = DEFAULT_INPUT) -> Network:
         >>> get_model("vgg17")
         Traceback (most recent call last):
         ...
-        cnncount.errors.UnknownModelError: unknown model 'vgg17'; built-in models: vgg11, vgg11-lrn, vgg13, vgg16-c, vgg16, vgg19
+        cnncount.errors.UnknownModelError: unknown model 'vgg17' (close: vgg19, vgg16, vgg13); 'cnncount --list' names the built-in models
     """
     key = name.lower()
     if key not in MODELS:

@@ -27,7 +27,9 @@ def window_output_size(
 
     It is ``floor((size + 2p - d(k - 1) - 1) / s) + 1``; with ``ceil_mode`` the division rounds
     up, but a last window that would start in the right padding is dropped, as PyTorch does.
-    A result below 1 means the window does not fit.
+    A result below 1 means the window does not fit. The division rounds towards minus
+    infinity, as PyTorch's does, so a window wider than the padded input still yields one
+    output in ceil mode.
 
     Examples:
         >>> window_output_size(224, kernel=3, padding=1)
@@ -36,12 +38,10 @@ def window_output_size(
         112
         >>> window_output_size(112, kernel=3, stride=2), window_output_size(112, 3, 2, ceil_mode=True)
         (55, 56)
-        >>> window_output_size(2, kernel=3)
-        0
+        >>> window_output_size(2, kernel=3), window_output_size(1, 4, stride=2, padding=1, ceil_mode=True)
+        (0, 1)
     """
     span = size + 2 * padding - window_extent(kernel, dilation)
-    if span < 0:
-        return 0
     if not ceil_mode:
         return span // stride + 1
     out = -(-span // stride) + 1

@@ -18,6 +18,7 @@ COUNTS = ("activations", "weights", "biases", "params", "buffers", "macs")
 class Row(Record):
     """The counts of one layer, or of the network's input (``kind == "input"``, no layer).
 
+    ``inputs`` names the rows it reads (none for the input).
     ``activations`` are the values the layer outputs for one image; ``macs`` are its
     multiply-accumulates for one image, biases excluded.
 
@@ -28,11 +29,12 @@ class Row(Record):
         ('conv1', 'conv', Shape(64, 224, 224), ((3, 3, 3), (64,)), 1792, 86704128)
     """
 
-    __slots__ = ("name", "kind", "layer", "input_shape", "output_shape", "weight_factors", *COUNTS)
+    __slots__ = ("name", "kind", "layer", "inputs", "input_shape", "output_shape", "weight_factors", *COUNTS)
 
     name: str
     kind: str
     layer: Layer | None
+    inputs: tuple[str, ...]
     input_shape: Shape
     output_shape: Shape
     weight_factors: WeightFactors
@@ -88,7 +90,7 @@ def summarize(network: Network) -> Summary:
     rows = [_input_row(network.input_shape)]
     for index, node in enumerate(network.nodes, start=1):
         try:
-            row = _layer_row(node.name, node.layer, shapes[node.inputs[0]])
+            row = _layer_row(node.name, node.layer, node.inputs, shapes[node.inputs[0]])
         except LayerError as error:
             raise error.at(index, node.name, str(node.layer)) from None
         shapes[node.name] = row.output_shape
@@ -103,6 +105,7 @@ def _input_row(shape: Shape) -> Row:
         name=INPUT,
         kind=INPUT,
         layer=None,
+        inputs=(),
         input_shape=shape,
         output_shape=shape,
         weight_factors=(),
@@ -111,13 +114,14 @@ def _input_row(shape: Shape) -> Row:
     )
 
 
-def _layer_row(name: str, layer: Layer, shape: Shape) -> Row:
+def _layer_row(name: str, layer: Layer, inputs: tuple[str, ...], shape: Shape) -> Row:
     output = layer.output_shape(shape)
     weights, biases = layer.weights(shape), layer.biases(shape)
     return Row(
         name=name,
         kind=layer.kind,
         layer=layer,
+        inputs=inputs,
         input_shape=shape,
         output_shape=output,
         weight_factors=layer.weight_factors(shape),

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from cnncount.errors import CnncountError
+
 __all__ = [
     "BYTES_PER_VALUE",
     "binary_bytes",
     "decimal_bytes",
+    "parse_bytes",
     "round_significant",
     "short_count",
 ]
@@ -16,6 +19,7 @@ BYTES_PER_VALUE = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 _DECIMAL_SUFFIXES = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "K"))
 _DECIMAL_BYTES = ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB"), (1, "B"))
 _BINARY_BYTES = ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"), (1, "B"))
+_BYTE_UNITS = {unit.lower(): scale for scale, unit in _DECIMAL_BYTES + _BINARY_BYTES}
 
 
 def round_significant(number: int, digits: int) -> int:
@@ -80,3 +84,26 @@ def _scaled(count: int, units: tuple[tuple[int, str], ...]) -> str:
     value = count / scale
     decimals = 0 if value >= 100 else 1 if value >= 10 else 2
     return f"{value:.{decimals}f} {unit}"
+
+
+def parse_bytes(text: str) -> int:
+    """Read a size in bytes: a number and a unit, decimal (kB, MB, GB, TB) or binary (KiB, MiB, GiB, TiB).
+
+    Examples:
+        >>> parse_bytes("16GiB"), parse_bytes("16 GB"), parse_bytes("1.5MiB"), parse_bytes("512")
+        (17179869184, 16000000000, 1572864, 512)
+        >>> parse_bytes("16 GiBs")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: size '16 GiBs': expected a number and a unit such as 16GiB or 500MB
+    """
+    number = text.strip().rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
+    unit = text.strip()[len(number) :].lower() or "b"
+    try:
+        value = float(number) if number.strip() else -1.0
+    except ValueError:
+        value = -1.0
+    if unit not in _BYTE_UNITS or not 1 <= value * _BYTE_UNITS.get(unit, 0) < float("inf"):
+        msg = f"size {text!r}: expected a number and a unit such as 16GiB or 500MB"
+        raise CnncountError(msg)
+    return int(value * _BYTE_UNITS[unit])

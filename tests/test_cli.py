@@ -99,8 +99,8 @@ def test_help() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["vgg17"], ("unknown model 'vgg17'; built-in models: vgg11, vgg11-lrn, vgg13, vgg16-c, vgg16, vgg19; "
-                    "or give a spec such as 'conv3-64 maxpool FC-10'")),
+        (["vgg17"], ("unknown model 'vgg17' (close: vgg19, vgg16, vgg13); 'cnncount --list' names the built-in "
+                    "models, or give a spec such as 'conv3-64 maxpool FC-10'")),
         (["conv3-64 conv3-6x4"], "spec token 2 'conv3-6x4' (column 10): channels must be a whole number, got '6x4'"),
         (["conv3-64", "maxpool", "FC-"], "spec token 3 'FC-' (column 18): features must be a whole number, got ''"),
         (["vgg16", "--input", "3x16x16"], "layer 18 maxpool5 (maxpool): kernel 2 with padding 0 does not fit input 1x1"),
@@ -119,6 +119,14 @@ def test_help() -> None:
         (["vgg16", "--frobnicate"], "unknown option '--frobnicate'; see 'cnncount --help'"),
         ([], "give a model name or a spec; 'cnncount --list' names the models"),
         ([""], "spec is empty: write layers such as 'conv3-64 maxpool FC-10'"),
+        (["vgg16", "--optimizer", "lamb"], "--optimizer must be one of sgd, momentum, adam, got 'lamb'"),
+        (["vgg16", "--convention", "keras"], ("--convention must be one of cnncount, cs231n, convnet-burden, torchinfo, "
+                                             "torchsummary, flops, ptflops, calflops, got 'keras'")),
+        (["vgg16", "--convention", "ptflops", "--format", "csv"], ("--optimizer, --budget, --convention, --receptive-field "
+                                                                  "need --format table, markdown or json")),
+        (["vgg16", "--budget", "16 GiBs"], "size '16 GiBs': expected a number and a unit such as 16GiB or 500MB"),
+        (["vgg16", "--budget", "1GiB", "--optimizer", "adam"], ("budget 1,073,741,824 bytes is less than the "
+                                                              "2,213,720,704 bytes this model needs before its first image")),
     ],
 )
 def test_bad_input_gives_one_line_and_status_2(args, message) -> None:
@@ -126,3 +134,36 @@ def test_bad_input_gives_one_line_and_status_2(args, message) -> None:
     assert result.returncode == 2
     assert result.stdout == ""
     assert result.stderr == f"cnncount: error: {message}\n"
+
+
+def test_training_memory_parts_add_up_to_the_total() -> None:
+    text = run(["vgg16", "--batch", "64", "--optimizer", "adam"])
+    lines = text[text.index("TRAINING memory, batch of 64, float32, adam optimizer:"):].splitlines()[1:8]
+    sizes = {line[:32].strip(): int(line[32:].split("bytes")[0].replace(",", "")) for line in lines}
+    assert sizes["total"] == sum(size for name, size in sizes.items() if name != "total")
+    assert sizes["optimizer state"] == 2 * sizes["parameters"]
+
+
+def test_json_carries_the_cost_views() -> None:
+    document = json.loads(run(["vgg16-torchvision", "--format", "json", "--optimizer", "sgd", "--budget", "16GiB",
+                               "--convention", "ptflops", "--receptive-field"]))
+    assert document["training_memory"]["total_bytes"] == sum(document["training_memory"]["parts"].values())
+    assert document["largest_batch"] > 0 and document["inference_peak_bytes"] > 0
+    assert document["convention"] == {"name": "ptflops", "activation_bytes": None, "compute": 15_523_225_576}
+    pool5 = next(field for field in document["receptive_fields"] if field["name"] == "maxpool5")
+    assert pool5["size"] == 212
+    assert all(row["flops"] == 2 * row["macs"] for row in document["rows"])
+
+
+def test_budget_without_optimizer_is_for_inference() -> None:
+    assert "fits a batch of 647 for inference in float32" in run(["vgg16", "--budget", "16GiB"])
+
+
+def test_markdown_keeps_the_cost_views_as_text() -> None:
+    text = run(["vgg16", "--format", "markdown", "--convention", "torchinfo"])
+    assert "```text\nCONVENTION torchinfo" in text and "108.45 MB" in text
+
+
+def test_receptive_field_view() -> None:
+    text = run(["vgg16", "--receptive-field"])
+    assert "maxpool5     212    32    15.5" in text

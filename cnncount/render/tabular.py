@@ -3,12 +3,17 @@
 The JSON document is a public interface; its keys may grow but are never renamed::
 
     {"model", "input_shape": [C, H, W], "batch", "dtype", "bytes_per_value",
-     "rows": [{"name", "kind", "token", "output_shape": [C, H, W], "activations",
-               "weights", "biases", "params", "buffers", "macs"}, ...],
-     "totals": {"params", "weights", "biases", "buffers", "activations", "macs",
-                "activation_bytes", "param_bytes"}}
+     "rows": [{"name", "kind", "token", "inputs", "output_shape": [C, H, W], "activations",
+               "weights", "biases", "params", "buffers", "macs", "flops",
+               "activation_bytes"}, ...],
+     "totals": {"params", "weights", "biases", "buffers", "activations", "macs", "flops",
+                "activation_bytes", "param_bytes"},
+     ...}
 
-Counts are per image; ``activation_bytes`` is for the whole batch in ``dtype``.
+Counts are per image; ``flops`` are two per multiply-accumulate; ``activation_bytes`` are
+for the whole batch in ``dtype``. Further top-level keys hold the views the command line was
+asked for: ``inference_peak_bytes``, ``training_memory``, ``largest_batch``, ``convention``,
+``receptive_fields``.
 """
 
 from __future__ import annotations
@@ -66,8 +71,9 @@ def to_csv(summary: Summary) -> str:
     return buffer.getvalue()
 
 
-def to_json(summary: Summary, batch: int = 1, dtype: str = "float32") -> str:
-    """Return the summary as the documented JSON document (see the module's docstring).
+def to_json(summary: Summary, batch: int = 1, dtype: str = "float32", extra: dict[str, object] | None = None) -> str:
+    """Return the summary as the documented JSON document (see the module's docstring),
+    with the keys of ``extra`` added at the top level.
 
     Examples:
         >>> import json
@@ -77,6 +83,8 @@ def to_json(summary: Summary, batch: int = 1, dtype: str = "float32") -> str:
         ([3, 224, 224], [64, 224, 224], 1792)
         >>> document["totals"]["params"], document["totals"]["activations"], document["totals"]["macs"]
         (138357544, 15237608, 15470264320)
+        >>> json.loads(to_json(summarize(get_model("vgg16")), extra={"largest_batch": 204}))["largest_batch"]
+        204
     """
     import json
 
@@ -93,16 +101,21 @@ def to_json(summary: Summary, batch: int = 1, dtype: str = "float32") -> str:
                 "name": row.name,
                 "kind": row.kind,
                 "token": row.token,
+                "inputs": list(row.inputs),
                 "output_shape": row.output_shape.as_list(),
                 **dict(zip(COUNTS, _counts(row))),
+                "flops": 2 * row.macs,
+                "activation_bytes": row.activations * batch * size,
             }
             for row in summary.rows
         ],
         "totals": {
             **{name: totals[name] for name in ("params", "weights", "biases", "buffers", "activations", "macs")},
+            "flops": 2 * totals["macs"],
             "activation_bytes": totals["activations"] * batch * size,
             "param_bytes": totals["params"] * size,
         },
+        **(extra or {}),
     }
     return json.dumps(document, indent=2)
 

@@ -1,0 +1,167 @@
+"""Memory for training and inference: what is kept, for a batch, in a data type.
+
+Training keeps the inputs, the parameters, their gradients, the optimizer's state, the buffers,
+and the activations that the backward pass needs. What PyTorch's autograd keeps is, layer by
+layer: the output of every layer once (a convolution or fully connected layer keeps its input,
+which is the previous layer's output; an in-place ReLU keeps its output in that same tensor;
+a flatten is a view), plus the int64 indices of each max pooling and the mask of each dropout.
+That is :func:`kept_for_backward_bytes`; the tests compare it with what PyTorch really saves.
+"""
+
+from __future__ import annotations
+
+from cnncount.errors import CnncountError
+from cnncount.record import Record
+from cnncount.summary import Row, Summary
+from cnncount.units import BYTES_PER_VALUE
+
+__all__ = [
+    "OPTIMIZER_STATE",
+    "TrainingMemory",
+    "inference_peak_bytes",
+    "kept_for_backward_bytes",
+    "largest_batch",
+    "training_memory",
+]
+
+OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "adam": 2}
+"""Values of optimizer state kept per parameter: none, the momentum, Adam's two moments."""
+
+INDEX_BYTES = 8
+"""Bytes of one max-pooling index (int64), whatever the data type of the values."""
+
+_IN_PLACE = ("relu", "flatten")
+
+
+class TrainingMemory(Record):
+    """The parts of training memory for one step, in bytes; they add up to :attr:`total`.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> memory = training_memory(summarize(get_model("vgg16")), batch=1, optimizer="adam")
+        >>> [name for name, _ in memory.parts]
+        ['inputs', 'parameters', 'gradients', 'optimizer state', 'buffers', 'activations kept for backward']
+        >>> memory.total == sum(size for _, size in memory.parts)
+        True
+    """
+
+    __slots__ = ("batch", "dtype", "optimizer", "parts")
+
+    batch: int
+    dtype: str
+    optimizer: str
+    parts: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        """The bytes of all the parts.
+
+        Examples:
+            >>> from cnncount import get_model, summarize
+            >>> training_memory(summarize(get_model("vgg16")), optimizer="sgd").total
+            1180053728
+        """
+        return sum(size for _, size in self.parts)
+
+
+def kept_for_backward_bytes(summary: Summary, batch: int = 1, dtype: str = "float32") -> int:
+    """Return the bytes of the activations the backward pass needs, the input excluded.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> vgg16 = summarize(get_model("vgg16"))
+        >>> kept_for_backward_bytes(vgg16)  # (15,237,608 - 150,528) * 4 + 1,530,368 pooling indices * 8
+        72591264
+    """
+    return batch * sum(_kept_per_image(row, dtype) for row in summary.rows[1:])
+
+
+def training_memory(
+    summary: Summary, batch: int = 1, dtype: str = "float32", optimizer: str = "sgd"
+) -> TrainingMemory:
+    """Return what one training step keeps, part by part.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> memory = training_memory(summarize(get_model("vgg16")), batch=64, optimizer="adam")
+        >>> dict(memory.parts)["optimizer state"] == 2 * 4 * 138357544
+        True
+        >>> training_memory(summarize(get_model("vgg16")), optimizer="adamw")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: unknown optimizer 'adamw'; optimizers: sgd, momentum, adam
+    """
+    if optimizer not in OPTIMIZER_STATE:
+        msg = f"unknown optimizer {optimizer!r}; optimizers: {', '.join(OPTIMIZER_STATE)}"
+        raise CnncountError(msg)
+    size = BYTES_PER_VALUE[dtype]
+    params = summary.totals["params"] * size
+    parts = (
+        ("inputs", summary.input_shape.numel * batch * size),
+        ("parameters", params),
+        ("gradients", params),
+        ("optimizer state", OPTIMIZER_STATE[optimizer] * params),
+        ("buffers", summary.totals["buffers"] * size),
+        ("activations kept for backward", kept_for_backward_bytes(summary, batch, dtype)),
+    )
+    return TrainingMemory(batch=batch, dtype=dtype, optimizer=optimizer, parts=parts)
+
+
+def inference_peak_bytes(summary: Summary, batch: int = 1, dtype: str = "float32") -> int:
+    """Return the peak memory of an inference pass: weights and buffers, and the largest pair
+    of a layer's input and output alive at once (an in-place layer needs only its input).
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> vgg16 = summarize(get_model("vgg16"))
+        >>> inference_peak_bytes(vgg16) - 4 * vgg16.totals["params"]  # conv2: 2 maps of 224*224*64
+        25690112
+    """
+    size = BYTES_PER_VALUE[dtype]
+    live = max(
+        row.input_shape.numel + (0 if row.kind in _IN_PLACE else row.activations)
+        for row in summary.rows[1:]
+    )
+    return (summary.totals["params"] + summary.totals["buffers"] + live * batch) * size
+
+
+def largest_batch(summary: Summary, budget: int, dtype: str = "float32", optimizer: str | None = None) -> int:
+    """Return the largest batch whose memory fits ``budget`` bytes: for training with
+    ``optimizer``, or for inference without one.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> vgg16 = summarize(get_model("vgg16"))
+        >>> largest_batch(vgg16, 16 * 2**30, optimizer="adam"), largest_batch(vgg16, 16 * 2**30)
+        (204, 647)
+        >>> largest_batch(vgg16, 2**29, optimizer="adam")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: budget 536,870,912 bytes is less than the 2,213,720,704 bytes this model needs before its first image
+    """
+    if optimizer is None:
+        fixed, per_image = inference_peak_bytes(summary, 0, dtype), _inference_per_image(summary, dtype)
+    else:
+        fixed = training_memory(summary, 0, dtype, optimizer).total
+        per_image = training_memory(summary, 1, dtype, optimizer).total - fixed
+    if budget < fixed + per_image:
+        msg = f"budget {budget:,} bytes is less than the {fixed:,} bytes this model needs before its first image"
+        if budget >= fixed:
+            msg = f"budget {budget:,} bytes does not fit one image: {fixed + per_image:,} bytes needed"
+        raise CnncountError(msg)
+    return (budget - fixed) // per_image
+
+
+def _inference_per_image(summary: Summary, dtype: str) -> int:
+    return inference_peak_bytes(summary, 1, dtype) - inference_peak_bytes(summary, 0, dtype)
+
+
+def _kept_per_image(row: Row, dtype: str) -> int:
+    size = BYTES_PER_VALUE[dtype]
+    if row.kind in _IN_PLACE:
+        return 0
+    if row.kind == "maxpool":
+        return row.activations * (size + INDEX_BYTES)
+    if row.kind == "dropout":
+        return row.activations * 2 * size  # its output and its mask
+    return row.activations * size

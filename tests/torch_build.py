@@ -1,0 +1,109 @@
+"""PyTorch twins of cnncount's networks, for the cross-check tests (imported only where torch is)."""
+
+from __future__ import annotations
+
+import torch
+from torch import nn
+
+from cnncount import (
+    AdaptiveAvgPool2d,
+    AvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Dropout,
+    Flatten,
+    Linear,
+    LocalResponseNorm,
+    MaxPool2d,
+    ReLU,
+    Softmax,
+)
+from cnncount.layers import Layer
+from cnncount.network import Network
+from cnncount.shapes import Shape
+from cnncount.summary import Summary
+
+
+def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
+    """Return the PyTorch module of ``layer`` for an input of ``shape``."""
+    if isinstance(layer, Conv2d):
+        return nn.Conv2d(
+            shape.channels,
+            layer.out_channels,
+            layer.kernel_size,
+            stride=layer.stride,
+            padding=layer.padding,
+            dilation=layer.dilation,
+            groups=layer.groups,
+            bias=layer.bias,
+        )
+    if isinstance(layer, MaxPool2d):
+        return nn.MaxPool2d(layer.kernel_size, layer.stride, layer.padding, ceil_mode=layer.ceil_mode)
+    if isinstance(layer, AvgPool2d):
+        return nn.AvgPool2d(layer.kernel_size, layer.stride, layer.padding, ceil_mode=layer.ceil_mode)
+    if isinstance(layer, AdaptiveAvgPool2d):
+        return nn.AdaptiveAvgPool2d((layer.height, layer.width))
+    if isinstance(layer, Linear):
+        return nn.Sequential(nn.Flatten(), nn.Linear(shape.numel, layer.out_features, bias=layer.bias))
+    if isinstance(layer, Flatten):
+        return nn.Flatten()
+    if isinstance(layer, ReLU):
+        return nn.ReLU(inplace=True)
+    if isinstance(layer, Dropout):
+        return nn.Dropout(layer.p)
+    if isinstance(layer, Softmax):
+        return nn.Softmax(dim=1)
+    if isinstance(layer, LocalResponseNorm):
+        return nn.LocalResponseNorm(layer.size)
+    if isinstance(layer, BatchNorm2d):
+        return nn.BatchNorm2d(shape.channels)
+    raise TypeError(f"no PyTorch twin for {layer!r}")
+
+
+def torch_network(summary: Summary) -> nn.Sequential:
+    """Return the chain of a summary's layers as a PyTorch ``Sequential``, in evaluation mode."""
+    return nn.Sequential(*(torch_layer(row.layer, row.input_shape) for row in summary.rows[1:])).eval()
+
+
+def torch_accepts(network: Network) -> bool:
+    """Return whether PyTorch runs the network's chain of layers on one image of its input."""
+    shape = network.input_shape
+    x = torch.zeros(1, shape.channels, shape.height, shape.width)
+    try:
+        with torch.no_grad():
+            for node in network.nodes:
+                spatial = tuple(x.shape[2:]) or (1, 1)
+                x = torch_layer(node.layer, Shape(x.shape[1], *spatial)).eval()(x)
+    except (RuntimeError, ValueError):
+        return False
+    return True
+
+
+def output_shapes(model: nn.Sequential, shape: tuple[int, int, int]) -> list[tuple[int, int, int]]:
+    """Return each module's output shape for one image, as (C, H, W); a vector is (n, 1, 1)."""
+    shapes = []
+    x = torch.zeros(1, *shape)
+    with torch.no_grad():
+        for module in model:
+            x = module(x)
+            shapes.append(tuple(x.shape[1:]) + (1,) * (4 - x.dim()))
+    return shapes
+
+
+def saved_activation_bytes(model: nn.Module, shape: tuple[int, int, int]) -> int:
+    """Return the bytes of the distinct tensors autograd saves for backward in one training step
+    of one image with a cross-entropy loss, parameters excluded."""
+    parameters = {p.untyped_storage().data_ptr() for p in model.parameters()}
+    saved: dict[int, int] = {}
+
+    def pack(tensor: torch.Tensor) -> torch.Tensor:
+        storage = tensor.untyped_storage()
+        if storage.data_ptr() not in parameters:
+            saved[storage.data_ptr()] = storage.nbytes()
+        return tensor
+
+    model.train()
+    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+        logits = model(torch.randn(1, *shape))
+        torch.nn.functional.cross_entropy(logits, torch.zeros(1, dtype=torch.long))
+    return sum(size for size in saved.values() if size > 8)  # the target and the loss are scalars
