@@ -7,7 +7,6 @@ import pytest
 from cnncount import Shape, get_model, parse_network, summarize
 from cnncount.receptive import receptive_fields
 
-
 INPUT = Shape(3, 64, 64)
 
 
