@@ -7,9 +7,18 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
+from cnncount.memory import OPTIMIZER_STATE, inference_peak_bytes, training_memory
+from cnncount.receptive import ReceptiveField
 from cnncount.summary import Summary
 
-__all__ = ["cumulative_shares", "per_layer", "resolution_trace"]
+__all__ = [
+    "cumulative_shares",
+    "macs_per_layer",
+    "memory_against_batch",
+    "per_layer",
+    "receptive_field_growth",
+    "resolution_trace",
+]
 
 _PARAMS_COLOUR = "#1f77b4"
 _ACTIVATIONS_COLOUR = "#d62728"
@@ -84,4 +93,68 @@ def resolution_trace(summary: Summary) -> Figure:
     for ax in (axes, channels):
         ax.yaxis.set_major_formatter("{x:.0f}")
     axes.grid(alpha=0.3)
+    return figure
+
+
+def memory_against_batch(summary: Summary, batches: list[int], budget: int | None = None) -> Figure:
+    """Return training memory (GiB) against batch size for each optimizer, and inference.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> figure = memory_against_batch(summarize(get_model("vgg16")), [1, 32, 64], budget=16 * 2**30)
+        >>> [line.get_label() for line in figure.axes[0].get_lines()]
+        ['training, sgd', 'training, momentum', 'training, adam', 'inference', '16 GiB']
+    """
+    figure, axes = plt.subplots(figsize=(8, 4.5), layout="constrained")
+    gib = 2**30
+    for optimizer in OPTIMIZER_STATE:
+        totals = [training_memory(summary, batch, optimizer=optimizer).total / gib for batch in batches]
+        axes.plot(batches, totals, marker="o", markersize=3, label=f"training, {optimizer}")
+    axes.plot(batches, [inference_peak_bytes(summary, batch) / gib for batch in batches], color="grey",
+              linestyle="--", label="inference")
+    if budget is not None:
+        axes.axhline(budget / gib, color="black", linewidth=1, label=f"{budget / gib:g} GiB")
+    axes.set_xlabel("batch size (images)")
+    axes.set_ylabel("memory (GiB, float32)")
+    axes.grid(alpha=0.3)
+    axes.legend()
+    return figure
+
+
+def macs_per_layer(summary: Summary) -> Figure:
+    """Return a bar chart of each row's multiply-accumulates, in billions.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> macs_per_layer(summarize(get_model("vgg16"))).axes[0].get_ylabel()
+        'multiply-accumulates (billions)'
+    """
+    figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
+    axes.bar([row.name for row in summary.rows], [row.macs / 1e9 for row in summary.rows], color=_PARAMS_COLOUR)
+    axes.set_ylabel("multiply-accumulates (billions)")
+    axes.tick_params(axis="x", labelrotation=90)
+    return figure
+
+
+def receptive_field_growth(fields: list[ReceptiveField]) -> Figure:
+    """Return the receptive field size and the jump of each row that does not see the whole input.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> from cnncount.receptive import receptive_fields
+        >>> figure = receptive_field_growth(receptive_fields(summarize(get_model("vgg16"))))
+        >>> [line.get_label() for line in figure.axes[0].get_lines()]
+        ['receptive field size', 'jump (effective stride)']
+    """
+    local = [field for field in fields if field.size is not None]
+    names = [field.name for field in local]
+    figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
+    axes.step(names, [field.size for field in local], where="mid", marker="o", markersize=3,
+              color=_PARAMS_COLOUR, label="receptive field size")
+    axes.step(names, [field.jump for field in local], where="mid", marker="o", markersize=3,
+              color=_ACTIVATIONS_COLOUR, label="jump (effective stride)")
+    axes.set_ylabel("input pixels")
+    axes.tick_params(axis="x", labelrotation=90)
+    axes.grid(alpha=0.3)
+    axes.legend()
     return figure
