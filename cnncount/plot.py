@@ -146,12 +146,12 @@ def receptive_field_growth(fields: list[ReceptiveField]) -> Figure:
         >>> [line.get_label() for line in figure.axes[0].get_lines()]
         ['receptive field size', 'jump (effective stride)']
     """
-    local = [field for field in fields if field.size is not None]
-    names = [field.name for field in local]
+    local = [(field.name, field.size, field.jump) for field in fields if field.size is not None]
+    names = [name for name, _, _ in local]
     figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
-    axes.step(names, [field.size for field in local], where="mid", marker="o", markersize=3,
+    axes.step(names, [size for _, size, _ in local], where="mid", marker="o", markersize=3,
               color=_PARAMS_COLOUR, label="receptive field size")
-    axes.step(names, [field.jump for field in local], where="mid", marker="o", markersize=3,
+    axes.step(names, [jump for _, _, jump in local], where="mid", marker="o", markersize=3,
               color=_ACTIVATIONS_COLOUR, label="jump (effective stride)")
     axes.set_ylabel("input pixels")
     axes.tick_params(axis="x", labelrotation=90)
