@@ -1,9 +1,9 @@
 """The command line: ``cnncount MODEL|SPEC [--format F] [--input CxHxW] [--batch N] [--dtype D]``.
 
 Bad input prints one line, ``cnncount: error: ...``, on stderr and exits with status 2.
-The options are few and fixed, so they are read here by hand: :mod:`argparse` alone would
-cost the command half of a bare interpreter's start-up (it imports :mod:`re` and
-:mod:`gettext`).
+The options are few and fixed, so they are read here by hand: ``argparse`` alone would
+cost the command half of a bare interpreter's start-up (it imports ``re`` and
+``gettext``).
 """
 
 from __future__ import annotations

@@ -154,7 +154,7 @@ CONVENTIONS = {
 """Every named convention, by name."""
 
 DEFAULT_CONVENTION = "cnncount"
-"""cnncount's own: each output counted once, forward only, and multiply-accumulates."""
+"""cnncount's own convention, each output counted once, forward only, and multiply-accumulates."""
 
 
 def get_convention(name: str) -> Convention:

@@ -25,7 +25,7 @@ __all__ = [
 ]
 
 OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "adam": 2}
-"""Values of optimizer state kept per parameter: none, the momentum, Adam's two moments."""
+"""How many values of optimizer state each parameter needs; none, the momentum, or Adam's two moments."""
 
 INDEX_BYTES = 8
 """Bytes of one max-pooling index (int64), whatever the data type of the values."""

@@ -2,7 +2,7 @@
 
 Tokens are separated by spaces, commas or new lines and read case-insensitively. Options
 follow a token after slashes: ``conv7-64/s2/p3``. The README documents the grammar; the
-parser is written by hand so that the command line need not import :mod:`re`.
+parser is written by hand so that the command line need not import ``re``.
 """
 
 from __future__ import annotations
@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 __all__ = ["DEFAULT_INPUT", "names_a_layer", "parse_layer", "parse_layers", "parse_network", "tokenize"]
 
 DEFAULT_INPUT = Shape(3, 224, 224)
-"""The input a spec is fed unless told otherwise: the VGG paper's 224x224 RGB image."""
+"""The input a spec is fed unless told otherwise, the VGG paper's 224x224 RGB image."""
 
 _SEPARATORS = " \t\r\n,"
 _EXPECTED = (
@@ -98,7 +98,7 @@ def _prefix(head: str) -> str | None:
 
 
 def parse_layers(spec: str) -> list[Layer]:
-    """Return the layers a spec writes, in order; a bad token raises a :class:`SpecError`.
+    """Return the layers a spec writes, in order; a bad token raises a :class:`~cnncount.errors.SpecError`.
 
     Examples:
         >>> [str(layer) for layer in parse_layers("CONV3-64 LRN maxpool fc-10 Soft-Max")]

@@ -8,6 +8,8 @@ from pathlib import Path
 import yaml
 
 BOOK = Path(__file__).parent.parent / "book"
+BUILD_OPTIONS = ("--warningiserror", "--nitpick", "--keep-going")
+"""The options of the README's `make book`: warnings (broken references included) are errors."""
 
 
 def chapters() -> list[Path]:

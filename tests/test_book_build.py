@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from bs4 import BeautifulSoup
 
-from tests.book import BOOK, chapters
+from tests.book import BOOK, BUILD_OPTIONS, chapters
 from tests.reference import section
 
 
@@ -20,7 +20,7 @@ def html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     output = tmp_path_factory.mktemp("book")
     jupyter_book = Path(sys.executable).parent / "jupyter-book"
     result = subprocess.run(
-        [str(jupyter_book), "build", str(BOOK), "--warningiserror", "--keep-going", "--path-output", str(output)],
+        [str(jupyter_book), "build", str(BOOK), *BUILD_OPTIONS, "--path-output", str(output)],
         capture_output=True,
         text=True,
         check=False,
@@ -28,6 +28,11 @@ def html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "build succeeded" in result.stdout
     return output / "_build" / "html"
+
+
+def test_make_book_builds_as_this_test_does() -> None:
+    recipe = next(line for line in (BOOK.parent / "Makefile").read_text().splitlines() if "jupyter-book build" in line)
+    assert all(option in recipe.split() for option in BUILD_OPTIONS)
 
 
 def test_every_chapter_is_a_page(html: Path) -> None:

@@ -14,7 +14,7 @@ from cnncount.sizes import window_extent, window_output_size
 __all__ = ["Layer", "WeightFactors", "require_positive", "sliding_window_shape"]
 
 WeightFactors = tuple[tuple[int, ...], ...]
-"""A layer's weight count as groups of factors: ``((3, 3, 64), (128,))`` reads (3*3*64)*128."""
+"""A layer's weight count as groups of factors; ``((3, 3, 64), (128,))`` reads (3*3*64)*128."""
 
 
 class Layer(Record):
@@ -106,7 +106,7 @@ class Layer(Record):
 
 
 def require_positive(**values: int) -> None:
-    """Raise :class:`LayerError` naming the first of ``values`` that is not positive.
+    """Raise :class:`~cnncount.errors.LayerError` naming the first of ``values`` that is not positive.
 
     Examples:
         >>> require_positive(kernel=3, stride=0)
