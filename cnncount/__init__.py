@@ -9,11 +9,14 @@ Examples:
 
 from __future__ import annotations
 
+from cnncount.builder import Builder
 from cnncount.errors import CnncountError, LayerError, SpecError, UnknownModelError
 from cnncount.layers import (
     AdaptiveAvgPool2d,
+    Add,
     AvgPool2d,
     BatchNorm2d,
+    Concat,
     Conv2d,
     Dropout,
     Flatten,
@@ -21,7 +24,9 @@ from cnncount.layers import (
     Linear,
     LocalResponseNorm,
     MaxPool2d,
+    Merge,
     ReLU,
+    ReLU6,
     Softmax,
 )
 from cnncount.models import get_model, model_names
@@ -34,9 +39,12 @@ __version__ = "0.1.0"
 
 __all__ = [
     "AdaptiveAvgPool2d",
+    "Add",
     "AvgPool2d",
     "BatchNorm2d",
+    "Builder",
     "CnncountError",
+    "Concat",
     "Conv2d",
     "Dropout",
     "Flatten",
@@ -45,9 +53,11 @@ __all__ = [
     "Linear",
     "LocalResponseNorm",
     "MaxPool2d",
+    "Merge",
     "Network",
     "Node",
     "ReLU",
+    "ReLU6",
     "Row",
     "Shape",
     "Softmax",

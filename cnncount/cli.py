@@ -10,18 +10,16 @@ from __future__ import annotations
 
 import sys
 
-from cnncount.conventions import CONVENTIONS
 from cnncount.errors import CnncountError, UnknownModelError
-from cnncount.memory import OPTIMIZER_STATE
 from cnncount.models import MODELS, get_model, model_names
 from cnncount.network import Network
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
-from cnncount.render import report, to_csv, to_json, to_markdown
+from cnncount.render.reference import report
 from cnncount.shapes import Shape
 from cnncount.summary import Summary, summarize
 from cnncount.units import BYTES_PER_VALUE
 
-__all__ = ["USAGE", "main", "run"]
+__all__ = ["main", "run", "usage"]
 
 FORMATS = ("table", "markdown", "csv", "json")
 
@@ -35,18 +33,24 @@ _DEFAULTS = {
     "--budget": "",
     "--convention": "",
 }
-_OPTIMIZERS = tuple(OPTIMIZER_STATE)
-_CONVENTIONS = tuple(CONVENTIONS)
-_CHOICES = {
-    "--format": FORMATS,
-    "--dtype": tuple(BYTES_PER_VALUE),
-    "--optimizer": ("", *_OPTIMIZERS),
-    "--convention": ("", *_CONVENTIONS),
-}
+_CHOICES = {"--format": FORMATS, "--dtype": tuple(BYTES_PER_VALUE)}
 _FLAGS = ("-h", "--help", "--list", "--version", "--receptive-field")
 _COST_OPTIONS = ("--optimizer", "--budget", "--convention", "--receptive-field")
 
-USAGE = f"""\
+
+
+def usage() -> str:
+    """Return the help text, every choice of every option listed.
+
+    Examples:
+        >>> usage().splitlines()[0]
+        'usage: cnncount [options] MODEL'
+    """
+    from cnncount.conventions import CONVENTIONS
+    from cnncount.memory import OPTIMIZER_STATE
+
+    optimizers, conventions = list(OPTIMIZER_STATE), list(CONVENTIONS)
+    return f"""\
 usage: cnncount [options] MODEL
        cnncount [options] SPEC...
        cnncount --list
@@ -58,14 +62,15 @@ Count the parameters, activations and multiply-accumulates of a convolutional ne
 
 options:
   --format FORMAT    {', '.join(FORMATS)} (default: table)
-  --input CxHxW      input shape, channels first (default: {DEFAULT_INPUT})
+  --input CxHxW      input shape, channels first (default: the model's usual input,
+                     {DEFAULT_INPUT} for a spec)
   --batch N          images per batch, for the memory figures (default: 1)
   --dtype DTYPE      {', '.join(BYTES_PER_VALUE)}: bytes per value (default: float32)
-  --optimizer OPT    {', '.join(_OPTIMIZERS)}: add the training memory, part by part
+  --optimizer OPT    {', '.join(optimizers)}: add the training memory, part by part
   --budget SIZE      the largest batch that fits SIZE (16GiB, 500MB: GiB is 2^30 bytes,
                      GB 10^9), for training with --optimizer, else for inference
-  --convention NAME  count as a tool does: {', '.join(_CONVENTIONS[:4])},
-                     {', '.join(_CONVENTIONS[4:])}
+  --convention NAME  count as a tool does: {', '.join(conventions[:4])},
+                     {', '.join(conventions[4:])}
   --receptive-field  add each layer's receptive field: size, jump, start (input pixels)
   --list             name the built-in models
   -h, --help         show this help
@@ -91,27 +96,27 @@ def run(argv: list[str]) -> str:
     """
     words, options, flags = _read_arguments(argv)
     if "-h" in flags or "--help" in flags:
-        return USAGE
+        return usage()
     if "--version" in flags:
         from cnncount import __version__
 
         return f"cnncount {__version__}\n"
     if "--list" in flags:
         width = max(map(len, MODELS)) + 2
-        return "".join(f"{name:<{width}}{description}\n" for name, (description, _) in MODELS.items())
+        return "".join(f"{name:<{width}}{model.input_shape!s:<12}{model.description}\n" for name, model in MODELS.items())
     if not words:
         raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
     for option, choices in _CHOICES.items():
-        if options[option] not in choices:
-            msg = f"{option} must be one of {', '.join(filter(None, choices))}, got {options[option]!r}"
-            raise CnncountError(msg)
+        _choose(option, options[option], choices)
     batch = options["--batch"]
     if not (batch.isascii() and batch.isdigit() and int(batch) > 0):
         raise CnncountError(f"--batch must be a positive whole number, got {batch!r}")
-    input_shape = Shape.parse(options["--input"]) if options["--input"] else DEFAULT_INPUT
+    input_shape = Shape.parse(options["--input"]) if options["--input"] else None
     summary = summarize(_network(" ".join(words), input_shape))
     form, dtype = options["--format"], options["--dtype"]
     costs = _costs(summary, options, "--receptive-field" in flags, int(batch), dtype)
+    if form != "table":
+        from cnncount.render.tabular import to_csv, to_json, to_markdown
     if form == "json":
         return to_json(summary, int(batch), dtype, {name: value for name, (_, value) in costs.items()}) + "\n"
     sections = "".join(f"\n{text}\n" for text, _ in costs.values())
@@ -179,6 +184,10 @@ def _costs(
     """
     costs: dict[str, tuple[str, object]] = {}
     optimizer = options["--optimizer"]
+    if optimizer:
+        from cnncount.memory import OPTIMIZER_STATE
+
+        _choose("--optimizer", optimizer, tuple(OPTIMIZER_STATE))
     if optimizer or options["--budget"]:
         from cnncount.memory import inference_peak_bytes, largest_batch, training_memory
         from cnncount.render.cost import training_lines
@@ -198,9 +207,15 @@ def _costs(
         text = f"BUDGET {budget:,} bytes ({binary_bytes(budget)}) fits a batch of {fits:,} for {mode} in {dtype}"
         costs["largest_batch"] = (text, fits)
     if options["--convention"]:
-        from cnncount.conventions import activation_bytes, compute_count, get_convention
+        from cnncount.conventions import (
+            CONVENTIONS,
+            activation_bytes,
+            compute_count,
+            get_convention,
+        )
         from cnncount.render.cost import convention_lines
 
+        _choose("--convention", options["--convention"], tuple(CONVENTIONS))
         convention = get_convention(options["--convention"])
         document = {
             "name": convention.name,
@@ -217,11 +232,16 @@ def _costs(
     return costs
 
 
-def _network(text: str, input_shape: Shape) -> Network:
+def _choose(option: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise CnncountError(f"{option} must be one of {', '.join(choices)}, got {value!r}")
+
+
+def _network(text: str, input_shape: Shape | None) -> Network:
     if text.lower() in MODELS:
         return get_model(text, input_shape)
     tokens = tokenize(text)
     if len(tokens) == 1 and not names_a_layer(tokens[0][0]):
         error = UnknownModelError(text, model_names())
         raise CnncountError(f"{error}, or give a spec such as 'conv3-64 maxpool FC-10'")
-    return parse_network(text, input_shape)
+    return parse_network(text, input_shape or DEFAULT_INPUT)

@@ -108,21 +108,41 @@ def training_memory(
 
 
 def inference_peak_bytes(summary: Summary, batch: int = 1, dtype: str = "float32") -> int:
-    """Return the peak memory of an inference pass: weights and buffers, and the largest pair
-    of a layer's input and output alive at once (an in-place layer needs only its input).
+    """Return the peak memory of an inference pass: the weights and buffers, and the most
+    activation values alive at once.
+
+    Layers run in order; an output lives from the layer that writes it to the last layer that
+    reads it (the network's output to the end). An in-place layer (ReLU, flatten) writes into its
+    input. In a chain the peak is the largest pair of a layer's input and output.
 
     Examples:
-        >>> from cnncount import get_model, summarize
+        >>> from cnncount import get_model, parse_network, summarize
         >>> vgg16 = summarize(get_model("vgg16"))
         >>> inference_peak_bytes(vgg16) - 4 * vgg16.totals["params"]  # conv2: 2 maps of 224*224*64
         25690112
+        >>> block = summarize(parse_network("conv3-64 ( conv3-64 conv3-64 | )add"))
+        >>> inference_peak_bytes(block) - 4 * block.totals["params"]  # 3 maps alive inside the block
+        38535168
     """
-    size = BYTES_PER_VALUE[dtype]
-    live = max(
-        row.input_shape.numel + (0 if row.kind in _IN_PLACE else row.activations)
-        for row in summary.rows[1:]
-    )
-    return (summary.totals["params"] + summary.totals["buffers"] + live * batch) * size
+    rows = summary.rows
+    owner: dict[str, str] = {}  # the row whose tensor holds each row's output
+    for row in rows:
+        owner[row.name] = owner[row.inputs[0]] if row.kind in _IN_PLACE else row.name
+    last_use = {owner[rows[-1].name]: len(rows)}
+    for index, row in enumerate(rows):
+        for source in row.inputs:
+            last_use[owner[source]] = max(last_use.get(owner[source], index), index)
+    freed_after = [0] * len(rows)  # values whose last reader is each row
+    for index, row in enumerate(rows):
+        if owner[row.name] == row.name and last_use.get(row.name, len(rows)) < len(rows):
+            freed_after[last_use[row.name]] += row.activations
+    live = peak = 0
+    for index, row in enumerate(rows):
+        if owner[row.name] == row.name:
+            live += row.activations
+        peak = max(peak, live)
+        live -= freed_after[index]
+    return (summary.totals["params"] + summary.totals["buffers"] + peak * batch) * BYTES_PER_VALUE[dtype]
 
 
 def largest_batch(summary: Summary, budget: int, dtype: str = "float32", optimizer: str | None = None) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnncount.errors import CnncountError
-from cnncount.layers import Layer
+from cnncount.layers import Layer, Merge
 from cnncount.record import Record
 from cnncount.shapes import Shape
 
@@ -60,6 +60,11 @@ class Network(Record):
         for node in nodes:
             if node.name in seen:
                 raise CnncountError(f"network {name!r}: two nodes are called {node.name!r}")
+            merges = isinstance(node.layer, Merge)
+            if merges != (len(node.inputs) > 1):
+                needs = "two or more branches" if merges else "exactly one input"
+                msg = f"network {name!r}: node {node.name!r} ({node.layer}) reads {len(node.inputs)}; it needs {needs}"
+                raise CnncountError(msg)
             for source in node.inputs:
                 if source not in seen:
                     msg = (
@@ -71,9 +76,7 @@ class Network(Record):
         super().__init__(name=name, input_shape=input_shape, nodes=tuple(nodes))
 
     @classmethod
-    def chain(
-        cls, layers: Iterable[Layer], input_shape: Shape, name: str = "network"
-    ) -> Network:
+    def chain(cls, layers: Iterable[Layer], input_shape: Shape, name: str = "network") -> Network:
         """Return the layers one after another, named by kind and count: conv1, conv2, fc1.
 
         Examples:
@@ -82,22 +85,18 @@ class Network(Record):
             >>> [node.name for node in net.nodes], net.name
             (['fc1', 'fc2'], 'mlp')
         """
-        counts: dict[str, int] = {}
-        nodes = []
-        previous = INPUT
-        for layer in layers:
-            counts[layer.kind] = counts.get(layer.kind, 0) + 1
-            node_name = f"{layer.kind}{counts[layer.kind]}"
-            nodes.append(Node(name=node_name, layer=layer, inputs=(previous,)))
-            previous = node_name
-        return cls(name, input_shape, nodes)
+        from cnncount.builder import Builder  # the builder builds on this module
 
-    def with_input(self, input_shape: Shape) -> Network:
-        """Return the same network fed ``input_shape``.
+        builder = Builder(name, input_shape)
+        builder.chain(list(layers))
+        return builder.build()
+
+    def with_name(self, name: str) -> Network:
+        """Return the same network under another name.
 
         Examples:
             >>> from cnncount.layers import ReLU
-            >>> Network.chain([ReLU()], Shape(3, 8, 8)).with_input(Shape(1, 4, 4)).input_shape
-            Shape(1, 4, 4)
+            >>> Network.chain([ReLU()], Shape(3, 8, 8)).with_name("tiny").name
+            'tiny'
         """
-        return Network(self.name, input_shape, self.nodes)
+        return Network(name, self.input_shape, self.nodes)

@@ -7,11 +7,14 @@ parser is written by hand so that the command line need not import ``re``.
 
 from __future__ import annotations
 
+from cnncount.builder import Builder
 from cnncount.errors import CnncountError, LayerError, SpecError
 from cnncount.layers import (
     AdaptiveAvgPool2d,
+    Add,
     AvgPool2d,
     BatchNorm2d,
+    Concat,
     Conv2d,
     Dropout,
     Flatten,
@@ -19,10 +22,12 @@ from cnncount.layers import (
     Linear,
     LocalResponseNorm,
     MaxPool2d,
+    Merge,
     ReLU,
+    ReLU6,
     Softmax,
 )
-from cnncount.network import Network
+from cnncount.network import INPUT, Network
 from cnncount.shapes import Shape
 from cnncount.sizes import preserving_padding
 
@@ -38,25 +43,30 @@ DEFAULT_INPUT = Shape(3, 224, 224)
 _SEPARATORS = " \t\r\n,"
 _EXPECTED = (
     "expected conv<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, "
-    "FC-<features>, LRN, bn, relu, dropout, soft-max or flatten"
+    "FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten"
 )
 
 
 def tokenize(spec: str) -> list[tuple[str, int]]:
     """Split a spec into its tokens, each with the column (from 1) where it starts.
 
+    ``(`` and ``|`` are tokens of their own; ``)`` starts one (``)add``, ``)cat``).
+
     Examples:
         >>> tokenize("conv3-64, conv3-64  maxpool")
         [('conv3-64', 1), ('conv3-64', 11), ('maxpool', 21)]
+        >>> [token for token, _ in tokenize("(conv3-64|)add")]
+        ['(', 'conv3-64', '|', ')add']
     """
     tokens = []
     start = None
     for column, char in enumerate(spec + " ", start=1):
-        if char in _SEPARATORS:
-            if start is not None:
-                tokens.append((spec[start - 1 : column - 1], start))
-                start = None
-        elif start is None:
+        if start is not None and (char in _SEPARATORS or char in "(|)"):
+            tokens.append((spec[start - 1 : column - 1], start))
+            start = None
+        if char in "(|":
+            tokens.append((char, column))
+        elif char not in _SEPARATORS and start is None:
             start = column
     return tokens
 
@@ -108,28 +118,98 @@ def parse_layers(spec: str) -> list[Layer]:
         ...
         cnncount.errors.SpecError: spec token 2 'conv3-6x4' (column 10): channels must be a whole number, got '6x4'
     """
-    tokens = tokenize(spec)
-    if not tokens:
-        raise CnncountError("spec is empty: write layers such as 'conv3-64 maxpool FC-10'")
-    layers = []
-    for index, (token, column) in enumerate(tokens, start=1):
-        try:
-            layers.append(parse_layer(token))
-        except ValueError as error:
-            detail = error.detail if isinstance(error, LayerError) else str(error)
-            raise SpecError(detail, token, index, column) from None
-    return layers
+    tokens = _tokens(spec)
+    for index, (token, _) in enumerate(tokens):
+        if token in ("(", "|") or token.startswith(")"):
+            raise _spec_error("branches make a graph: read this spec with parse_network", tokens, index)
+    return [_layer_at(tokens, index) for index in range(len(tokens))]
 
 
 def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "spec") -> Network:
-    """Return the chain of layers a spec writes, fed ``input_shape``.
+    """Return the network a spec writes, fed ``input_shape``.
+
+    Layers follow one another. A group ``( A | B | ... )add`` runs its branches side by side
+    on the same input and adds their outputs; ``)cat`` concatenates their channels instead.
+    An empty branch is the identity: ``( conv3-64 bn relu conv3-64 bn | )add`` is a residual
+    block. Groups nest.
 
     Examples:
         >>> net = parse_network("conv3-64 maxpool FC-10", Shape(3, 32, 32), name="tiny")
         >>> net.name, [node.name for node in net.nodes]
         ('tiny', ['conv1', 'maxpool1', 'fc1'])
+        >>> block = parse_network("conv3-64 ( conv3-64 bn relu conv3-64 bn | )add relu", Shape(3, 32, 32))
+        >>> [(node.name, node.inputs) for node in block.nodes][-2:]
+        [('add1', ('batchnorm2', 'conv1')), ('relu2', ('add1',))]
+        >>> parse_network("conv3-64 ( conv1-16 | conv3-32 )cat").nodes[-1].inputs
+        ('conv2', 'conv3')
+        >>> parse_network("conv3-64 ( conv3-64 conv3-64 )add")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.SpecError: spec token 2 '(' (column 10): a group needs two or more branches, separated by '|'
     """
-    return Network.chain(parse_layers(spec), input_shape, name=name)
+    tokens = _tokens(spec)
+    builder = Builder(name, input_shape)
+    end, _ = _sequence(tokens, 0, builder, INPUT)
+    if end < len(tokens):
+        raise _spec_error(f"{tokens[end][0]!r} outside a group", tokens, end)
+    return builder.build()
+
+
+_MERGES: dict[str, type[Merge]] = {")add": Add, ")cat": Concat}
+
+
+def _tokens(spec: str) -> list[tuple[str, int]]:
+    tokens = tokenize(spec)
+    if not tokens:
+        raise CnncountError("spec is empty: write layers such as 'conv3-64 maxpool FC-10'")
+    return tokens
+
+
+def _spec_error(detail: str, tokens: list[tuple[str, int]], index: int) -> SpecError:
+    token, column = tokens[index]
+    return SpecError(detail, token, index + 1, column)
+
+
+def _layer_at(tokens: list[tuple[str, int]], index: int) -> Layer:
+    try:
+        return parse_layer(tokens[index][0])
+    except ValueError as error:
+        detail = error.detail if isinstance(error, LayerError) else str(error)
+        raise _spec_error(detail, tokens, index) from None
+
+
+def _sequence(tokens: list[tuple[str, int]], index: int, builder: Builder, source: str) -> tuple[int, str]:
+    """Add the layers and groups from ``index`` on, reading ``source``; stop at ``|`` or ``)``."""
+    while index < len(tokens):
+        token = tokens[index][0]
+        if token == "|" or token.startswith(")"):
+            break
+        if token == "(":
+            index, source = _group(tokens, index, builder, source)
+        else:
+            source = builder.layer(_layer_at(tokens, index), source=source)
+            index += 1
+    return index, source
+
+
+def _group(tokens: list[tuple[str, int]], opening: int, builder: Builder, source: str) -> tuple[int, str]:
+    """Add the branches of the group opened at ``opening`` and their merge; return past it."""
+    ends = []
+    index = opening + 1
+    while True:
+        index, end = _sequence(tokens, index, builder, source)
+        ends.append(end)
+        if index == len(tokens):
+            raise _spec_error("this '(' is never closed by ')add' or ')cat'", tokens, opening)
+        closing = tokens[index][0].lower()
+        if closing != "|" and closing not in _MERGES:
+            raise _spec_error("expected '|', ')add' or ')cat'", tokens, index)
+        index += 1
+        if closing in _MERGES:
+            break
+    if len(ends) < 2:
+        raise _spec_error("a group needs two or more branches, separated by '|'", tokens, opening)
+    return index, builder.merge(_MERGES[closing](), ends)
 
 
 def _read_options(options: list[str]) -> dict[str, str]:
@@ -256,6 +336,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "lrn": _lrn,
     "batchnorm": _plain(BatchNorm2d, "batchnorm"),
     "bn": _plain(BatchNorm2d, "bn"),
+    "relu6": _plain(ReLU6, "relu6"),
     "relu": _plain(ReLU, "relu"),
     "dropout": _dropout,
     "soft-max": _plain(Softmax, "soft-max"),

@@ -10,7 +10,8 @@ centre of the first output's field, in input pixels) to::
 
 Ceil-mode pooling adds a last window but changes none of the three. Layers that act pixel by
 pixel (ReLU, dropout, normalisation) leave the field as it is. A fully connected layer, a
-flatten sees the whole input: its ``size`` is ``None``. Adaptive pooling is a window of
+flatten sees the whole input: its ``size`` is ``None``. Where branches meet (an addition, a
+concatenation), an output sees what the widest of its branches sees. Adaptive pooling is a window of
 ``input / output`` pixels at that stride; where the input is not a multiple of the output its
 windows vary, and the largest window and the rounded-down stride stand for them.
 """
@@ -55,11 +56,19 @@ def receptive_fields(summary: Summary) -> list[ReceptiveField]:
         (ReceptiveField(name='conv2', size=5, jump=1, start=0.0), ReceptiveField(name='maxpool1', size=6, jump=2, start=0.5))
         >>> fields["maxpool5"].size, fields["maxpool5"].jump, fields["fc1"].size
         (212, 32, None)
+        >>> from cnncount import parse_network
+        >>> receptive_fields(summarize(parse_network("conv3-8 ( conv3-8 conv3-8 | )add")))[-1].size
+        7
     """
     fields = {summary.rows[0].name: ReceptiveField(name=summary.rows[0].name, size=1, jump=1, start=0.0)}
     for row in summary.rows[1:]:
-        fields[row.name] = _field(row, fields[row.inputs[0]])
+        widest = max((fields[source] for source in row.inputs), key=_extent)
+        fields[row.name] = _field(row, widest)
     return list(fields.values())
+
+
+def _extent(field: ReceptiveField) -> float:
+    return float("inf") if field.size is None else field.size
 
 
 def _field(row: Row, previous: ReceptiveField) -> ReceptiveField:

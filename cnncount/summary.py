@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnncount.errors import LayerError
-from cnncount.layers import Layer
+from cnncount.layers import Layer, Merge
 from cnncount.layers.base import WeightFactors
 from cnncount.network import INPUT, Network
 from cnncount.record import Record
@@ -18,7 +18,8 @@ COUNTS = ("activations", "weights", "biases", "params", "buffers", "macs")
 class Row(Record):
     """The counts of one layer, or of the network's input (``kind == "input"``, no layer).
 
-    ``inputs`` names the rows it reads (none for the input).
+    ``inputs`` names the rows it reads (none for the input); ``input_shape`` is the shape of
+    the first of them.
     ``activations`` are the values the layer outputs for one image; ``macs`` are its
     multiply-accumulates for one image, biases excluded.
 
@@ -90,7 +91,7 @@ def summarize(network: Network) -> Summary:
     rows = [_input_row(network.input_shape)]
     for index, node in enumerate(network.nodes, start=1):
         try:
-            row = _layer_row(node.name, node.layer, node.inputs, shapes[node.inputs[0]])
+            row = _layer_row(node.name, node.layer, node.inputs, [shapes[source] for source in node.inputs])
         except LayerError as error:
             raise error.at(index, node.name, str(node.layer)) from None
         shapes[node.name] = row.output_shape
@@ -114,8 +115,9 @@ def _input_row(shape: Shape) -> Row:
     )
 
 
-def _layer_row(name: str, layer: Layer, inputs: tuple[str, ...], shape: Shape) -> Row:
-    output = layer.output_shape(shape)
+def _layer_row(name: str, layer: Layer, inputs: tuple[str, ...], shapes: list[Shape]) -> Row:
+    shape = shapes[0]
+    output = layer.merge_shape(shapes, list(inputs)) if isinstance(layer, Merge) else layer.output_shape(shape)
     weights, biases = layer.weights(shape), layer.biases(shape)
     return Row(
         name=name,

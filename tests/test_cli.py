@@ -10,7 +10,7 @@ import sys
 
 import pytest
 
-from cnncount.cli import USAGE, run
+from cnncount.cli import run, usage
 from cnncount.models import model_names
 from tests.reference import section
 
@@ -93,7 +93,7 @@ def test_list_names_every_built_in_model() -> None:
 
 def test_help() -> None:
     result = cnncount("--help")
-    assert result.returncode == 0 and result.stdout == USAGE
+    assert result.returncode == 0 and result.stdout == usage()
 
 
 @pytest.mark.parametrize(

@@ -12,14 +12,18 @@ from cnncount import (
     Conv2d,
     Dropout,
     Flatten,
+    LayerError,
     Linear,
     LocalResponseNorm,
     MaxPool2d,
     ReLU,
+    Shape,
     Softmax,
     SpecError,
     parse_layer,
     parse_layers,
+    parse_network,
+    summarize,
 )
 
 
@@ -93,13 +97,14 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
         ("maxpool/d2", "spec token 1 'maxpool/d2' (column 1): unknown option 'd' for maxpool; options: s, p, ceil"),
         ("FC-", "spec token 1 'FC-' (column 1): features must be a whole number, got ''"),
         ("FC-10/g2", "spec token 1 'FC-10/g2' (column 1): unknown option 'g' for FC; options: nobias"),
-        ("relu6", ("spec token 1 'relu6' (column 1): unexpected '6' after 'relu'; expected conv<kernel>-<channels>, "
-                  "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, dropout, soft-max or flatten")),
+        ("relu7", ("spec token 1 'relu7' (column 1): unexpected '7' after 'relu'; expected conv<kernel>-<channels>, "
+                  "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten")),
+        ("conv3-64 | conv3-64", "spec token 2 '|' (column 10): branches make a graph: read this spec with parse_network"),
         ("dropoutx", "spec token 1 'dropoutx' (column 1): dropout probability must be a number, got 'x'"),
         ("dropout2", "spec token 1 'dropout2' (column 1): dropout probability must be from 0 to 1, got 2.0"),
         ("gap/s2", "spec token 1 'gap/s2' (column 1): unknown option 's' for gap; options: none"),
         ("conv3-64 banana", ("spec token 2 'banana' (column 10): unknown layer; expected conv<kernel>-<channels>, "
-                            "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, dropout, soft-max or flatten")),
+                            "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten")),
         ("conv3-²", "spec token 1 'conv3-²' (column 1): channels must be a whole number, got '²'"),
     ],
 )
@@ -112,3 +117,36 @@ def test_a_malformed_spec_points_at_its_token(spec, message) -> None:
 def test_an_empty_spec_is_refused() -> None:
     with pytest.raises(CnncountError, match="spec is empty"):
         parse_layers(" , \n")
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ("conv3-64 ( conv3-64 | conv3-64", "spec token 2 '(' (column 10): this '(' is never closed by ')add' or ')cat'"),
+        ("conv3-64 ( conv3-64 | conv3-64 )sum", "spec token 6 ')sum' (column 32): expected '|', ')add' or ')cat'"),
+        ("conv3-64 ( conv3-64 )add", "spec token 2 '(' (column 10): a group needs two or more branches, separated by '|'"),
+        ("conv3-64 | conv3-64", "spec token 2 '|' (column 10): '|' outside a group"),
+        ("conv3-64 )add", "spec token 2 ')add' (column 10): ')add' outside a group"),
+        ("( conv3-64 | conv3-6x )cat", "spec token 4 'conv3-6x' (column 14): channels must be a whole number, got '6x'"),
+    ],
+)
+def test_a_malformed_graph_spec_points_at_its_token(spec, message) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_network(spec)
+    assert str(caught.value) == message
+
+
+def test_branches_that_do_not_meet_name_both_shapes() -> None:
+    network = parse_network("conv3-64 ( conv3-128/s2 | )add", Shape(3, 32, 32))
+    with pytest.raises(LayerError) as caught:
+        summarize(network)
+    assert str(caught.value) == (
+        "layer 3 add1 (add): cannot add branches of different shapes: "
+        "branch 'conv2' gives 128x16x16 but branch 'conv1' gives 64x32x32"
+    )
+
+
+def test_concatenated_branches_sum_their_channels() -> None:
+    summary = summarize(parse_network("conv1-64 ( conv1-16 | conv3-32 | maxpool3/s1/p1 conv1-8 )cat", Shape(3, 28, 28)))
+    assert summary.rows[-1].output_shape == Shape(56, 28, 28)
+    assert summary.rows[-1].inputs == ("conv2", "conv3", "conv4")

@@ -7,15 +7,19 @@ from torch import nn
 
 from cnncount import (
     AdaptiveAvgPool2d,
+    Add,
     AvgPool2d,
     BatchNorm2d,
+    Concat,
     Conv2d,
     Dropout,
     Flatten,
     Linear,
     LocalResponseNorm,
     MaxPool2d,
+    Merge,
     ReLU,
+    ReLU6,
     Softmax,
 )
 from cnncount.layers import Layer
@@ -49,6 +53,8 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
         return nn.Flatten()
     if isinstance(layer, ReLU):
         return nn.ReLU(inplace=True)
+    if isinstance(layer, ReLU6):
+        return nn.ReLU6(inplace=True)
     if isinstance(layer, Dropout):
         return nn.Dropout(layer.p)
     if isinstance(layer, Softmax):
@@ -60,9 +66,41 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
     raise TypeError(f"no PyTorch twin for {layer!r}")
 
 
-def torch_network(summary: Summary) -> nn.Sequential:
-    """Return the chain of a summary's layers as a PyTorch ``Sequential``, in evaluation mode."""
-    return nn.Sequential(*(torch_layer(row.layer, row.input_shape) for row in summary.rows[1:])).eval()
+class TorchGraph(nn.Module):
+    """A summary's network in PyTorch: one module per row, run in order, merges as add and cat.
+
+    ``modules_by_row`` gives each row's module (None for a merge); after a forward pass,
+    ``shapes`` holds each row's output shape for one image as (C, H, W), a vector as (n, 1, 1).
+    """
+
+    def __init__(self, summary: Summary) -> None:
+        super().__init__()
+        self.rows = summary.rows[1:]
+        self.modules_by_row = [
+            None if isinstance(row.layer, Merge) else torch_layer(row.layer, row.input_shape) for row in self.rows
+        ]
+        self.layers = nn.ModuleList(module for module in self.modules_by_row if module is not None)
+        self.shapes: list[tuple[int, ...]] = []
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        values = {"input": x}
+        self.shapes = []
+        for row, module in zip(self.rows, self.modules_by_row):
+            inputs = [values[source] for source in row.inputs]
+            if isinstance(row.layer, Add):
+                x = torch.stack(inputs).sum(dim=0)
+            elif isinstance(row.layer, Concat):
+                x = torch.cat(inputs, dim=1)
+            else:
+                x = module(inputs[0])
+            values[row.name] = x
+            self.shapes.append(tuple(x.shape[1:]) + (1,) * (4 - x.dim()))
+        return x
+
+
+def torch_network(summary: Summary) -> TorchGraph:
+    """Return the summary's network as a PyTorch module, in evaluation mode."""
+    return TorchGraph(summary).eval()
 
 
 def torch_accepts(network: Network) -> bool:
@@ -79,15 +117,11 @@ def torch_accepts(network: Network) -> bool:
     return True
 
 
-def output_shapes(model: nn.Sequential, shape: tuple[int, int, int]) -> list[tuple[int, int, int]]:
-    """Return each module's output shape for one image, as (C, H, W); a vector is (n, 1, 1)."""
-    shapes = []
-    x = torch.zeros(1, *shape)
+def output_shapes(model: TorchGraph, shape: tuple[int, int, int]) -> list[tuple[int, ...]]:
+    """Return each row's output shape for one image, as (C, H, W); a vector is (n, 1, 1)."""
     with torch.no_grad():
-        for module in model:
-            x = module(x)
-            shapes.append(tuple(x.shape[1:]) + (1,) * (4 - x.dim()))
-    return shapes
+        model(torch.zeros(1, *shape))
+    return model.shapes
 
 
 def saved_activation_bytes(model: nn.Module, shape: tuple[int, int, int]) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from cnncount.errors import LayerError
 from cnncount.layers.base import Layer
 
-__all__ = ["Dropout", "ReLU", "Softmax"]
+__all__ = ["Dropout", "ReLU", "ReLU6", "Softmax"]
 
 
 class ReLU(Layer):
@@ -21,6 +21,21 @@ class ReLU(Layer):
 
     def __str__(self) -> str:
         return "relu"
+
+
+class ReLU6(Layer):
+    """The rectifier clipped at six, ``min(max(0, x), 6)``, of MobileNetV2.
+
+    Examples:
+        >>> ReLU6(), str(ReLU6())
+        (ReLU6(), 'relu6')
+    """
+
+    __slots__ = ()
+    kind = "relu6"
+
+    def __str__(self) -> str:
+        return "relu6"
 
 
 class Dropout(Layer):

@@ -1,0 +1,107 @@
+"""Layers where branches meet: residual addition and channel concatenation."""
+
+from __future__ import annotations
+
+from cnncount.errors import LayerError
+from cnncount.layers.base import Layer
+from cnncount.shapes import Shape
+
+__all__ = ["Add", "Concat", "Merge"]
+
+
+class Merge(Layer):
+    """A layer that reads two or more branches; :meth:`merge_shape` checks that they fit.
+
+    Examples:
+        >>> isinstance(Add(), Merge), Add().params(Shape(8, 4, 4))
+        (True, 0)
+    """
+
+    __slots__ = ()
+
+    def merge_shape(self, shapes: list[Shape], branches: list[str]) -> Shape:
+        """Return the output shape of the branches called ``branches``, of ``shapes``.
+
+        Examples:
+            >>> Concat().merge_shape([Shape(16, 7, 7), Shape(16, 7, 7)], ["left", "right"])
+            Shape(32, 7, 7)
+        """
+        raise NotImplementedError
+
+    def _mismatch(self, what: str, shapes: list[Shape], branches: list[str]) -> LayerError:
+        first = shapes[0]
+        index = next(i for i, shape in enumerate(shapes) if not self._fits(first, shape))
+        msg = (
+            f"{what}: branch {branches[0]!r} gives {first} but branch {branches[index]!r} "
+            f"gives {shapes[index]}"
+        )
+        return LayerError(msg)
+
+    def _fits(self, first: Shape, other: Shape) -> bool:
+        raise NotImplementedError
+
+
+class Add(Merge):
+    """Element-wise addition of branches of one shape: a residual connection.
+
+    Examples:
+        >>> Add().merge_shape([Shape(64, 56, 56), Shape(64, 56, 56)], ["conv2", "input"])
+        Shape(64, 56, 56)
+        >>> Add().merge_shape([Shape(128, 28, 28), Shape(64, 56, 56)], ["bn2", "maxpool"])
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: cannot add branches of different shapes: branch 'bn2' gives 128x28x28 but branch 'maxpool' gives 64x56x56
+    """
+
+    __slots__ = ()
+    kind = "add"
+
+    def merge_shape(self, shapes: list[Shape], branches: list[str]) -> Shape:
+        """Return the common shape of the branches, which must all be equal.
+
+        Examples:
+            >>> Add().merge_shape([Shape(256, 14, 14)] * 3, ["a", "b", "c"])
+            Shape(256, 14, 14)
+        """
+        if any(shape != shapes[0] for shape in shapes):
+            raise self._mismatch("cannot add branches of different shapes", shapes, branches)
+        return shapes[0]
+
+    def _fits(self, first: Shape, other: Shape) -> bool:
+        return first == other
+
+    def __str__(self) -> str:
+        return "add"
+
+
+class Concat(Merge):
+    """Concatenation of branches along the channels; their heights and widths must agree.
+
+    Examples:
+        >>> Concat().merge_shape([Shape(64, 28, 28), Shape(128, 28, 28), Shape(32, 28, 28)], ["b1", "b2", "b3"])
+        Shape(224, 28, 28)
+        >>> Concat().merge_shape([Shape(64, 28, 28), Shape(64, 14, 14)], ["b1", "b2"])
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: cannot concatenate maps of different sizes: branch 'b1' gives 64x28x28 but branch 'b2' gives 64x14x14
+    """
+
+    __slots__ = ()
+    kind = "concat"
+
+    def merge_shape(self, shapes: list[Shape], branches: list[str]) -> Shape:
+        """Return the branches' shared height and width, with their channels summed.
+
+        Examples:
+            >>> Concat().merge_shape([Shape(3, 8, 8), Shape(5, 8, 8)], ["a", "b"])
+            Shape(8, 8, 8)
+        """
+        if any(not self._fits(shapes[0], shape) for shape in shapes):
+            raise self._mismatch("cannot concatenate maps of different sizes", shapes, branches)
+        return Shape(sum(shape.channels for shape in shapes), shapes[0].height, shapes[0].width)
+
+    def _fits(self, first: Shape, other: Shape) -> bool:
+        return (first.height, first.width) == (other.height, other.width)
+
+    def __str__(self) -> str:
+        return "concat"

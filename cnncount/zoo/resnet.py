@@ -1,0 +1,62 @@
+"""ResNet-18, 34, 50, 101 and 152 (He et al., 2015), as torchvision builds them."""
+
+from __future__ import annotations
+
+from cnncount.builder import Builder
+from cnncount.layers import AdaptiveAvgPool2d, Add, BatchNorm2d, Conv2d, Linear, MaxPool2d, ReLU
+from cnncount.network import Network
+from cnncount.shapes import Shape
+
+__all__ = ["resnet"]
+
+DEPTHS = {18: (2, 2, 2, 2), 34: (3, 4, 6, 3), 50: (3, 4, 6, 3), 101: (3, 4, 23, 3), 152: (3, 8, 36, 3)}
+"""Blocks per stage of each depth; 18 and 34 use basic blocks, the deeper ones bottlenecks."""
+
+
+def resnet(depth: int, input_shape: Shape, classes: int = 1000) -> Network:
+    """Return ResNet of ``depth`` layers: a stem, four stages of residual blocks, a classifier.
+
+    Examples:
+        >>> from cnncount import summarize
+        >>> summarize(resnet(50, Shape(3, 224, 224))).totals["params"]
+        25557032
+    """
+    bottleneck = depth >= 50
+    net = Builder(f"resnet{depth}", input_shape)
+    net.layer(Conv2d(64, 7, stride=2, padding=3, bias=False), "conv1")
+    net.layer(BatchNorm2d(), "bn1")
+    net.layer(ReLU(), "relu")
+    net.layer(MaxPool2d(3, stride=2, padding=1), "maxpool")
+    channels = 64
+    for stage, blocks in enumerate(DEPTHS[depth], start=1):
+        width = 64 * 2 ** (stage - 1)
+        for block in range(blocks):
+            stride = 2 if stage > 1 and block == 0 else 1
+            prefix = f"layer{stage}.{block}."
+            channels = _block(net, prefix, channels, width, stride, bottleneck)
+    net.layer(AdaptiveAvgPool2d(1), "avgpool")
+    net.layer(Linear(classes), "fc")
+    return net.build()
+
+
+def _block(net: Builder, prefix: str, channels: int, width: int, stride: int, bottleneck: bool) -> int:
+    """Add one residual block reading ``net.last``; return its output channels."""
+    entry = net.last
+    out = width * 4 if bottleneck else width
+    if bottleneck:
+        convs = [Conv2d(width, 1, bias=False), Conv2d(width, 3, stride=stride, padding=1, bias=False), Conv2d(out, 1, bias=False)]
+    else:
+        convs = [Conv2d(width, 3, stride=stride, padding=1, bias=False), Conv2d(width, 3, padding=1, bias=False)]
+    for index, conv in enumerate(convs, start=1):
+        net.layer(conv, f"{prefix}conv{index}")
+        net.layer(BatchNorm2d(), f"{prefix}bn{index}")
+        if index < len(convs):
+            net.layer(ReLU(), f"{prefix}relu{index}")
+    residual = net.last
+    shortcut = entry
+    if stride != 1 or channels != out:  # the projection shortcut
+        net.layer(Conv2d(out, 1, stride=stride, bias=False), f"{prefix}downsample.0", source=entry)
+        shortcut = net.layer(BatchNorm2d(), f"{prefix}downsample.1")
+    net.merge(Add(), [residual, shortcut], f"{prefix}add")
+    net.layer(ReLU(), f"{prefix}relu{len(convs)}")
+    return out
