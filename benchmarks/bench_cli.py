@@ -5,6 +5,8 @@ Run with the project's interpreter: ``.venv/bin/python benchmarks/bench_cli.py``
 1. The wall time (median of many runs) and the peak resident memory of ``cnncount vgg16``
    beside ``python -c pass`` of the same interpreter: the floor of any Python command.
 2. The time to summarise chains of 10 to 10,000 layers, which must grow linearly.
+3. For each built-in model, the time of ``cnncount MODEL --format json`` within the process:
+   the compute, without the interpreter's start-up (target: under 50 ms each).
 """
 
 from __future__ import annotations
@@ -95,7 +97,23 @@ def _timed(function, argument) -> float:
     return time.perf_counter() - start
 
 
+def bench_zoo() -> None:
+    from cnncount.cli import run
+    from cnncount.models import MODELS
+
+    run(["vgg16", "--format", "json"])  # the json module, loaded once
+    print("cnncount MODEL --format json, in process (best of 3)")
+    slowest = ("", 0.0)
+    for name in MODELS:
+        best = min(_timed(run, [name, "--format", "json"]) for _ in range(3))
+        slowest = max(slowest, (name, best), key=lambda item: item[1])
+        print(f"  {name:<20}{best * 1e3:7.2f} ms")
+    print(f"  slowest: {slowest[0]}, {slowest[1] * 1e3:.2f} ms (target: under 50 ms)")
+
+
 if __name__ == "__main__":
     bench_command_line()
     print()
     bench_scaling()
+    print()
+    bench_zoo()

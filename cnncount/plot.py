@@ -12,6 +12,7 @@ from cnncount.receptive import ReceptiveField
 from cnncount.summary import Summary
 
 __all__ = [
+    "cost_scatter",
     "cumulative_shares",
     "macs_per_layer",
     "memory_against_batch",
@@ -157,4 +158,26 @@ def receptive_field_growth(fields: list[ReceptiveField]) -> Figure:
     axes.tick_params(axis="x", labelrotation=90)
     axes.grid(alpha=0.3)
     axes.legend()
+    return figure
+
+
+def cost_scatter(summaries: list[Summary]) -> Figure:
+    """Return each network as a point: parameters against multiply-accumulates, both on log axes.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> figure = cost_scatter([summarize(get_model(name)) for name in ("vgg16", "resnet50")])
+        >>> [text.get_text() for text in figure.axes[0].texts]
+        ['vgg16', 'resnet50']
+    """
+    figure, axes = plt.subplots(figsize=(8, 5.5), layout="constrained")
+    for summary in summaries:
+        params, macs = summary.totals["params"] / 1e6, summary.totals["macs"] / 1e9
+        axes.scatter(macs, params, color=_PARAMS_COLOUR)
+        axes.annotate(summary.model, (macs, params), textcoords="offset points", xytext=(4, 3), fontsize=8)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlabel("multiply-accumulates per image (billions)")
+    axes.set_ylabel("parameters (millions)")
+    axes.grid(alpha=0.3, which="both")
     return figure
