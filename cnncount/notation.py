@@ -72,11 +72,7 @@ def tokenize(spec: str) -> list[tuple[str, int]]:
 
 
 def parse_layer(token: str) -> Layer:
-    """Return the layer a single token writes.
-
-    Raises :class:`~cnncount.errors.LayerError` for a value a layer refuses and
-    :class:`ValueError` (with a message) for a token that is not read at all;
-    :func:`parse_layers` turns both into a :class:`~cnncount.errors.SpecError`.
+    """Return the layer a single token writes; a bad token raises a :class:`~cnncount.errors.SpecError`.
 
     Examples:
         >>> parse_layer("conv3-64")
@@ -85,11 +81,20 @@ def parse_layer(token: str) -> Layer:
         True
         >>> parse_layer("maxpool3/s2/ceil"), parse_layer("FC-4096")
         (MaxPool2d(kernel_size=3, stride=2, padding=0, ceil_mode=True), Linear(out_features=4096, bias=True))
+        >>> parse_layer("conv3-0")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.SpecError: spec token 1 'conv3-0' (column 1): out_channels must be positive, got 0
     """
+    return _layer_at([(token, 1)], 0)
+
+
+def _read_layer(token: str) -> Layer:
+    """Return the layer of ``token``, or raise a :class:`LayerError` saying what is wrong with it."""
     head, *options = token.lower().split("/")
     prefix = _prefix(head)
     if prefix is None:
-        raise ValueError(f"unknown layer; {_EXPECTED}")
+        raise LayerError(f"unknown layer; {_EXPECTED}")
     return _BUILDERS[prefix](head[len(prefix) :], _read_options(options))
 
 
@@ -149,13 +154,15 @@ def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "sp
     """
     tokens = _tokens(spec)
     builder = Builder(name, input_shape)
-    end, _ = _sequence(tokens, 0, builder, INPUT)
+    end, _ = _sequence(tokens, 0, builder, INPUT, depth=0)
     if end < len(tokens):
         raise _spec_error(f"{tokens[end][0]!r} outside a group", tokens, end)
     return builder.build()
 
 
 _MERGES: dict[str, type[Merge]] = {")add": Add, ")cat": Concat}
+MAX_DEPTH = 64
+"""How deep groups may nest: far beyond any real network, well within Python's recursion."""
 
 
 def _tokens(spec: str) -> list[tuple[str, int]]:
@@ -172,32 +179,36 @@ def _spec_error(detail: str, tokens: list[tuple[str, int]], index: int) -> SpecE
 
 def _layer_at(tokens: list[tuple[str, int]], index: int) -> Layer:
     try:
-        return parse_layer(tokens[index][0])
-    except ValueError as error:
-        detail = error.detail if isinstance(error, LayerError) else str(error)
-        raise _spec_error(detail, tokens, index) from None
+        return _read_layer(tokens[index][0])
+    except LayerError as error:
+        raise _spec_error(error.detail, tokens, index) from None
 
 
-def _sequence(tokens: list[tuple[str, int]], index: int, builder: Builder, source: str) -> tuple[int, str]:
-    """Add the layers and groups from ``index`` on, reading ``source``; stop at ``|`` or ``)``."""
+def _sequence(tokens: list[tuple[str, int]], index: int, builder: Builder, source: str, depth: int) -> tuple[int, str]:
+    """Add the layers and groups from ``index`` on, reading ``source``; stop at ``|`` or ``)``.
+
+    ``depth`` counts the groups open around ``index``.
+    """
     while index < len(tokens):
         token = tokens[index][0]
         if token == "|" or token.startswith(")"):
             break
         if token == "(":
-            index, source = _group(tokens, index, builder, source)
+            if depth == MAX_DEPTH:
+                raise _spec_error(f"groups nest deeper than {MAX_DEPTH}", tokens, index)
+            index, source = _group(tokens, index, builder, source, depth + 1)
         else:
             source = builder.layer(_layer_at(tokens, index), source=source)
             index += 1
     return index, source
 
 
-def _group(tokens: list[tuple[str, int]], opening: int, builder: Builder, source: str) -> tuple[int, str]:
+def _group(tokens: list[tuple[str, int]], opening: int, builder: Builder, source: str, depth: int) -> tuple[int, str]:
     """Add the branches of the group opened at ``opening`` and their merge; return past it."""
     ends = []
     index = opening + 1
     while True:
-        index, end = _sequence(tokens, index, builder, source)
+        index, end = _sequence(tokens, index, builder, source, depth)
         ends.append(end)
         if index == len(tokens):
             raise _spec_error("this '(' is never closed by ')add' or ')cat'", tokens, opening)
@@ -219,14 +230,14 @@ def _read_options(options: list[str]) -> dict[str, str]:
         letters = option.rstrip("0123456789.")
         if not letters or letters in read:
             problem = "repeated" if letters in read else "malformed"
-            raise ValueError(f"{problem} option {option!r}")
+            raise LayerError(f"{problem} option {option!r}")
         read[letters] = option[len(letters) :]
     return read
 
 
 def _whole(text: str, what: str) -> int:
     if not (text.isascii() and text.isdigit()):
-        raise ValueError(f"{what} must be a whole number, got {text!r}")
+        raise LayerError(f"{what} must be a whole number, got {text!r}")
     return int(text)
 
 
@@ -234,12 +245,12 @@ def _only(options: dict[str, str], allowed: str, layer: str) -> None:
     unknown = [name for name in options if name not in allowed.split()]
     if unknown:
         expected = ", ".join(allowed.split()) if allowed else "none"
-        raise ValueError(f"unknown option {unknown[0]!r} for {layer}; options: {expected}")
+        raise LayerError(f"unknown option {unknown[0]!r} for {layer}; options: {expected}")
 
 
 def _flag(options: dict[str, str], name: str) -> bool:
     if options.get(name):
-        raise ValueError(f"option {name!r} takes no value, got {name + options[name]!r}")
+        raise LayerError(f"option {name!r} takes no value, got {name + options[name]!r}")
     return name in options
 
 
@@ -247,14 +258,14 @@ def _conv(rest: str, options: dict[str, str]) -> Conv2d:
     _only(options, "s p same d g nobias", "conv")
     kernel_text, dash, channels_text = rest.partition("-")
     if not dash:
-        raise ValueError("expected conv<kernel>-<channels>, e.g. conv3-64")
+        raise LayerError("expected conv<kernel>-<channels>, e.g. conv3-64")
     kernel = _whole(kernel_text, "kernel")
     channels = _whole(channels_text, "channels")
     dilation = _whole(options.get("d", "1"), "dilation")
     padding: int | str = preserving_padding(kernel, dilation)
     if _flag(options, "same"):
         if "p" in options:
-            raise ValueError("give either 'same' or a padding p<pixels>, not both")
+            raise LayerError("give either 'same' or a padding p<pixels>, not both")
         padding = "same"
     elif "p" in options:
         padding = _whole(options["p"], "padding")
@@ -305,11 +316,10 @@ def _lrn(rest: str, options: dict[str, str]) -> Layer:
 def _dropout(rest: str, options: dict[str, str]) -> Layer:
     _only(options, "", "dropout")
     try:
-        return Dropout(float(rest) if rest else 0.5)
-    except ValueError as error:
-        if isinstance(error, LayerError):
-            raise
-        raise ValueError(f"dropout probability must be a number, got {rest!r}") from None
+        probability = float(rest) if rest else 0.5
+    except ValueError:
+        raise LayerError(f"dropout probability must be a number, got {rest!r}") from None
+    return Dropout(probability)
 
 
 def _plain(layer: type[Layer], token: str) -> Callable[[str, dict[str, str]], Layer]:
@@ -323,7 +333,7 @@ def _plain(layer: type[Layer], token: str) -> Callable[[str, dict[str, str]], La
 
 def _nothing_after(token: str, rest: str) -> None:
     if rest:
-        raise ValueError(f"unexpected {rest!r} after {token!r}; {_EXPECTED}")
+        raise LayerError(f"unexpected {rest!r} after {token!r}; {_EXPECTED}")
 
 
 _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {

@@ -1,0 +1,37 @@
+"""Fixtures shared by the tests of the built book: one build per test session."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.book import BOOK, BUILD_OPTIONS
+
+ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
+"""Where the tests leave what a person may want to look at: screenshots, the external links."""
+
+
+@pytest.fixture(scope="session")
+def book_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the book into a fresh folder, every chapter executed, as `make book` does; return its HTML."""
+    output = tmp_path_factory.mktemp("book")
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(BOOK), *BUILD_OPTIONS, "--path-output", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "build succeeded" in result.stdout
+    return output / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def artifacts() -> Path:
+    """Return the folder for test artefacts, created if need be."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
