@@ -10,6 +10,8 @@ __all__ = ["block_breakdown", "fc_details", "reference_table", "report", "totals
 
 _BLOCK_LABEL_WIDTH = 20
 _POOLS = ("maxpool", "avgpool", "adaptiveavgpool")
+_CONTAINERS = ("features", "classifier")
+_MOST_TOKENS = 3
 
 
 def reference_table(summary: Summary) -> str:
@@ -69,7 +71,11 @@ def totals_lines(summary: Summary, batch: int = 1, dtype: str = "float32") -> st
 
 
 def block_breakdown(summary: Summary) -> str:
-    """Return the parameters of each block of layers between poolings, of each FC layer, and the total.
+    """Return the parameters of each block, of each fully connected layer, and the total.
+
+    Layers named with dots (``layer3.1.conv2``) are grouped by their block: the first part of
+    the name, or the first two where the first is a container (``features``, ``classifier``).
+    Otherwise a block is the run of layers between two poolings, labelled by its tokens.
 
     Examples:
         >>> from cnncount import get_model, summarize
@@ -83,7 +89,34 @@ def block_breakdown(summary: Summary) -> str:
         fc2                 : 16,781,312
         fc3                 : 4,097,000
         TOTAL               : 132,863,336
+        >>> print(block_breakdown(summarize(get_model("resnet18"))))
+        conv1               : 9,408
+        bn1                 : 128
+        layer1              : 147,968
+        layer2              : 525,568
+        layer3              : 2,099,712
+        layer4              : 8,393,728
+        fc                  : 513,000
+        TOTAL               : 11,689,512
     """
+    dotted = any("." in row.name for row in summary.rows)
+    lines = _named_blocks(summary) if dotted else _pooling_blocks(summary)
+    width = max([_BLOCK_LABEL_WIDTH - 1, *(len(label) for label, _ in lines)]) + 1
+    body = [f"{label:<{width}}: {params:,}" for label, params in lines]
+    return "\n".join([*body, f"{'TOTAL':<{width}}: {summary.totals['params']:,}"])
+
+
+def _named_blocks(summary: Summary) -> list[tuple[str, int]]:
+    blocks: dict[str, int] = {}
+    for row in summary.rows:
+        if row.params:
+            parts = row.name.split(".")
+            block = ".".join(parts[:2]) if parts[0] in _CONTAINERS and len(parts) > 2 else parts[0]
+            blocks[block] = blocks.get(block, 0) + row.params
+    return list(blocks.items())
+
+
+def _pooling_blocks(summary: Summary) -> list[tuple[str, int]]:
     entries: list[Row | list[Row]] = []
     block: list[Row] = []
     for row in summary.rows:
@@ -98,15 +131,12 @@ def block_breakdown(summary: Summary) -> str:
         entries.append(block)
     blocks = [entry for entry in entries if isinstance(entry, list)]
     token_width = max((len(row.token) for block in blocks for row in block), default=0)
-    lines = [
+    return [
         (entry.name, entry.params)
         if isinstance(entry, Row)
         else (_block_label(entry, token_width), sum(row.params for row in entry))
         for entry in entries
     ]
-    width = max([_BLOCK_LABEL_WIDTH - 1, *(len(label) for label, _ in lines)]) + 1
-    body = [f"{label:<{width}}: {params:,}" for label, params in lines]
-    return "\n".join([*body, f"{'TOTAL':<{width}}: {summary.totals['params']:,}"])
 
 
 def fc_details(summary: Summary) -> str:
@@ -191,9 +221,12 @@ def _product(factors: WeightFactors) -> str:
 
 
 def _block_label(rows: list[Row], token_width: int) -> str:
+    """Label a block by its tokens and their counts, or by its size where it has many kinds."""
     counts: dict[str, int] = {}
     for row in rows:
         counts[row.token] = counts.get(row.token, 0) + 1
+    if len(counts) > _MOST_TOKENS:
+        return f"{rows[0].name} to {rows[-1].name} ({len(rows)} layers)"
     return " + ".join(
         f"{token:<{token_width}} x {count}" if count > 1 else token for token, count in counts.items()
     )
