@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from cnncount.layers import MaxPool2d
 from cnncount.layers.base import WeightFactors
 from cnncount.summary import Row, Summary
 from cnncount.units import BYTES_PER_VALUE, binary_bytes, decimal_bytes, short_count
@@ -195,8 +196,8 @@ def _label(row: Row) -> str:
         return "INPUT"
     if row.kind == "fc":
         return "FC"
-    if row.kind == "maxpool":
-        return f"POOL{row.layer.kernel_size}"  # type: ignore[attr-defined]
+    if isinstance(row.layer, MaxPool2d):
+        return f"POOL{row.layer.kernel_size}"
     return row.token.upper()
 
 
