@@ -12,32 +12,35 @@ __all__ = ["Add", "Concat", "Merge"]
 class Merge(Layer):
     """A layer that reads two or more branches; :meth:`merge_shape` checks that they fit.
 
+    A subclass says when two branches fit (``_fits``), what it makes of them (``_combine``),
+    and what the error calls a misfit (``_misfit``).
+
     Examples:
         >>> isinstance(Add(), Merge), Add().params(Shape(8, 4, 4))
         (True, 0)
     """
 
     __slots__ = ()
+    _misfit = ""
 
     def merge_shape(self, shapes: list[Shape], branches: list[str]) -> Shape:
-        """Return the output shape of the branches called ``branches``, of ``shapes``.
+        """Return the output shape of the branches called ``branches``, of ``shapes``; the
+        error for branches that do not fit names the first and one that differs.
 
         Examples:
             >>> Concat().merge_shape([Shape(16, 7, 7), Shape(16, 7, 7)], ["left", "right"])
             Shape(32, 7, 7)
         """
-        raise NotImplementedError
-
-    def _mismatch(self, what: str, shapes: list[Shape], branches: list[str]) -> LayerError:
-        first = shapes[0]
-        index = next(i for i, shape in enumerate(shapes) if not self._fits(first, shape))
-        msg = (
-            f"{what}: branch {branches[0]!r} gives {first} but branch {branches[index]!r} "
-            f"gives {shapes[index]}"
-        )
-        return LayerError(msg)
+        for branch, shape in zip(branches, shapes):
+            if not self._fits(shapes[0], shape):
+                msg = f"{self._misfit}: branch {branches[0]!r} gives {shapes[0]} but branch {branch!r} gives {shape}"
+                raise LayerError(msg)
+        return self._combine(shapes)
 
     def _fits(self, first: Shape, other: Shape) -> bool:
+        raise NotImplementedError
+
+    def _combine(self, shapes: list[Shape]) -> Shape:
         raise NotImplementedError
 
 
@@ -55,20 +58,13 @@ class Add(Merge):
 
     __slots__ = ()
     kind = "add"
-
-    def merge_shape(self, shapes: list[Shape], branches: list[str]) -> Shape:
-        """Return the common shape of the branches, which must all be equal.
-
-        Examples:
-            >>> Add().merge_shape([Shape(256, 14, 14)] * 3, ["a", "b", "c"])
-            Shape(256, 14, 14)
-        """
-        if any(shape != shapes[0] for shape in shapes):
-            raise self._mismatch("cannot add branches of different shapes", shapes, branches)
-        return shapes[0]
+    _misfit = "cannot add branches of different shapes"
 
     def _fits(self, first: Shape, other: Shape) -> bool:
         return first == other
+
+    def _combine(self, shapes: list[Shape]) -> Shape:
+        return shapes[0]
 
     def __str__(self) -> str:
         return "add"
@@ -88,20 +84,13 @@ class Concat(Merge):
 
     __slots__ = ()
     kind = "concat"
-
-    def merge_shape(self, shapes: list[Shape], branches: list[str]) -> Shape:
-        """Return the branches' shared height and width, with their channels summed.
-
-        Examples:
-            >>> Concat().merge_shape([Shape(3, 8, 8), Shape(5, 8, 8)], ["a", "b"])
-            Shape(8, 8, 8)
-        """
-        if any(not self._fits(shapes[0], shape) for shape in shapes):
-            raise self._mismatch("cannot concatenate maps of different sizes", shapes, branches)
-        return Shape(sum(shape.channels for shape in shapes), shapes[0].height, shapes[0].width)
+    _misfit = "cannot concatenate maps of different sizes"
 
     def _fits(self, first: Shape, other: Shape) -> bool:
         return (first.height, first.width) == (other.height, other.width)
+
+    def _combine(self, shapes: list[Shape]) -> Shape:
+        return Shape(sum(shape.channels for shape in shapes), shapes[0].height, shapes[0].width)
 
     def __str__(self) -> str:
         return "concat"
