@@ -35,7 +35,8 @@ _DEFAULTS = {
 }
 _CHOICES = {"--format": FORMATS, "--dtype": tuple(BYTES_PER_VALUE)}
 _FLAGS = ("-h", "--help", "--list", "--version", "--receptive-field")
-_COST_OPTIONS = ("--optimizer", "--budget", "--convention", "--receptive-field")
+_COST_OPTIONS = ("--optimizer", "--budget", "--convention")
+"""The options that add a view of what a pass costs, besides the flag --receptive-field."""
 
 
 
@@ -108,25 +109,25 @@ def run(argv: list[str]) -> str:
         raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
     for option, choices in _CHOICES.items():
         _choose(option, options[option], choices)
-    batch = options["--batch"]
-    if not (batch.isascii() and batch.isdigit() and int(batch) > 0):
-        raise CnncountError(f"--batch must be a positive whole number, got {batch!r}")
+    text = options["--batch"]
+    if not (text.isascii() and text.isdigit() and int(text) > 0):
+        raise CnncountError(f"--batch must be a positive whole number, got {text!r}")
+    form, dtype, batch = options["--format"], options["--dtype"], int(text)
+    if form == "csv" and (any(options[option] for option in _COST_OPTIONS) or "--receptive-field" in flags):
+        raise CnncountError(f"{', '.join(_COST_OPTIONS)}, --receptive-field need --format table, markdown or json")
     input_shape = Shape.parse(options["--input"]) if options["--input"] else None
     summary = summarize(_network(" ".join(words), input_shape))
-    form, dtype = options["--format"], options["--dtype"]
-    costs = _costs(summary, options, "--receptive-field" in flags, int(batch), dtype)
-    if form != "table":
-        from cnncount.render.tabular import to_csv, to_json, to_markdown
+    costs = _costs(summary, options, "--receptive-field" in flags, batch, dtype)
+    if form == "table":
+        return report(summary, batch, dtype) + "".join(f"\n{view}\n" for view, _ in costs.values())
+    from cnncount.render.tabular import to_csv, to_json, to_markdown
+
     if form == "json":
-        return to_json(summary, int(batch), dtype, {name: value for name, (_, value) in costs.items()}) + "\n"
-    sections = "".join(f"\n{text}\n" for text, _ in costs.values())
+        return to_json(summary, batch, dtype, {name: value for name, (_, value) in costs.items()}) + "\n"
     if form == "csv":
-        if costs:
-            raise CnncountError(f"{', '.join(_COST_OPTIONS)} need --format table, markdown or json")
         return to_csv(summary)
-    if form == "markdown":
-        return to_markdown(summary) + (f"\n\n```text{sections}```" if costs else "") + "\n"
-    return report(summary, int(batch), dtype) + sections
+    sections = "".join(f"\n{view}\n" for view, _ in costs.values())
+    return to_markdown(summary) + (f"\n\n```text{sections}```" if costs else "") + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
