@@ -20,6 +20,7 @@ them MB). Compute rules add per-row terms:
 from __future__ import annotations
 
 from cnncount.errors import CnncountError
+from cnncount.layers.pool import POOLING_KINDS
 from cnncount.record import Record
 from cnncount.summary import Row, Summary
 from cnncount.units import BYTES_PER_VALUE
@@ -39,7 +40,6 @@ __all__ = [
     "term",
 ]
 
-_POOLS = ("maxpool", "avgpool", "adaptiveavgpool")
 _UNITS = {"MB": 10**6, "MiB": 2**20}
 
 
@@ -238,7 +238,7 @@ def term(row: Row, name: str) -> int:
     if name == "relu_ops":
         return row.activations if row.kind == "relu" else 0
     if name == "pool_ops":
-        return row.input_shape.numel if row.kind in _POOLS else 0
+        return row.input_shape.numel if row.kind in POOLING_KINDS else 0
     raise ValueError(f"unknown compute term {name!r}")
 
 

@@ -159,21 +159,20 @@ def largest_batch(summary: Summary, budget: int, dtype: str = "float32", optimiz
         ...
         cnncount.errors.CnncountError: budget 536,870,912 bytes is less than the 2,213,720,704 bytes this model needs before its first image
     """
-    if optimizer is None:
-        fixed, per_image = inference_peak_bytes(summary, 0, dtype), _inference_per_image(summary, dtype)
-    else:
-        fixed = training_memory(summary, 0, dtype, optimizer).total
-        per_image = training_memory(summary, 1, dtype, optimizer).total - fixed
+
+    def needed(batch: int) -> int:
+        if optimizer is None:
+            return inference_peak_bytes(summary, batch, dtype)
+        return training_memory(summary, batch, dtype, optimizer).total
+
+    fixed = needed(0)
+    per_image = needed(1) - fixed  # memory grows linearly with the batch
     if budget < fixed + per_image:
         msg = f"budget {budget:,} bytes is less than the {fixed:,} bytes this model needs before its first image"
         if budget >= fixed:
             msg = f"budget {budget:,} bytes does not fit one image: {fixed + per_image:,} bytes needed"
         raise CnncountError(msg)
     return (budget - fixed) // per_image
-
-
-def _inference_per_image(summary: Summary, dtype: str) -> int:
-    return inference_peak_bytes(summary, 1, dtype) - inference_peak_bytes(summary, 0, dtype)
 
 
 def _kept_per_image(row: Row, dtype: str) -> int:

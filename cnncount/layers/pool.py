@@ -6,7 +6,7 @@ from cnncount.errors import LayerError
 from cnncount.layers.base import Layer, require_positive, sliding_window_shape
 from cnncount.shapes import Shape
 
-__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
+__all__ = ["POOLING_KINDS", "AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
 
 
 class _Pool2d(Layer):
@@ -133,3 +133,7 @@ class AdaptiveAvgPool2d(Layer):
             return "gap"
         size = self.height if self.height == self.width else f"{self.height}x{self.width}"
         return f"adaptiveavgpool{size}"
+
+
+POOLING_KINDS = (MaxPool2d.kind, AvgPool2d.kind, AdaptiveAvgPool2d.kind)
+"""The kinds of the pooling layers, as rows of a summary name them."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from cnncount.layers import MaxPool2d
 from cnncount.layers.base import WeightFactors
+from cnncount.layers.pool import POOLING_KINDS
 from cnncount.summary import Row, Summary
 from cnncount.units import BYTES_PER_VALUE, binary_bytes, decimal_bytes, short_count
 
 __all__ = ["block_breakdown", "fc_details", "reference_table", "report", "totals_lines"]
 
 _BLOCK_LABEL_WIDTH = 20
-_POOLS = ("maxpool", "avgpool", "adaptiveavgpool")
 _CONTAINERS = ("features", "classifier")
 _MOST_TOKENS = 3
 
@@ -121,7 +121,7 @@ def _pooling_blocks(summary: Summary) -> list[tuple[str, int]]:
     entries: list[Row | list[Row]] = []
     block: list[Row] = []
     for row in summary.rows:
-        if (row.kind == "fc" or row.kind in _POOLS) and block:
+        if (row.kind == "fc" or row.kind in POOLING_KINDS) and block:
             entries.append(block)
             block = []
         if row.kind == "fc":
