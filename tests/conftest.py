@@ -10,6 +10,10 @@ import pytest
 
 from tests.book import BOOK, BUILD_OPTIONS
 
+collect_ignore = ["torch_twins.py"]
+"""Helpers, not tests, that import an optional dependency: the tests that need them import them
+where it is installed, and skip with the reason where it is not."""
+
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 """Where the tests leave what a person may want to look at: screenshots, the external links."""
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from tests.book import BOOK, BUILD_OPTIONS, chapters
-from tests.reference import section
+from cnncount.published import breakdown_section as section
 
 
 def test_make_book_builds_as_this_test_does() -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import threading
 from collections.abc import Iterator
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
@@ -18,13 +19,14 @@ from pathlib import Path
 import pytest
 
 from tests.book import chapters
-from tests.reference import section
+from cnncount.published import breakdown_section as section
 
 sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
 
-CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM = Path(os.environ.get("CNNCOUNT_CHROMIUM", "/usr/bin/chromium"))
+"""Debian's Chromium, or the browser named by $CNNCOUNT_CHROMIUM."""
 if not CHROMIUM.exists():
-    pytest.skip("Chromium is not installed: apt-get install chromium runs the browser tests", allow_module_level=True)
+    pytest.skip(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium runs the browser tests", allow_module_level=True)
 
 FLAGS = [
     "--no-sandbox",

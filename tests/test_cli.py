@@ -12,7 +12,7 @@ import pytest
 
 from cnncount.cli import run, usage
 from cnncount.models import model_names
-from tests.reference import section
+from cnncount.published import breakdown_section as section
 
 
 def cnncount(*args: str) -> subprocess.CompletedProcess[str]:

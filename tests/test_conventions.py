@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-from pathlib import Path
-
 import pytest
 
 from cnncount import CnncountError, get_model, summarize
@@ -17,24 +14,25 @@ from cnncount.conventions import (
     compute_figure,
     get_convention,
 )
+from cnncount.published import published_figures
 
-PUBLISHED = list(csv.DictReader((Path(__file__).parent / "data" / "published-vgg16.csv").open(encoding="utf-8")))
+PUBLISHED = published_figures()
 
 
 def _number(figure: str) -> str:
     return figure.split()[0]
 
 
-@pytest.mark.parametrize("entry", PUBLISHED, ids=lambda entry: f"{entry['convention']}-{entry['quantity']}-{entry['model']}")
+@pytest.mark.parametrize("entry", PUBLISHED, ids=lambda entry: f"{entry.convention}-{entry.quantity}-{entry.model}")
 def test_published_figure_is_reproduced(entry) -> None:
-    summary = summarize(get_model(entry["model"]))
-    convention = get_convention(entry["convention"])
-    figure = activation_figure(summary, convention) if entry["quantity"] == "memory" else compute_figure(summary, convention)
-    assert _number(figure) == entry["published"]
+    summary = summarize(get_model(entry.model))
+    convention = get_convention(entry.convention)
+    figure = activation_figure(summary, convention) if entry.quantity == "memory" else compute_figure(summary, convention)
+    assert _number(figure) == entry.published
 
 
 def test_every_convention_reproduces_a_published_figure() -> None:
-    assert {entry["convention"] for entry in PUBLISHED} == set(CONVENTIONS)
+    assert {entry.convention for entry in PUBLISHED} == set(CONVENTIONS)
 
 
 def test_exact_counts_behind_the_figures() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cnncount import get_model, summarize
 from cnncount.render import block_breakdown, fc_details, reference_table
-from tests.reference import section
+from cnncount.published import breakdown_section as section
 
 VGG16 = summarize(get_model("vgg16"))
 

@@ -37,7 +37,7 @@ from cnncount import (
 )
 from cnncount.memory import kept_for_backward_bytes
 from cnncount.models import MODELS
-from tests.torch_build import output_shapes, saved_activation_bytes, torch_accepts, torch_network
+from tests.torch_twins import output_shapes, saved_activation_bytes, torch_accepts, torch_network
 
 
 def torch_flops(model, shape: Shape) -> int:

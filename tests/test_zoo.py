@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-import csv
 import json
-from pathlib import Path
 
 import pytest
 
 from cnncount import Shape, get_model, summarize
 from cnncount.cli import run
 from cnncount.models import MODELS
+from cnncount.published import published_params
 from cnncount.render import block_breakdown, reference_table, to_csv, to_markdown
 
-PUBLISHED = {row["model"]: int(row["params"]) for row in csv.DictReader((Path(__file__).parent / "data" / "published-params.csv").open(encoding="utf-8"))}
+PUBLISHED = published_params()
 
 
 def test_every_model_has_a_published_count() -> None:

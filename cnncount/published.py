@@ -1,0 +1,95 @@
+"""Figures published by others that cnncount reproduces, shipped inside the package as data.
+
+The files live in ``cnncount/data`` and are read with :mod:`importlib.resources`, so the book's
+chapters and the tests find them from any working directory, and so does an installed wheel:
+
+- ``vgg16-breakdown.txt``: the widely quoted layer-by-layer breakdown of VGG-16 (a Stack
+  Overflow answer reproducing the CS231n notes' "VGGNet in detail" table);
+- ``published-vgg16.csv``: VGG-16's memory and compute as tools print them;
+- ``published-params.csv``: the parameter count its authors or torchvision publish for each
+  built-in model.
+"""
+
+from __future__ import annotations
+
+from cnncount.record import Record
+
+__all__ = ["PublishedFigure", "breakdown_lines", "breakdown_section", "published_figures", "published_params"]
+
+
+class PublishedFigure(Record):
+    """A figure printed by a tool or quoted for VGG-16, and the convention that reproduces it.
+
+    ``quantity`` is ``"memory"`` or ``"compute"``; ``published`` is the number as printed;
+    ``as_printed`` says who printed it and how.
+
+    Examples:
+        >>> figure = published_figures()[0]
+        >>> figure.quantity, figure.convention, figure.model, figure.published
+        ('memory', 'cs231n', 'vgg16', '15,237,608')
+    """
+
+    __slots__ = ("quantity", "convention", "model", "published", "as_printed")
+
+    quantity: str
+    convention: str
+    model: str
+    published: str
+    as_printed: str
+
+
+def breakdown_lines() -> list[str]:
+    """Return the lines of the VGG-16 breakdown, without line ends.
+
+    Examples:
+        >>> lines = breakdown_lines()
+        >>> lines[0]
+        'How to calculate the number of parameters of convolutional neural networks?'
+    """
+    return _read("vgg16-breakdown.txt").splitlines()
+
+
+def breakdown_section(first: str, last: str) -> list[str]:
+    """Return the breakdown's lines from the first that starts with ``first`` to the last that
+    starts with ``last``.
+
+    Examples:
+        >>> breakdown_section("TOTAL memory:", "TOTAL params:")
+        ['TOTAL memory: 24M * 4 bytes ~= 93MB / image (only forward! ~*2 for bwd)', 'TOTAL params: 138M parameters']
+    """
+    lines = breakdown_lines()
+    start = next(index for index, line in enumerate(lines) if line.startswith(first))
+    end = max(index for index, line in enumerate(lines) if line.startswith(last))
+    return lines[start : end + 1]
+
+
+def published_figures() -> list[PublishedFigure]:
+    """Return every published VGG-16 figure that a convention reproduces.
+
+    Examples:
+        >>> sorted({figure.quantity for figure in published_figures()})
+        ['compute', 'memory']
+    """
+    return [PublishedFigure(**row) for row in _csv_rows("published-vgg16.csv")]
+
+
+def published_params() -> dict[str, int]:
+    """Return the published parameter count of each built-in model, by its name.
+
+    Examples:
+        >>> published_params()["vgg16"], published_params()["resnet50"]
+        (138357544, 25557032)
+    """
+    return {row["model"]: int(row["params"]) for row in _csv_rows("published-params.csv")}
+
+
+def _read(name: str) -> str:
+    from importlib.resources import files  # only when asked: it costs the command line's start-up
+
+    return files("cnncount").joinpath("data", name).read_text(encoding="utf-8")
+
+
+def _csv_rows(name: str) -> list[dict[str, str]]:
+    import csv
+
+    return list(csv.DictReader(_read(name).splitlines()))
