@@ -32,7 +32,9 @@ def build(output: Path, *options: str) -> float:
     result = subprocess.run(command, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - start
     if result.returncode:
-        raise SystemExit(f"build failed: {' '.join(command)}\n{result.stdout[-3000:]}{result.stderr[-3000:]}")
+        raise SystemExit(
+            f"build failed: {' '.join(command)}\n{result.stdout[-3000:]}{result.stderr[-3000:]}"
+        )
     return elapsed
 
 
@@ -41,7 +43,9 @@ def unexecuted_config(folder: Path) -> Path:
     config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
     config["execute"]["execute_notebooks"] = "off"
     extensions = config["sphinx"]["local_extensions"]
-    config["sphinx"]["local_extensions"] = {name: str(ROOT / path) for name, path in extensions.items()}
+    config["sphinx"]["local_extensions"] = {
+        name: str(ROOT / path) for name, path in extensions.items()
+    }
     path = folder / "_config.yml"
     path.write_text(yaml.safe_dump(config), encoding="utf-8")
     return path

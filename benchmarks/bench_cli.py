@@ -53,7 +53,11 @@ def peak_mib(command: list[str]) -> float | None:
     if not Path(GNU_TIME).exists():
         return None
     result = subprocess.run(
-        [GNU_TIME, "-f", "%M", *command], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=True
+        [GNU_TIME, "-f", "%M", *command],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        check=True,
     )
     return int(result.stderr.split()[-1]) / 1024
 
@@ -68,11 +72,20 @@ def bench_command_line() -> None:
     bare, command = [sys.executable, "-c", "pass"], [*console_script(), "vgg16"]
     bare_time, command_time = median_wall_times(bare, command)
     print(f"command line ({RUNS} runs each, median wall time; peak resident memory)")
-    for label, seconds, run in (("python -c pass", bare_time, bare), ("cnncount vgg16", command_time, command)):
+    for label, seconds, run in (
+        ("python -c pass", bare_time, bare),
+        ("cnncount vgg16", command_time, command),
+    ):
         peak = peak_mib(run)
-        memory = f"{peak:5.1f} MiB" if peak is not None else "(peak needs GNU time: apt-get install time)"
+        memory = (
+            f"{peak:5.1f} MiB"
+            if peak is not None
+            else "(peak needs GNU time: apt-get install time)"
+        )
         print(f"  {label:<20}{seconds * 1e3:7.1f} ms  {memory}")
-    print(f"  ratio to bare       {command_time / bare_time:7.2f}x   (target: at most 1.50x, under 20 MiB)")
+    print(
+        f"  ratio to bare       {command_time / bare_time:7.2f}x   (target: at most 1.50x, under 20 MiB)"
+    )
 
 
 def chain(layers: int):
@@ -87,7 +100,9 @@ def bench_scaling() -> None:
         network = chain(layers)
         best = min(_timed(summarize, network) for _ in range(5))
         growth = f"  x{best / previous:5.1f} for 10x the layers" if previous else ""
-        print(f"  n = {layers:>6,}  {best * 1e3:9.3f} ms  {best / layers * 1e6:6.2f} us/layer{growth}")
+        print(
+            f"  n = {layers:>6,}  {best * 1e3:9.3f} ms  {best / layers * 1e6:6.2f} us/layer{growth}"
+        )
         previous = best
 
 

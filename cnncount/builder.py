@@ -99,7 +99,9 @@ class Builder:
         """
         return Network(self.name, self.input_shape, self._nodes)
 
-    def _add(self, layer: Layer, name: str | None, sources: tuple[str, ...], prefix: str = "") -> str:
+    def _add(
+        self, layer: Layer, name: str | None, sources: tuple[str, ...], prefix: str = ""
+    ) -> str:
         if name is None:
             key = prefix + layer.kind
             self._counts[key] = self._counts.get(key, 0) + 1

@@ -39,7 +39,6 @@ _COST_OPTIONS = ("--optimizer", "--budget", "--convention")
 """The options that add a view of what a pass costs, besides the flag --receptive-field."""
 
 
-
 def usage() -> str:
     """Return the help text, every choice of every option listed.
 
@@ -62,16 +61,16 @@ Count the parameters, activations and multiply-accumulates of a convolutional ne
   SPEC               layers in the VGG paper's notation, e.g. 'conv3-64 maxpool FC-10'
 
 options:
-  --format FORMAT    {', '.join(FORMATS)} (default: table)
+  --format FORMAT    {", ".join(FORMATS)} (default: table)
   --input CxHxW      input shape, channels first (default: the model's usual input,
                      {DEFAULT_INPUT} for a spec)
   --batch N          images per batch, for the memory figures (default: 1)
-  --dtype DTYPE      {', '.join(BYTES_PER_VALUE)}: bytes per value (default: float32)
-  --optimizer OPT    {', '.join(optimizers)}: add the training memory, part by part
+  --dtype DTYPE      {", ".join(BYTES_PER_VALUE)}: bytes per value (default: float32)
+  --optimizer OPT    {", ".join(optimizers)}: add the training memory, part by part
   --budget SIZE      the largest batch that fits SIZE (16GiB, 500MB: GiB is 2^30 bytes,
                      GB 10^9), for training with --optimizer, else for inference
-  --convention NAME  count as a tool does: {', '.join(conventions[:4])},
-                     {', '.join(conventions[4:])}
+  --convention NAME  count as a tool does: {", ".join(conventions[:4])},
+                     {", ".join(conventions[4:])}
   --receptive-field  add each layer's receptive field: size, jump, start (input pixels)
   --list             name the built-in models
   -h, --help         show this help
@@ -104,7 +103,10 @@ def run(argv: list[str]) -> str:
         return f"cnncount {__version__}\n"
     if "--list" in flags:
         width = max(map(len, MODELS)) + 2
-        return "".join(f"{name:<{width}}{model.input_shape!s:<12}{model.description}\n" for name, model in MODELS.items())
+        return "".join(
+            f"{name:<{width}}{model.input_shape!s:<12}{model.description}\n"
+            for name, model in MODELS.items()
+        )
     if not words:
         raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
     for option, choices in _CHOICES.items():
@@ -113,8 +115,12 @@ def run(argv: list[str]) -> str:
     if not (text.isascii() and text.isdigit() and int(text) > 0):
         raise CnncountError(f"--batch must be a positive whole number, got {text!r}")
     form, dtype, batch = options["--format"], options["--dtype"], int(text)
-    if form == "csv" and (any(options[option] for option in _COST_OPTIONS) or "--receptive-field" in flags):
-        raise CnncountError(f"{', '.join(_COST_OPTIONS)}, --receptive-field need --format table, markdown or json")
+    if form == "csv" and (
+        any(options[option] for option in _COST_OPTIONS) or "--receptive-field" in flags
+    ):
+        raise CnncountError(
+            f"{', '.join(_COST_OPTIONS)}, --receptive-field need --format table, markdown or json"
+        )
     input_shape = Shape.parse(options["--input"]) if options["--input"] else None
     summary = summarize(_network(" ".join(words), input_shape))
     costs = _costs(summary, options, "--receptive-field" in flags, batch, dtype)
@@ -123,7 +129,10 @@ def run(argv: list[str]) -> str:
     from cnncount.render.tabular import to_csv, to_json, to_markdown
 
     if form == "json":
-        return to_json(summary, batch, dtype, {name: value for name, (_, value) in costs.items()}) + "\n"
+        return (
+            to_json(summary, batch, dtype, {name: value for name, (_, value) in costs.items()})
+            + "\n"
+        )
     if form == "csv":
         return to_csv(summary)
     sections = "".join(f"\n{view}\n" for view, _ in costs.values())
@@ -199,7 +208,13 @@ def _costs(
         costs["inference_peak_bytes"] = (text, peak)
     if optimizer:
         memory = training_memory(summary, batch, dtype, optimizer)
-        document = {"batch": batch, "dtype": dtype, "optimizer": optimizer, "parts": dict(memory.parts), "total_bytes": memory.total}
+        document = {
+            "batch": batch,
+            "dtype": dtype,
+            "optimizer": optimizer,
+            "parts": dict(memory.parts),
+            "total_bytes": memory.total,
+        }
         costs["training_memory"] = (training_lines(memory), document)
     if options["--budget"]:
         budget = parse_bytes(options["--budget"])
@@ -220,7 +235,9 @@ def _costs(
         convention = get_convention(options["--convention"])
         document = {
             "name": convention.name,
-            "activation_bytes": activation_bytes(summary, convention, batch, dtype) if convention.memory else None,
+            "activation_bytes": activation_bytes(summary, convention, batch, dtype)
+            if convention.memory
+            else None,
             "compute": compute_count(summary, convention) if convention.compute else None,
         }
         costs["convention"] = (convention_lines(summary, convention, batch, dtype), document)
@@ -229,7 +246,10 @@ def _costs(
         from cnncount.render.cost import receptive_field_table
 
         fields = receptive_fields(summary)
-        costs["receptive_fields"] = (receptive_field_table(fields), [field.as_dict() for field in fields])
+        costs["receptive_fields"] = (
+            receptive_field_table(fields),
+            [field.as_dict() for field in fields],
+        )
     return costs
 
 

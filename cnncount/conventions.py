@@ -192,7 +192,9 @@ def activation_values(summary: Summary, convention: Convention) -> int:
     return rule.factor * sum(row.activations for row in rows)
 
 
-def activation_bytes(summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32") -> int:
+def activation_bytes(
+    summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32"
+) -> int:
     """Return the bytes of :func:`activation_values` for a batch in a data type.
 
     Examples:
@@ -203,7 +205,9 @@ def activation_bytes(summary: Summary, convention: Convention, batch: int = 1, d
     return activation_values(summary, convention) * batch * BYTES_PER_VALUE[dtype]
 
 
-def activation_figure(summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32") -> str:
+def activation_figure(
+    summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32"
+) -> str:
     """Return the activation memory as the convention's tool prints it, its unit named.
 
     Examples:

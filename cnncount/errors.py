@@ -81,4 +81,6 @@ class UnknownModelError(CnncountError):
         self.name = name
         close = get_close_matches(name.lower(), known, n=3, cutoff=0.6)
         hint = f" (close: {', '.join(close)})" if close else ""
-        super().__init__(f"unknown model {name!r}{hint}; 'cnncount --list' names the built-in models")
+        super().__init__(
+            f"unknown model {name!r}{hint}; 'cnncount --list' names the built-in models"
+        )

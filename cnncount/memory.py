@@ -142,10 +142,14 @@ def inference_peak_bytes(summary: Summary, batch: int = 1, dtype: str = "float32
             live += row.activations
         peak = max(peak, live)
         live -= freed_after[index]
-    return (summary.totals["params"] + summary.totals["buffers"] + peak * batch) * BYTES_PER_VALUE[dtype]
+    return (summary.totals["params"] + summary.totals["buffers"] + peak * batch) * BYTES_PER_VALUE[
+        dtype
+    ]
 
 
-def largest_batch(summary: Summary, budget: int, dtype: str = "float32", optimizer: str | None = None) -> int:
+def largest_batch(
+    summary: Summary, budget: int, dtype: str = "float32", optimizer: str | None = None
+) -> int:
     """Return the largest batch whose memory fits ``budget`` bytes: for training with
     ``optimizer``, or for inference without one.
 

@@ -35,37 +35,49 @@ _VGG_CLASSIFIER = "FC-4096 FC-4096 FC-1000"
 _VGG = {
     "vgg11": (
         "VGG configuration A (11 weight layers), Simonyan & Zisserman 2014, Table 1",
-        ("conv3-64 maxpool conv3-128 maxpool conv3-256 conv3-256 maxpool "
-        f"conv3-512 conv3-512 maxpool conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"),
+        (
+            "conv3-64 maxpool conv3-128 maxpool conv3-256 conv3-256 maxpool "
+            f"conv3-512 conv3-512 maxpool conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"
+        ),
     ),
     "vgg11-lrn": (
         "VGG configuration A-LRN: A with local response normalisation after the first layer",
-        ("conv3-64 LRN maxpool conv3-128 maxpool conv3-256 conv3-256 maxpool "
-        f"conv3-512 conv3-512 maxpool conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"),
+        (
+            "conv3-64 LRN maxpool conv3-128 maxpool conv3-256 conv3-256 maxpool "
+            f"conv3-512 conv3-512 maxpool conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"
+        ),
     ),
     "vgg13": (
         "VGG configuration B (13 weight layers)",
-        ("conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool conv3-256 conv3-256 maxpool "
-        f"conv3-512 conv3-512 maxpool conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"),
+        (
+            "conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool conv3-256 conv3-256 maxpool "
+            f"conv3-512 conv3-512 maxpool conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"
+        ),
     ),
     "vgg16-c": (
         "VGG configuration C (16 weight layers, a 1x1 convolution closing stages 3 to 5)",
-        ("conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool "
-        "conv3-256 conv3-256 conv1-256 maxpool conv3-512 conv3-512 conv1-512 maxpool "
-        f"conv3-512 conv3-512 conv1-512 maxpool {_VGG_CLASSIFIER}"),
+        (
+            "conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool "
+            "conv3-256 conv3-256 conv1-256 maxpool conv3-512 conv3-512 conv1-512 maxpool "
+            f"conv3-512 conv3-512 conv1-512 maxpool {_VGG_CLASSIFIER}"
+        ),
     ),
     "vgg16": (
         "VGG configuration D (16 weight layers), the VGG-16 everyone quotes",
-        ("conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool "
-        "conv3-256 conv3-256 conv3-256 maxpool conv3-512 conv3-512 conv3-512 maxpool "
-        f"conv3-512 conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"),
+        (
+            "conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool "
+            "conv3-256 conv3-256 conv3-256 maxpool conv3-512 conv3-512 conv3-512 maxpool "
+            f"conv3-512 conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"
+        ),
     ),
     "vgg19": (
         "VGG configuration E (19 weight layers)",
-        ("conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool "
-        "conv3-256 conv3-256 conv3-256 conv3-256 maxpool "
-        "conv3-512 conv3-512 conv3-512 conv3-512 maxpool "
-        f"conv3-512 conv3-512 conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"),
+        (
+            "conv3-64 conv3-64 maxpool conv3-128 conv3-128 maxpool "
+            "conv3-256 conv3-256 conv3-256 conv3-256 maxpool "
+            "conv3-512 conv3-512 conv3-512 conv3-512 maxpool "
+            f"conv3-512 conv3-512 conv3-512 conv3-512 maxpool {_VGG_CLASSIFIER}"
+        ),
     ),
 }
 """The VGG paper's configurations (Table 1) without the final soft-max, which has no
@@ -84,7 +96,14 @@ def _module_layout(paper: str, batch_norm: bool = False, avgpool: bool = True) -
         'conv3-64 bn relu maxpool adaptiveavgpool7 FC-4096 relu dropout FC-4096 relu dropout FC-1000'
     """
     features = [token for token in paper.split() if not token.startswith("FC-")]
-    written = [f"{token} bn relu" if batch_norm and token.startswith("conv") else f"{token} relu" if token.startswith("conv") else token for token in features]
+    written = [
+        f"{token} bn relu"
+        if batch_norm and token.startswith("conv")
+        else f"{token} relu"
+        if token.startswith("conv")
+        else token
+        for token in features
+    ]
     pooling = ["adaptiveavgpool7"] if avgpool else []
     return " ".join([*written, *pooling, "FC-4096 relu dropout FC-4096 relu dropout FC-1000"])
 

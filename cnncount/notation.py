@@ -35,7 +35,14 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from collections.abc import Callable
 
-__all__ = ["DEFAULT_INPUT", "names_a_layer", "parse_layer", "parse_layers", "parse_network", "tokenize"]
+__all__ = [
+    "DEFAULT_INPUT",
+    "names_a_layer",
+    "parse_layer",
+    "parse_layers",
+    "parse_network",
+    "tokenize",
+]
 
 DEFAULT_INPUT = Shape(3, 224, 224)
 """The input a spec is fed unless told otherwise, the VGG paper's 224x224 RGB image."""
@@ -126,7 +133,9 @@ def parse_layers(spec: str) -> list[Layer]:
     tokens = _tokens(spec)
     for index, (token, _) in enumerate(tokens):
         if token in ("(", "|") or token.startswith(")"):
-            raise _spec_error("branches make a graph: read this spec with parse_network", tokens, index)
+            raise _spec_error(
+                "branches make a graph: read this spec with parse_network", tokens, index
+            )
     return [_layer_at(tokens, index) for index in range(len(tokens))]
 
 
@@ -184,7 +193,9 @@ def _layer_at(tokens: list[tuple[str, int]], index: int) -> Layer:
         raise _spec_error(error.detail, tokens, index) from None
 
 
-def _sequence(tokens: list[tuple[str, int]], index: int, builder: Builder, source: str, depth: int) -> tuple[int, str]:
+def _sequence(
+    tokens: list[tuple[str, int]], index: int, builder: Builder, source: str, depth: int
+) -> tuple[int, str]:
     """Add the layers and groups from ``index`` on, reading ``source``; stop at ``|`` or ``)``.
 
     ``depth`` counts the groups open around ``index``.
@@ -203,7 +214,9 @@ def _sequence(tokens: list[tuple[str, int]], index: int, builder: Builder, sourc
     return index, source
 
 
-def _group(tokens: list[tuple[str, int]], opening: int, builder: Builder, source: str, depth: int) -> tuple[int, str]:
+def _group(
+    tokens: list[tuple[str, int]], opening: int, builder: Builder, source: str, depth: int
+) -> tuple[int, str]:
     """Add the branches of the group opened at ``opening`` and their merge; return past it."""
     ends = []
     index = opening + 1

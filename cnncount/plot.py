@@ -83,12 +83,19 @@ def resolution_trace(summary: Summary) -> Figure:
     """
     names = [row.name for row in summary.rows]
     figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
-    axes.step(names, [row.output_shape.height for row in summary.rows], where="mid", color=_PARAMS_COLOUR)
+    axes.step(
+        names, [row.output_shape.height for row in summary.rows], where="mid", color=_PARAMS_COLOUR
+    )
     axes.set_yscale("log", base=2)
     axes.set_ylabel("height = width (pixels)")
     axes.tick_params(axis="x", labelrotation=90)
     channels = axes.twinx()
-    channels.step(names, [row.output_shape.channels for row in summary.rows], where="mid", color=_ACTIVATIONS_COLOUR)
+    channels.step(
+        names,
+        [row.output_shape.channels for row in summary.rows],
+        where="mid",
+        color=_ACTIVATIONS_COLOUR,
+    )
     channels.set_yscale("log", base=2)
     channels.set_ylabel("channels", color=_ACTIVATIONS_COLOUR)
     for ax in (axes, channels):
@@ -109,10 +116,17 @@ def memory_against_batch(summary: Summary, batches: list[int], budget: int | Non
     figure, axes = plt.subplots(figsize=(8, 4.5), layout="constrained")
     gib = 2**30
     for optimizer in OPTIMIZER_STATE:
-        totals = [training_memory(summary, batch, optimizer=optimizer).total / gib for batch in batches]
+        totals = [
+            training_memory(summary, batch, optimizer=optimizer).total / gib for batch in batches
+        ]
         axes.plot(batches, totals, marker="o", markersize=3, label=f"training, {optimizer}")
-    axes.plot(batches, [inference_peak_bytes(summary, batch) / gib for batch in batches], color="grey",
-              linestyle="--", label="inference")
+    axes.plot(
+        batches,
+        [inference_peak_bytes(summary, batch) / gib for batch in batches],
+        color="grey",
+        linestyle="--",
+        label="inference",
+    )
     if budget is not None:
         axes.axhline(budget / gib, color="black", linewidth=1, label=f"{budget / gib:g} GiB")
     axes.set_xlabel("batch size (images)")
@@ -131,7 +145,11 @@ def macs_per_layer(summary: Summary) -> Figure:
         'multiply-accumulates (billions)'
     """
     figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
-    axes.bar([row.name for row in summary.rows], [row.macs / 1e9 for row in summary.rows], color=_PARAMS_COLOUR)
+    axes.bar(
+        [row.name for row in summary.rows],
+        [row.macs / 1e9 for row in summary.rows],
+        color=_PARAMS_COLOUR,
+    )
     axes.set_ylabel("multiply-accumulates (billions)")
     axes.tick_params(axis="x", labelrotation=90)
     return figure
@@ -150,10 +168,24 @@ def receptive_field_growth(fields: list[ReceptiveField]) -> Figure:
     local = [(field.name, field.size, field.jump) for field in fields if field.size is not None]
     names = [name for name, _, _ in local]
     figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
-    axes.step(names, [size for _, size, _ in local], where="mid", marker="o", markersize=3,
-              color=_PARAMS_COLOUR, label="receptive field size")
-    axes.step(names, [jump for _, _, jump in local], where="mid", marker="o", markersize=3,
-              color=_ACTIVATIONS_COLOUR, label="jump (effective stride)")
+    axes.step(
+        names,
+        [size for _, size, _ in local],
+        where="mid",
+        marker="o",
+        markersize=3,
+        color=_PARAMS_COLOUR,
+        label="receptive field size",
+    )
+    axes.step(
+        names,
+        [jump for _, _, jump in local],
+        where="mid",
+        marker="o",
+        markersize=3,
+        color=_ACTIVATIONS_COLOUR,
+        label="jump (effective stride)",
+    )
     axes.set_ylabel("input pixels")
     axes.tick_params(axis="x", labelrotation=90)
     axes.grid(alpha=0.3)
@@ -174,7 +206,9 @@ def cost_scatter(summaries: list[Summary]) -> Figure:
     for summary in summaries:
         params, macs = summary.totals["params"] / 1e6, summary.totals["macs"] / 1e9
         axes.scatter(macs, params, color=_PARAMS_COLOUR)
-        axes.annotate(summary.model, (macs, params), textcoords="offset points", xytext=(4, 3), fontsize=8)
+        axes.annotate(
+            summary.model, (macs, params), textcoords="offset points", xytext=(4, 3), fontsize=8
+        )
     axes.set_xscale("log")
     axes.set_yscale("log")
     axes.set_xlabel("multiply-accumulates per image (billions)")

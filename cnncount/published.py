@@ -14,7 +14,13 @@ from __future__ import annotations
 
 from cnncount.record import Record
 
-__all__ = ["PublishedFigure", "breakdown_lines", "breakdown_section", "published_figures", "published_params"]
+__all__ = [
+    "PublishedFigure",
+    "breakdown_lines",
+    "breakdown_section",
+    "published_figures",
+    "published_params",
+]
 
 
 class PublishedFigure(Record):

@@ -60,7 +60,9 @@ def receptive_fields(summary: Summary) -> list[ReceptiveField]:
         >>> receptive_fields(summarize(parse_network("conv3-8 ( conv3-8 conv3-8 | )add")))[-1].size
         7
     """
-    fields = {summary.rows[0].name: ReceptiveField(name=summary.rows[0].name, size=1, jump=1, start=0.0)}
+    fields = {
+        summary.rows[0].name: ReceptiveField(name=summary.rows[0].name, size=1, jump=1, start=0.0)
+    }
     for row in summary.rows[1:]:
         widest = max((fields[source] for source in row.inputs), key=_extent)
         fields[row.name] = _field(row, widest)
@@ -76,7 +78,9 @@ def _field(row: Row, previous: ReceptiveField) -> ReceptiveField:
         return ReceptiveField(name=row.name, size=None, jump=previous.jump, start=previous.start)
     window = _window(row)
     if window is None:
-        return ReceptiveField(name=row.name, size=previous.size, jump=previous.jump, start=previous.start)
+        return ReceptiveField(
+            name=row.name, size=previous.size, jump=previous.jump, start=previous.start
+        )
     extent, stride, padding = window
     return ReceptiveField(
         name=row.name,
@@ -93,7 +97,9 @@ def _window(row: Row) -> tuple[int, int, float] | None:
     if isinstance(layer, Conv2d):
         extent = window_extent(layer.kernel_size, layer.dilation)
         if isinstance(layer.padding, str):  # "same": any odd pixel of padding goes last
-            total = max((same_output_size(size, layer.stride) - 1) * layer.stride + extent - size, 0)
+            total = max(
+                (same_output_size(size, layer.stride) - 1) * layer.stride + extent - size, 0
+            )
             return extent, layer.stride, total // 2
         return extent, layer.stride, layer.padding
     if isinstance(layer, (MaxPool2d, AvgPool2d)):

@@ -30,7 +30,16 @@ class Row(Record):
         ('conv1', 'conv', Shape(64, 224, 224), ((3, 3, 3), (64,)), 1792, 86704128)
     """
 
-    __slots__ = ("name", "kind", "layer", "inputs", "input_shape", "output_shape", "weight_factors", *COUNTS)
+    __slots__ = (
+        "name",
+        "kind",
+        "layer",
+        "inputs",
+        "input_shape",
+        "output_shape",
+        "weight_factors",
+        *COUNTS,
+    )
 
     name: str
     kind: str
@@ -91,13 +100,17 @@ def summarize(network: Network) -> Summary:
     rows = [_input_row(network.input_shape)]
     for index, node in enumerate(network.nodes, start=1):
         try:
-            row = _layer_row(node.name, node.layer, node.inputs, [shapes[source] for source in node.inputs])
+            row = _layer_row(
+                node.name, node.layer, node.inputs, [shapes[source] for source in node.inputs]
+            )
         except LayerError as error:
             raise error.at(index, node.name, str(node.layer)) from None
         shapes[node.name] = row.output_shape
         rows.append(row)
     totals = {count: sum(getattr(row, count) for row in rows) for count in COUNTS}
-    return Summary(model=network.name, input_shape=network.input_shape, rows=tuple(rows), totals=totals)
+    return Summary(
+        model=network.name, input_shape=network.input_shape, rows=tuple(rows), totals=totals
+    )
 
 
 def _input_row(shape: Shape) -> Row:
@@ -117,7 +130,11 @@ def _input_row(shape: Shape) -> Row:
 
 def _layer_row(name: str, layer: Layer, inputs: tuple[str, ...], shapes: list[Shape]) -> Row:
     shape = shapes[0]
-    output = layer.merge_shape(shapes, list(inputs)) if isinstance(layer, Merge) else layer.output_shape(shape)
+    output = (
+        layer.merge_shape(shapes, list(inputs))
+        if isinstance(layer, Merge)
+        else layer.output_shape(shape)
+    )
     weights, biases = layer.weights(shape), layer.biases(shape)
     return Row(
         name=name,

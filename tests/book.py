@@ -21,7 +21,9 @@ def chapters() -> list[Path]:
 
 def notebooks() -> list[Path]:
     """Return the chapters that are notebooks: those with a jupytext header."""
-    return [path for path in chapters() if path.read_text(encoding="utf-8").startswith("---\njupytext:")]
+    return [
+        path for path in chapters() if path.read_text(encoding="utf-8").startswith("---\njupytext:")
+    ]
 
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)

@@ -9,12 +9,16 @@ from pathlib import Path
 
 from bs4 import BeautifulSoup
 
-from tests.book import BOOK, BUILD_OPTIONS, chapters
 from cnncount.published import breakdown_section as section
+from tests.book import BOOK, BUILD_OPTIONS, chapters
 
 
 def test_make_book_builds_as_this_test_does() -> None:
-    recipe = next(line for line in (BOOK.parent / "Makefile").read_text().splitlines() if "jupyter-book build" in line)
+    recipe = next(
+        line
+        for line in (BOOK.parent / "Makefile").read_text().splitlines()
+        if "jupyter-book build" in line
+    )
     assert all(option in recipe.split() for option in BUILD_OPTIONS)
 
 
@@ -33,7 +37,9 @@ def test_vgg16_page_shows_the_regenerated_table(book_html: Path) -> None:
 
 
 def test_glued_figures_are_rendered(book_html: Path) -> None:
-    text = BeautifulSoup((book_html / "intro.html").read_text(encoding="utf-8"), "html.parser").get_text()
+    text = BeautifulSoup(
+        (book_html / "intro.html").read_text(encoding="utf-8"), "html.parser"
+    ).get_text()
     assert "138,357,544 parameters" in text
 
 

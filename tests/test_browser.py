@@ -18,15 +18,20 @@ from pathlib import Path
 
 import pytest
 
-from tests.book import chapters
 from cnncount.published import breakdown_section as section
+from tests.book import chapters
 
-sync_api = pytest.importorskip("playwright.sync_api", reason="Playwright is not installed: pip install playwright")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="Playwright is not installed: pip install playwright"
+)
 
 CHROMIUM = Path(os.environ.get("CNNCOUNT_CHROMIUM", "/usr/bin/chromium"))
 """Debian's Chromium, or the browser named by $CNNCOUNT_CHROMIUM."""
 if not CHROMIUM.exists():
-    pytest.skip(f"Chromium is not installed at {CHROMIUM}: apt-get install chromium runs the browser tests", allow_module_level=True)
+    pytest.skip(
+        f"Chromium is not installed at {CHROMIUM}: apt-get install chromium runs the browser tests",
+        allow_module_level=True,
+    )
 
 FLAGS = [
     "--no-sandbox",
@@ -47,7 +52,9 @@ class QuietHandler(SimpleHTTPRequestHandler):
 @pytest.fixture(scope="module")
 def site(book_html: Path) -> Iterator[str]:
     """Serve the built book on a free port of localhost; yield its address."""
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(book_html)))
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(book_html))
+    )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_address[1]}"
@@ -66,16 +73,22 @@ def open_page(browser, url: str) -> tuple[object, list[str]]:
     """Open ``url`` in a fresh page; return the page and the list its console errors go to."""
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     errors: list[str] = []
-    page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)
+    page.on(
+        "console", lambda message: errors.append(message.text) if message.type == "error" else None
+    )
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url, wait_until="networkidle")
     return page, errors
 
 
 @pytest.mark.parametrize("chapter", [path.stem for path in chapters()])
-def test_page_loads_without_console_errors_or_broken_images(browser, site: str, chapter: str) -> None:
+def test_page_loads_without_console_errors_or_broken_images(
+    browser, site: str, chapter: str
+) -> None:
     page, errors = open_page(browser, f"{site}/{chapter}.html")
-    images = page.eval_on_selector_all("img", "images => images.map(image => [image.src, image.naturalWidth])")
+    images = page.eval_on_selector_all(
+        "img", "images => images.map(image => [image.src, image.naturalWidth])"
+    )
     page.close()
     assert errors == []
     assert all(width > 0 for _, width in images), images
@@ -96,7 +109,9 @@ def test_search_finds_fc1(browser, site: str) -> None:
     page.wait_for_selector("ul.search li", timeout=15_000)
     results = page.locator("ul.search li").all_inner_texts()
     page.close()
-    assert results and any("fully connected" in result.lower() or "fc1" in result for result in results)
+    assert results and any(
+        "fully connected" in result.lower() or "fc1" in result for result in results
+    )
     assert errors == []
 
 
@@ -107,4 +122,6 @@ def test_notebook_download_parses(browser, site: str) -> None:
     assert response.ok
     notebook = json.loads(response.text())
     page.close()
-    assert notebook["nbformat"] == 4 and any(cell["cell_type"] == "code" for cell in notebook["cells"])
+    assert notebook["nbformat"] == 4 and any(
+        cell["cell_type"] == "code" for cell in notebook["cells"]
+    )

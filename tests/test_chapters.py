@@ -12,6 +12,8 @@ from tests.book import BOOK, notebooks
 @pytest.mark.parametrize("chapter", notebooks(), ids=lambda path: path.name)
 def test_chapter_runs_as_a_notebook(chapter) -> None:
     notebook = jupytext.read(chapter)
-    client = NotebookClient(notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(BOOK)}})
+    client = NotebookClient(
+        notebook, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(BOOK)}}
+    )
     client.execute()  # raises CellExecutionError, naming the cell, on the first error
     assert any(cell.get("outputs") for cell in notebook.cells if cell.cell_type == "code")

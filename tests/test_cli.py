@@ -48,7 +48,16 @@ def test_json_totals() -> None:
     assert document["totals"]["macs"] == 15_470_264_320
     assert document["totals"]["activation_bytes"] == 15_237_608 * 4
     assert len(document["rows"]) == 22
-    assert set(document["rows"][0]) >= {"name", "kind", "output_shape", "activations", "weights", "biases", "params", "macs"}
+    assert set(document["rows"][0]) >= {
+        "name",
+        "kind",
+        "output_shape",
+        "activations",
+        "weights",
+        "biases",
+        "params",
+        "macs",
+    }
     assert sum(row["params"] for row in document["rows"]) == document["totals"]["params"]
 
 
@@ -80,8 +89,22 @@ def test_input_shape_changes_the_counts() -> None:
 
 
 def test_a_spec_in_place_of_a_model() -> None:
-    quoted = run(["conv5-6 maxpool conv5-16/p0 maxpool FC-120", "--input", "1x32x32", "--format", "csv"])
-    words = run(["conv5-6", "maxpool", "conv5-16/p0", "maxpool", "FC-120", "--input", "1x32x32", "--format", "csv"])
+    quoted = run(
+        ["conv5-6 maxpool conv5-16/p0 maxpool FC-120", "--input", "1x32x32", "--format", "csv"]
+    )
+    words = run(
+        [
+            "conv5-6",
+            "maxpool",
+            "conv5-16/p0",
+            "maxpool",
+            "FC-120",
+            "--input",
+            "1x32x32",
+            "--format",
+            "csv",
+        ]
+    )
     assert quoted == words
     assert quoted.splitlines()[-1].startswith("fc1,fc,FC-120,120,1,1,120,69120,120,69240,")
 
@@ -99,34 +122,87 @@ def test_help() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["vgg17"], ("unknown model 'vgg17' (close: vgg19, vgg16, vgg13); 'cnncount --list' names the built-in "
-                    "models, or give a spec such as 'conv3-64 maxpool FC-10'")),
-        (["conv3-64 conv3-6x4"], "spec token 2 'conv3-6x4' (column 10): channels must be a whole number, got '6x4'"),
-        (["conv3-64", "maxpool", "FC-"], "spec token 3 'FC-' (column 18): features must be a whole number, got ''"),
-        (["vgg16", "--input", "3x16x16"], "layer 18 maxpool5 (maxpool): kernel 2 with padding 0 does not fit input 1x1"),
-        (["conv11-96/p0", "--input", "3x8x8"], "layer 1 conv1 (conv11-96/p0): kernel 11 with padding 0 does not fit input 8x8"),
-        (["conv3-64/g2", "--input", "3x32x32"], "layer 1 conv1 (conv3-64/g2): input channels 3 not divisible by groups 2"),
-        (["conv3-64/g3"], "spec token 1 'conv3-64/g3' (column 1): output channels 64 not divisible by groups 3"),
+        (
+            ["vgg17"],
+            (
+                "unknown model 'vgg17' (close: vgg19, vgg16, vgg13); 'cnncount --list' names the built-in "
+                "models, or give a spec such as 'conv3-64 maxpool FC-10'"
+            ),
+        ),
+        (
+            ["conv3-64 conv3-6x4"],
+            "spec token 2 'conv3-6x4' (column 10): channels must be a whole number, got '6x4'",
+        ),
+        (
+            ["conv3-64", "maxpool", "FC-"],
+            "spec token 3 'FC-' (column 18): features must be a whole number, got ''",
+        ),
+        (
+            ["vgg16", "--input", "3x16x16"],
+            "layer 18 maxpool5 (maxpool): kernel 2 with padding 0 does not fit input 1x1",
+        ),
+        (
+            ["conv11-96/p0", "--input", "3x8x8"],
+            "layer 1 conv1 (conv11-96/p0): kernel 11 with padding 0 does not fit input 8x8",
+        ),
+        (
+            ["conv3-64/g2", "--input", "3x32x32"],
+            "layer 1 conv1 (conv3-64/g2): input channels 3 not divisible by groups 2",
+        ),
+        (
+            ["conv3-64/g3"],
+            "spec token 1 'conv3-64/g3' (column 1): output channels 64 not divisible by groups 3",
+        ),
         (["vgg16", "--input", "0x224x224"], "shape 0x224x224: every size must be positive"),
-        (["vgg16", "--input", "3x-224x224"], "input shape '3x-224x224': expected CxHxW, e.g. 3x224x224"),
+        (
+            ["vgg16", "--input", "3x-224x224"],
+            "input shape '3x-224x224': expected CxHxW, e.g. 3x224x224",
+        ),
         (["vgg16", "--input", "224x224"], "input shape '224x224': expected CxHxW, e.g. 3x224x224"),
         (["conv3-0"], "spec token 1 'conv3-0' (column 1): out_channels must be positive, got 0"),
         (["vgg16", "--batch", "0"], "--batch must be a positive whole number, got '0'"),
         (["vgg16", "--batch", "-3"], "--batch must be a positive whole number, got '-3'"),
         (["vgg16", "--batch"], "option --batch needs a value"),
-        (["vgg16", "--dtype", "float64"], "--dtype must be one of float32, float16, bfloat16, int8, got 'float64'"),
-        (["vgg16", "--format", "yaml"], "--format must be one of table, markdown, csv, json, got 'yaml'"),
+        (
+            ["vgg16", "--dtype", "float64"],
+            "--dtype must be one of float32, float16, bfloat16, int8, got 'float64'",
+        ),
+        (
+            ["vgg16", "--format", "yaml"],
+            "--format must be one of table, markdown, csv, json, got 'yaml'",
+        ),
         (["vgg16", "--frobnicate"], "unknown option '--frobnicate'; see 'cnncount --help'"),
         ([], "give a model name or a spec; 'cnncount --list' names the models"),
         ([""], "spec is empty: write layers such as 'conv3-64 maxpool FC-10'"),
-        (["vgg16", "--optimizer", "lamb"], "--optimizer must be one of sgd, momentum, adam, got 'lamb'"),
-        (["vgg16", "--convention", "keras"], ("--convention must be one of cnncount, cs231n, convnet-burden, torchinfo, "
-                                             "torchsummary, flops, ptflops, calflops, got 'keras'")),
-        (["vgg16", "--convention", "ptflops", "--format", "csv"], ("--optimizer, --budget, --convention, --receptive-field "
-                                                                  "need --format table, markdown or json")),
-        (["vgg16", "--budget", "16 GiBs"], "size '16 GiBs': expected a number and a unit such as 16GiB or 500MB"),
-        (["vgg16", "--budget", "1GiB", "--optimizer", "adam"], ("budget 1,073,741,824 bytes is less than the "
-                                                              "2,213,720,704 bytes this model needs before its first image")),
+        (
+            ["vgg16", "--optimizer", "lamb"],
+            "--optimizer must be one of sgd, momentum, adam, got 'lamb'",
+        ),
+        (
+            ["vgg16", "--convention", "keras"],
+            (
+                "--convention must be one of cnncount, cs231n, convnet-burden, torchinfo, "
+                "torchsummary, flops, ptflops, calflops, got 'keras'"
+            ),
+        ),
+        (
+            ["vgg16", "--convention", "ptflops", "--format", "csv"],
+            (
+                "--optimizer, --budget, --convention, --receptive-field "
+                "need --format table, markdown or json"
+            ),
+        ),
+        (
+            ["vgg16", "--budget", "16 GiBs"],
+            "size '16 GiBs': expected a number and a unit such as 16GiB or 500MB",
+        ),
+        (
+            ["vgg16", "--budget", "1GiB", "--optimizer", "adam"],
+            (
+                "budget 1,073,741,824 bytes is less than the "
+                "2,213,720,704 bytes this model needs before its first image"
+            ),
+        ),
     ],
 )
 def test_bad_input_gives_one_line_and_status_2(args, message) -> None:
@@ -138,18 +214,40 @@ def test_bad_input_gives_one_line_and_status_2(args, message) -> None:
 
 def test_training_memory_parts_add_up_to_the_total() -> None:
     text = run(["vgg16", "--batch", "64", "--optimizer", "adam"])
-    lines = text[text.index("TRAINING memory, batch of 64, float32, adam optimizer:"):].splitlines()[1:8]
+    lines = text[
+        text.index("TRAINING memory, batch of 64, float32, adam optimizer:") :
+    ].splitlines()[1:8]
     sizes = {line[:32].strip(): int(line[32:].split("bytes")[0].replace(",", "")) for line in lines}
     assert sizes["total"] == sum(size for name, size in sizes.items() if name != "total")
     assert sizes["optimizer state"] == 2 * sizes["parameters"]
 
 
 def test_json_carries_the_cost_views() -> None:
-    document = json.loads(run(["vgg16-torchvision", "--format", "json", "--optimizer", "sgd", "--budget", "16GiB",
-                               "--convention", "ptflops", "--receptive-field"]))
-    assert document["training_memory"]["total_bytes"] == sum(document["training_memory"]["parts"].values())
+    document = json.loads(
+        run(
+            [
+                "vgg16-torchvision",
+                "--format",
+                "json",
+                "--optimizer",
+                "sgd",
+                "--budget",
+                "16GiB",
+                "--convention",
+                "ptflops",
+                "--receptive-field",
+            ]
+        )
+    )
+    assert document["training_memory"]["total_bytes"] == sum(
+        document["training_memory"]["parts"].values()
+    )
     assert document["largest_batch"] > 0 and document["inference_peak_bytes"] > 0
-    assert document["convention"] == {"name": "ptflops", "activation_bytes": None, "compute": 15_523_225_576}
+    assert document["convention"] == {
+        "name": "ptflops",
+        "activation_bytes": None,
+        "compute": 15_523_225_576,
+    }
     pool5 = next(field for field in document["receptive_fields"] if field["name"] == "maxpool5")
     assert pool5["size"] == 212
     assert all(row["flops"] == 2 * row["macs"] for row in document["rows"])

@@ -23,11 +23,17 @@ def _number(figure: str) -> str:
     return figure.split()[0]
 
 
-@pytest.mark.parametrize("entry", PUBLISHED, ids=lambda entry: f"{entry.convention}-{entry.quantity}-{entry.model}")
+@pytest.mark.parametrize(
+    "entry", PUBLISHED, ids=lambda entry: f"{entry.convention}-{entry.quantity}-{entry.model}"
+)
 def test_published_figure_is_reproduced(entry) -> None:
     summary = summarize(get_model(entry.model))
     convention = get_convention(entry.convention)
-    figure = activation_figure(summary, convention) if entry.quantity == "memory" else compute_figure(summary, convention)
+    figure = (
+        activation_figure(summary, convention)
+        if entry.quantity == "memory"
+        else compute_figure(summary, convention)
+    )
     assert _number(figure) == entry.published
 
 
@@ -48,16 +54,29 @@ def test_exact_counts_behind_the_figures() -> None:
 def test_memory_scales_with_batch_and_dtype() -> None:
     vgg16 = summarize(get_model("vgg16"))
     torchinfo = get_convention("torchinfo")
-    assert activation_bytes(vgg16, torchinfo, batch=8, dtype="float16") == 4 * activation_bytes(vgg16, torchinfo)
+    assert activation_bytes(vgg16, torchinfo, batch=8, dtype="float16") == 4 * activation_bytes(
+        vgg16, torchinfo
+    )
 
 
 @pytest.mark.parametrize(
     ("call", "message"),
     [
-        (lambda s: activation_figure(s, get_convention("ptflops")), "convention 'ptflops' counts no activation memory"),
-        (lambda s: compute_figure(s, get_convention("torchsummary")), "convention 'torchsummary' counts no compute"),
-        (lambda s: get_convention("keras"), ("unknown convention 'keras'; conventions: cnncount, cs231n, convnet-burden, "
-                                            "torchinfo, torchsummary, flops, ptflops, calflops")),
+        (
+            lambda s: activation_figure(s, get_convention("ptflops")),
+            "convention 'ptflops' counts no activation memory",
+        ),
+        (
+            lambda s: compute_figure(s, get_convention("torchsummary")),
+            "convention 'torchsummary' counts no compute",
+        ),
+        (
+            lambda s: get_convention("keras"),
+            (
+                "unknown convention 'keras'; conventions: cnncount, cs231n, convnet-burden, "
+                "torchinfo, torchsummary, flops, ptflops, calflops"
+            ),
+        ),
     ],
 )
 def test_convention_errors(call, message) -> None:

@@ -37,10 +37,28 @@ VGG16 = summarize(get_model("vgg16"))
         (lambda: Shape.parse("3x224"), CnncountError, ["'3x224'"]),
         (lambda: Conv2d(64, 3, groups=5), LayerError, ["64", "groups 5"]),
         (lambda: get_model("resnet51"), UnknownModelError, ["'resnet51'", "resnet50"]),
-        (lambda: summarize(get_model("vgg16", Shape(3, 16, 16))), LayerError, ["layer 18", "maxpool5", "1x1"]),
-        (lambda: summarize(parse_network("conv3-8 ( conv3-16 | )add", Shape(3, 8, 8))), LayerError, ["add1", "16x8x8", "8x8x8"]),
-        (lambda: Network("n", Shape(1, 2, 2), [Node(name="a", layer=Add(), inputs=("input",))]), CnncountError, ["'a'", "reads 1"]),
-        (lambda: Network("n", Shape(1, 2, 2), [Node(name="a", layer=ReLU(), inputs=("input", "input"))]), CnncountError, ["'a'", "reads 2"]),
+        (
+            lambda: summarize(get_model("vgg16", Shape(3, 16, 16))),
+            LayerError,
+            ["layer 18", "maxpool5", "1x1"],
+        ),
+        (
+            lambda: summarize(parse_network("conv3-8 ( conv3-16 | )add", Shape(3, 8, 8))),
+            LayerError,
+            ["add1", "16x8x8", "8x8x8"],
+        ),
+        (
+            lambda: Network("n", Shape(1, 2, 2), [Node(name="a", layer=Add(), inputs=("input",))]),
+            CnncountError,
+            ["'a'", "reads 1"],
+        ),
+        (
+            lambda: Network(
+                "n", Shape(1, 2, 2), [Node(name="a", layer=ReLU(), inputs=("input", "input"))]
+            ),
+            CnncountError,
+            ["'a'", "reads 2"],
+        ),
         (lambda: parse_bytes("sixteen"), CnncountError, ["'sixteen'"]),
         (lambda: get_convention("keras"), CnncountError, ["'keras'"]),
         (lambda: training_memory(VGG16, optimizer="lamb"), CnncountError, ["'lamb'"]),

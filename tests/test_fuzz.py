@@ -18,10 +18,34 @@ from cnncount.cli import main
 from cnncount.models import MODELS
 
 TOKENS = [
-    "conv3-64", "conv1-16", "conv7-8/s2/p3", "conv3-32/g4", "conv3-8/d2", "conv5-4/same", "conv3-8/nobias",
-    "maxpool", "maxpool3/s2/p1", "maxpool3/s2/ceil", "avgpool", "avgpool7/s1", "gap", "adaptiveavgpool7",
-    "FC-10", "FC-4096", "FC-10/nobias", "LRN", "bn", "relu", "relu6", "dropout", "soft-max", "flatten",
-    "(", "|", ")add", ")cat",
+    "conv3-64",
+    "conv1-16",
+    "conv7-8/s2/p3",
+    "conv3-32/g4",
+    "conv3-8/d2",
+    "conv5-4/same",
+    "conv3-8/nobias",
+    "maxpool",
+    "maxpool3/s2/p1",
+    "maxpool3/s2/ceil",
+    "avgpool",
+    "avgpool7/s1",
+    "gap",
+    "adaptiveavgpool7",
+    "FC-10",
+    "FC-4096",
+    "FC-10/nobias",
+    "LRN",
+    "bn",
+    "relu",
+    "relu6",
+    "dropout",
+    "soft-max",
+    "flatten",
+    "(",
+    "|",
+    ")add",
+    ")cat",
 ]
 NUMBERS = st.one_of(st.integers(-3, 300), st.sampled_from([0, 1, 2, 10**6, 10**12, 2**63]))
 
@@ -35,7 +59,11 @@ def specs(draw) -> str:
         position = draw(st.integers(0, len(text)))
         mutation = draw(st.sampled_from(["insert", "delete", "number"]))
         if mutation == "insert":
-            text = text[:position] + draw(st.sampled_from(list("-/(|)x,.0123456789 ")) | st.characters()) + text[position:]
+            text = (
+                text[:position]
+                + draw(st.sampled_from(list("-/(|)x,.0123456789 ")) | st.characters())
+                + text[position:]
+            )
         elif mutation == "delete":
             text = text[:position] + text[position + 1 :]
         else:
@@ -53,8 +81,22 @@ FLAG_VALUES = {
     "--batch": st.one_of(NUMBERS.map(str), st.text(max_size=4)),
     "--dtype": st.sampled_from(["float32", "float16", "bfloat16", "int8", "float64"]),
     "--optimizer": st.sampled_from(["sgd", "momentum", "adam", "lamb"]),
-    "--budget": st.one_of(st.sampled_from(["16GiB", "1GB", "500MB", "1B", "0GiB", "-1GB", "big"]), st.text(max_size=6)),
-    "--convention": st.sampled_from(["cnncount", "cs231n", "convnet-burden", "torchinfo", "torchsummary", "flops", "ptflops", "calflops", "keras"]),
+    "--budget": st.one_of(
+        st.sampled_from(["16GiB", "1GB", "500MB", "1B", "0GiB", "-1GB", "big"]), st.text(max_size=6)
+    ),
+    "--convention": st.sampled_from(
+        [
+            "cnncount",
+            "cs231n",
+            "convnet-burden",
+            "torchinfo",
+            "torchsummary",
+            "flops",
+            "ptflops",
+            "calflops",
+            "keras",
+        ]
+    ),
 }
 
 
@@ -65,7 +107,9 @@ def command_lines(draw) -> list[str]:
     for flag in draw(st.lists(st.sampled_from(list(FLAG_VALUES)), max_size=4, unique=True)):
         args += [flag, draw(FLAG_VALUES[flag])]
     if draw(st.integers(0, 9)) == 0:
-        args.append(draw(st.sampled_from(["--receptive-field", "--list", "--help", "--bogus", "--", "-x"])))
+        args.append(
+            draw(st.sampled_from(["--receptive-field", "--list", "--help", "--bogus", "--", "-x"]))
+        )
     return args
 
 
@@ -81,7 +125,9 @@ def assert_clear_outcome(args: list[str], status: int, out: str, err: str) -> No
     assert "Traceback" not in out + err
     if status == 2:
         assert out == ""
-        assert err.startswith("cnncount: error: ") and err.endswith("\n") and err.count("\n") == 1, err
+        assert (
+            err.startswith("cnncount: error: ") and err.endswith("\n") and err.count("\n") == 1
+        ), err
         return
     assert status == 0 and err == "", (args, status, err)
     assert out
@@ -90,11 +136,18 @@ def assert_clear_outcome(args: list[str], status: int, out: str, err: str) -> No
 def assert_sizes_positive(document: dict) -> None:
     for row in document["rows"]:
         assert all(size > 0 for size in row["output_shape"]), row
-        assert all(row[count] >= 0 for count in ("activations", "weights", "biases", "params", "buffers", "macs"))
+        assert all(
+            row[count] >= 0
+            for count in ("activations", "weights", "biases", "params", "buffers", "macs")
+        )
     assert document["totals"]["params"] == sum(row["params"] for row in document["rows"])
 
 
-@settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=3000,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(specs(), st.sampled_from(["3x224x224", "3x32x32", "1x7x7", "16x1x1"]))
 def test_fuzzed_specs(spec, size) -> None:
     args = [spec, "--input", size, "--format", "json"]

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from cnncount import get_model, summarize
-from cnncount.render import block_breakdown, fc_details, reference_table
 from cnncount.published import breakdown_section as section
+from cnncount.render import block_breakdown, fc_details, reference_table
 
 VGG16 = summarize(get_model("vgg16"))
 

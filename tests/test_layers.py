@@ -26,18 +26,53 @@ from cnncount.sizes import preserving_padding, window_output_size
     ("layer", "shape", "output", "weights", "biases", "macs"),
     [
         (Conv2d(64, 3, padding=1), Shape(3, 224, 224), Shape(64, 224, 224), 1728, 64, 86_704_128),
-        (Conv2d(256, 3, padding=1), Shape(128, 56, 56), Shape(256, 56, 56), 294_912, 256, 924_844_032),
-        (Conv2d(64, 7, stride=2, padding=3), Shape(3, 224, 224), Shape(64, 112, 112), 9408, 64, 118_013_952),
+        (
+            Conv2d(256, 3, padding=1),
+            Shape(128, 56, 56),
+            Shape(256, 56, 56),
+            294_912,
+            256,
+            924_844_032,
+        ),
+        (
+            Conv2d(64, 7, stride=2, padding=3),
+            Shape(3, 224, 224),
+            Shape(64, 112, 112),
+            9408,
+            64,
+            118_013_952,
+        ),
         (Conv2d(96, 11, stride=4), Shape(3, 227, 227), Shape(96, 55, 55), 34_848, 96, 105_415_200),
-        (Conv2d(256, 5, padding=2, groups=2), Shape(96, 27, 27), Shape(256, 27, 27), 307_200, 256, 223_948_800),
-        (Conv2d(32, 3, padding=1, groups=32, bias=False), Shape(32, 112, 112), Shape(32, 112, 112), 288, 0, 3_612_672),
+        (
+            Conv2d(256, 5, padding=2, groups=2),
+            Shape(96, 27, 27),
+            Shape(256, 27, 27),
+            307_200,
+            256,
+            223_948_800,
+        ),
+        (
+            Conv2d(32, 3, padding=1, groups=32, bias=False),
+            Shape(32, 112, 112),
+            Shape(32, 112, 112),
+            288,
+            0,
+            3_612_672,
+        ),
         (Conv2d(8, 3, dilation=2, padding=2), Shape(4, 10, 10), Shape(8, 10, 10), 288, 8, 28_800),
         (Conv2d(8, 2, padding="same"), Shape(4, 9, 9), Shape(8, 9, 9), 128, 8, 10_368),
         (Conv2d(8, 3, stride=2, padding="same"), Shape(4, 9, 9), Shape(8, 5, 5), 288, 8, 7200),
         (MaxPool2d(), Shape(64, 224, 224), Shape(64, 112, 112), 0, 0, 0),
         (MaxPool2d(3, stride=2), Shape(96, 55, 55), Shape(96, 27, 27), 0, 0, 0),
         (MaxPool2d(3, stride=2, ceil_mode=True), Shape(64, 112, 112), Shape(64, 56, 56), 0, 0, 0),
-        (MaxPool2d(2, stride=2, padding=1, ceil_mode=True), Shape(1, 5, 5), Shape(1, 3, 3), 0, 0, 0),
+        (
+            MaxPool2d(2, stride=2, padding=1, ceil_mode=True),
+            Shape(1, 5, 5),
+            Shape(1, 3, 3),
+            0,
+            0,
+            0,
+        ),
         (AvgPool2d(7, stride=1), Shape(1024, 7, 7), Shape(1024, 1, 1), 0, 0, 0),
         (AdaptiveAvgPool2d(7), Shape(512, 1, 1), Shape(512, 7, 7), 0, 0, 0),
         (Linear(4096), Shape(512, 7, 7), Shape(4096, 1, 1), 102_760_448, 4096, 102_760_448),
@@ -58,7 +93,11 @@ def test_layer_counts(layer, shape, output, weights, biases, macs) -> None:
 
 @pytest.mark.parametrize(
     ("layer", "shape"),
-    [(Conv2d(64, 3, padding=1), Shape(3, 8, 8)), (Linear(4096), Shape(512, 7, 7)), (BatchNorm2d(), Shape(8, 2, 2))],
+    [
+        (Conv2d(64, 3, padding=1), Shape(3, 8, 8)),
+        (Linear(4096), Shape(512, 7, 7)),
+        (BatchNorm2d(), Shape(8, 2, 2)),
+    ],
 )
 def test_weight_factors_multiply_to_the_weights(layer, shape) -> None:
     product = 1
@@ -99,7 +138,11 @@ def test_invalid_arguments_are_refused_with_the_values(make, message) -> None:
     ("layer", "shape", "message"),
     [
         (Conv2d(512, 3), Shape(512, 2, 2), "kernel 3 with padding 0 does not fit input 2x2"),
-        (Conv2d(8, 3, dilation=3), Shape(1, 6, 9), "kernel 3 (dilation 3, extent 7) with padding 0 does not fit input 6x9"),
+        (
+            Conv2d(8, 3, dilation=3),
+            Shape(1, 6, 9),
+            "kernel 3 (dilation 3, extent 7) with padding 0 does not fit input 6x9",
+        ),
         (Conv2d(8, 3, groups=2), Shape(3, 8, 8), "input channels 3 not divisible by groups 2"),
         (MaxPool2d(), Shape(512, 1, 1), "kernel 2 with padding 0 does not fit input 1x1"),
     ],

@@ -14,20 +14,29 @@ LINKING = {"a": "href", "link": "href", "img": "src", "script": "src"}
 def links(page: Path) -> list[str]:
     """Return every link and source of an HTML page, as written."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return [tag[attribute] for name, attribute in LINKING.items() for tag in soup.find_all(name) if tag.get(attribute)]
+    return [
+        tag[attribute]
+        for name, attribute in LINKING.items()
+        for tag in soup.find_all(name)
+        if tag.get(attribute)
+    ]
 
 
 def anchors(page: Path) -> set[str]:
     """Return the ids and names a link may point at on an HTML page."""
     soup = BeautifulSoup(page.read_text(encoding="utf-8"), "html.parser")
-    return {tag["id"] for tag in soup.find_all(id=True)} | {tag["name"] for tag in soup.find_all("a", attrs={"name": True})}
+    return {tag["id"] for tag in soup.find_all(id=True)} | {
+        tag["name"] for tag in soup.find_all("a", attrs={"name": True})
+    }
 
 
 def broken_links(html: Path) -> tuple[list[str], list[str]]:
     """Return the internal links that resolve to no file or no anchor, and the external links."""
     broken, external = [], []
     # _static holds the theme's Jinja macro files, templates rather than pages
-    pages = sorted(page for page in html.rglob("*.html") if "_static" not in page.relative_to(html).parts)
+    pages = sorted(
+        page for page in html.rglob("*.html") if "_static" not in page.relative_to(html).parts
+    )
     known_anchors: dict[Path, set[str]] = {}
     for page in pages:
         for link in links(page):
@@ -52,12 +61,16 @@ def broken_links(html: Path) -> tuple[list[str], list[str]]:
 
 def test_no_internal_link_is_broken(book_html: Path, artifacts: Path) -> None:
     broken, external = broken_links(book_html)
-    (artifacts / "external-links.txt").write_text("\n".join(sorted(set(external))) + "\n", encoding="utf-8")
+    (artifacts / "external-links.txt").write_text(
+        "\n".join(sorted(set(external))) + "\n", encoding="utf-8"
+    )
     assert broken == []
 
 
 def test_the_check_finds_a_broken_link(tmp_path: Path) -> None:
-    (tmp_path / "index.html").write_text('<a href="missing.html">x</a><a href="#nowhere">y</a><a href="https://example.org">z</a>')
+    (tmp_path / "index.html").write_text(
+        '<a href="missing.html">x</a><a href="#nowhere">y</a><a href="https://example.org">z</a>'
+    )
     broken, external = broken_links(tmp_path)
     assert broken == ["index.html: missing.html (no file)", "index.html: #nowhere (no anchor)"]
     assert external == ["index.html: https://example.org"]

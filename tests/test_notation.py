@@ -65,9 +65,27 @@ def test_token_reads_as_layer(token, layer) -> None:
 
 @pytest.mark.parametrize(
     "token",
-    ["conv3-64", "conv7-64/s2", "conv3-64/p0", "conv3-64/same", "conv3-64/d2", "conv3-64/p0/g64/nobias",
-     "maxpool", "maxpool3/s2/p1/ceil", "avgpool7/s1", "gap", "adaptiveavgpool7", "FC-10/nobias",
-     "LRN", "bn", "relu", "dropout", "dropout0.2", "soft-max", "flatten"],
+    [
+        "conv3-64",
+        "conv7-64/s2",
+        "conv3-64/p0",
+        "conv3-64/same",
+        "conv3-64/d2",
+        "conv3-64/p0/g64/nobias",
+        "maxpool",
+        "maxpool3/s2/p1/ceil",
+        "avgpool7/s1",
+        "gap",
+        "adaptiveavgpool7",
+        "FC-10/nobias",
+        "LRN",
+        "bn",
+        "relu",
+        "dropout",
+        "dropout0.2",
+        "soft-max",
+        "flatten",
+    ],
 )
 def test_a_layer_writes_back_its_token(token) -> None:
     assert str(parse_layer(token)) == token
@@ -75,36 +93,85 @@ def test_a_layer_writes_back_its_token(token) -> None:
 
 def test_separators_are_spaces_commas_and_new_lines() -> None:
     assert parse_layers("conv3-64,conv3-64\nmaxpool\t FC-10") == [
-        Conv2d(64, 3, padding=1), Conv2d(64, 3, padding=1), MaxPool2d(), Linear(10)
+        Conv2d(64, 3, padding=1),
+        Conv2d(64, 3, padding=1),
+        MaxPool2d(),
+        Linear(10),
     ]
 
 
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("conv3-64 conv3-6x4", "spec token 2 'conv3-6x4' (column 10): channels must be a whole number, got '6x4'"),
-        ("conv3", "spec token 1 'conv3' (column 1): expected conv<kernel>-<channels>, e.g. conv3-64"),
+        (
+            "conv3-64 conv3-6x4",
+            "spec token 2 'conv3-6x4' (column 10): channels must be a whole number, got '6x4'",
+        ),
+        (
+            "conv3",
+            "spec token 1 'conv3' (column 1): expected conv<kernel>-<channels>, e.g. conv3-64",
+        ),
         ("conv0-64", "spec token 1 'conv0-64' (column 1): kernel_size must be positive, got 0"),
         ("conv3-0", "spec token 1 'conv3-0' (column 1): out_channels must be positive, got 0"),
-        ("conv3-64/g3", "spec token 1 'conv3-64/g3' (column 1): output channels 64 not divisible by groups 3"),
+        (
+            "conv3-64/g3",
+            "spec token 1 'conv3-64/g3' (column 1): output channels 64 not divisible by groups 3",
+        ),
         ("conv3-64/s0", "spec token 1 'conv3-64/s0' (column 1): stride must be positive, got 0"),
-        ("conv3-64/x2", "spec token 1 'conv3-64/x2' (column 1): unknown option 'x' for conv; options: s, p, same, d, g, nobias"),
+        (
+            "conv3-64/x2",
+            "spec token 1 'conv3-64/x2' (column 1): unknown option 'x' for conv; options: s, p, same, d, g, nobias",
+        ),
         ("conv3-64/s2/s3", "spec token 1 'conv3-64/s2/s3' (column 1): repeated option 's3'"),
         ("conv3-64/", "spec token 1 'conv3-64/' (column 1): malformed option ''"),
-        ("conv3-64/same/p1", "spec token 1 'conv3-64/same/p1' (column 1): give either 'same' or a padding p<pixels>, not both"),
-        ("conv3-64/nobias2", "spec token 1 'conv3-64/nobias2' (column 1): option 'nobias' takes no value, got 'nobias2'"),
-        ("maxpool3/p2", "spec token 1 'maxpool3/p2' (column 1): padding must be from 0 to half the kernel 3, got 2"),
-        ("maxpool/d2", "spec token 1 'maxpool/d2' (column 1): unknown option 'd' for maxpool; options: s, p, ceil"),
+        (
+            "conv3-64/same/p1",
+            "spec token 1 'conv3-64/same/p1' (column 1): give either 'same' or a padding p<pixels>, not both",
+        ),
+        (
+            "conv3-64/nobias2",
+            "spec token 1 'conv3-64/nobias2' (column 1): option 'nobias' takes no value, got 'nobias2'",
+        ),
+        (
+            "maxpool3/p2",
+            "spec token 1 'maxpool3/p2' (column 1): padding must be from 0 to half the kernel 3, got 2",
+        ),
+        (
+            "maxpool/d2",
+            "spec token 1 'maxpool/d2' (column 1): unknown option 'd' for maxpool; options: s, p, ceil",
+        ),
         ("FC-", "spec token 1 'FC-' (column 1): features must be a whole number, got ''"),
-        ("FC-10/g2", "spec token 1 'FC-10/g2' (column 1): unknown option 'g' for FC; options: nobias"),
-        ("relu7", ("spec token 1 'relu7' (column 1): unexpected '7' after 'relu'; expected conv<kernel>-<channels>, "
-                  "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten")),
-        ("conv3-64 | conv3-64", "spec token 2 '|' (column 10): branches make a graph: read this spec with parse_network"),
-        ("dropoutx", "spec token 1 'dropoutx' (column 1): dropout probability must be a number, got 'x'"),
-        ("dropout2", "spec token 1 'dropout2' (column 1): dropout probability must be from 0 to 1, got 2.0"),
+        (
+            "FC-10/g2",
+            "spec token 1 'FC-10/g2' (column 1): unknown option 'g' for FC; options: nobias",
+        ),
+        (
+            "relu7",
+            (
+                "spec token 1 'relu7' (column 1): unexpected '7' after 'relu'; expected conv<kernel>-<channels>, "
+                "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten"
+            ),
+        ),
+        (
+            "conv3-64 | conv3-64",
+            "spec token 2 '|' (column 10): branches make a graph: read this spec with parse_network",
+        ),
+        (
+            "dropoutx",
+            "spec token 1 'dropoutx' (column 1): dropout probability must be a number, got 'x'",
+        ),
+        (
+            "dropout2",
+            "spec token 1 'dropout2' (column 1): dropout probability must be from 0 to 1, got 2.0",
+        ),
         ("gap/s2", "spec token 1 'gap/s2' (column 1): unknown option 's' for gap; options: none"),
-        ("conv3-64 banana", ("spec token 2 'banana' (column 10): unknown layer; expected conv<kernel>-<channels>, "
-                            "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten")),
+        (
+            "conv3-64 banana",
+            (
+                "spec token 2 'banana' (column 10): unknown layer; expected conv<kernel>-<channels>, "
+                "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten"
+            ),
+        ),
         ("conv3-²", "spec token 1 'conv3-²' (column 1): channels must be a whole number, got '²'"),
     ],
 )
@@ -122,12 +189,24 @@ def test_an_empty_spec_is_refused() -> None:
 @pytest.mark.parametrize(
     ("spec", "message"),
     [
-        ("conv3-64 ( conv3-64 | conv3-64", "spec token 2 '(' (column 10): this '(' is never closed by ')add' or ')cat'"),
-        ("conv3-64 ( conv3-64 | conv3-64 )sum", "spec token 6 ')sum' (column 32): expected '|', ')add' or ')cat'"),
-        ("conv3-64 ( conv3-64 )add", "spec token 2 '(' (column 10): a group needs two or more branches, separated by '|'"),
+        (
+            "conv3-64 ( conv3-64 | conv3-64",
+            "spec token 2 '(' (column 10): this '(' is never closed by ')add' or ')cat'",
+        ),
+        (
+            "conv3-64 ( conv3-64 | conv3-64 )sum",
+            "spec token 6 ')sum' (column 32): expected '|', ')add' or ')cat'",
+        ),
+        (
+            "conv3-64 ( conv3-64 )add",
+            "spec token 2 '(' (column 10): a group needs two or more branches, separated by '|'",
+        ),
         ("conv3-64 | conv3-64", "spec token 2 '|' (column 10): '|' outside a group"),
         ("conv3-64 )add", "spec token 2 ')add' (column 10): ')add' outside a group"),
-        ("( conv3-64 | conv3-6x )cat", "spec token 4 'conv3-6x' (column 14): channels must be a whole number, got '6x'"),
+        (
+            "( conv3-64 | conv3-6x )cat",
+            "spec token 4 'conv3-6x' (column 14): channels must be a whole number, got '6x'",
+        ),
     ],
 )
 def test_a_malformed_graph_spec_points_at_its_token(spec, message) -> None:
@@ -147,6 +226,10 @@ def test_branches_that_do_not_meet_name_both_shapes() -> None:
 
 
 def test_concatenated_branches_sum_their_channels() -> None:
-    summary = summarize(parse_network("conv1-64 ( conv1-16 | conv3-32 | maxpool3/s1/p1 conv1-8 )cat", Shape(3, 28, 28)))
+    summary = summarize(
+        parse_network(
+            "conv1-64 ( conv1-16 | conv3-32 | maxpool3/s1/p1 conv1-8 )cat", Shape(3, 28, 28)
+        )
+    )
     assert summary.rows[-1].output_shape == Shape(56, 28, 28)
     assert summary.rows[-1].inputs == ("conv2", "conv3", "conv4")

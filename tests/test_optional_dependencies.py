@@ -48,7 +48,12 @@ def test_collection_needs_no_optional_dependency() -> None:
 def test_tests_that_need_them_are_skipped_with_the_reason() -> None:
     modules = ["tests/test_torch_crosscheck.py", "tests/test_browser.py"]
     result = collect_without_optional(*modules, "-q")
-    assert result.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, result.stdout[-3000:] + result.stderr[-3000:]
+    assert result.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, (
+        result.stdout[-3000:] + result.stderr[-3000:]
+    )
     assert result.stdout.splitlines()[-1].split()[1:2] == ["skipped"]
     assert "PyTorch is not installed" in result.stdout
-    assert "Chromium is not installed" in result.stdout or "Playwright is not installed" in result.stdout
+    assert (
+        "Chromium is not installed" in result.stdout
+        or "Playwright is not installed" in result.stdout
+    )

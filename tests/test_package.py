@@ -18,7 +18,11 @@ HEAVY = ("numpy", "matplotlib", "re", "dataclasses", "typing", "argparse", "json
 def test_import_and_command_line_stay_light() -> None:
     """Each of these would cost the command line more than its whole budget (see benchmarks/)."""
     code = "import sys, cnncount.cli; print(' '.join(sorted(sys.modules)))"
-    loaded = set(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split())
+    loaded = set(
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True
+        ).stdout.split()
+    )
     assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
 
 
@@ -37,13 +41,25 @@ def _public_callables():
             elif inspect.isclass(value) and value.__module__ == module_name:
                 yield f"{module_name}.{name}", value
                 for attribute, member in vars(value).items():
-                    if not attribute.startswith("_") and (inspect.isfunction(member) or isinstance(member, (classmethod, property))):
+                    if not attribute.startswith("_") and (
+                        inspect.isfunction(member) or isinstance(member, (classmethod, property))
+                    ):
                         yield f"{module_name}.{name}.{attribute}", member
 
 
-@pytest.mark.parametrize(("name", "value"), list(_public_callables()), ids=lambda item: item if isinstance(item, str) else "")
+@pytest.mark.parametrize(
+    ("name", "value"),
+    list(_public_callables()),
+    ids=lambda item: item if isinstance(item, str) else "",
+)
 def test_every_public_function_has_a_doctest_example(name, value) -> None:
-    function = value.__func__ if isinstance(value, classmethod) else value.fget if isinstance(value, property) else value
+    function = (
+        value.__func__
+        if isinstance(value, classmethod)
+        else value.fget
+        if isinstance(value, property)
+        else value
+    )
     assert ">>>" in (function.__doc__ or ""), f"{name} has no example in its docstring"
 
 

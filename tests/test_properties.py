@@ -41,15 +41,22 @@ def test_same_padding_preserves_resolution_for_odd_kernels(size, kernel, dilatio
     dilation=st.integers(1, 3),
     ceil_mode=st.booleans(),
 )
-def test_output_size_is_monotone_in_input_size(smaller, larger, kernel, stride, padding, dilation, ceil_mode) -> None:
+def test_output_size_is_monotone_in_input_size(
+    smaller, larger, kernel, stride, padding, dilation, ceil_mode
+) -> None:
     smaller, larger = sorted((smaller, larger))
-    assert window_output_size(smaller, kernel, stride, padding, dilation, ceil_mode) <= window_output_size(
-        larger, kernel, stride, padding, dilation, ceil_mode
-    )
+    assert window_output_size(
+        smaller, kernel, stride, padding, dilation, ceil_mode
+    ) <= window_output_size(larger, kernel, stride, padding, dilation, ceil_mode)
 
 
 layers = st.one_of(
-    st.builds(lambda out, k, s: Conv2d(out, k, stride=s, padding=k // 2), st.integers(1, 16), st.integers(1, 5), st.integers(1, 2)),
+    st.builds(
+        lambda out, k, s: Conv2d(out, k, stride=s, padding=k // 2),
+        st.integers(1, 16),
+        st.integers(1, 5),
+        st.integers(1, 2),
+    ),
     st.builds(lambda k: MaxPool2d(k), st.integers(1, 3)),
     st.builds(lambda k: AvgPool2d(k, stride=1), st.integers(1, 3)),
     st.just(BatchNorm2d()),
@@ -60,8 +67,15 @@ heads = st.lists(st.builds(Linear, st.integers(1, 64), st.booleans()), max_size=
 
 
 @settings(max_examples=300, deadline=None)
-@given(body=st.lists(layers, min_size=1, max_size=6), head=heads, first=st.integers(16, 64), second=st.integers(16, 64))
-def test_parameters_do_not_depend_on_input_size_except_the_first_fully_connected_layer(body, head, first, second) -> None:
+@given(
+    body=st.lists(layers, min_size=1, max_size=6),
+    head=heads,
+    first=st.integers(16, 64),
+    second=st.integers(16, 64),
+)
+def test_parameters_do_not_depend_on_input_size_except_the_first_fully_connected_layer(
+    body, head, first, second
+) -> None:
     try:
         small = summarize(Network.chain(body + head, Shape(3, first, first)))
         large = summarize(Network.chain(body + head, Shape(3, second, second)))

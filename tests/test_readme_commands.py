@@ -26,7 +26,11 @@ def console_examples() -> list[tuple[list[str], list[str]]]:
     return [(words[1:], shown) for words, shown in examples if words[0] == "cnncount"]
 
 
-@pytest.mark.parametrize(("args", "shown"), console_examples(), ids=lambda item: " ".join(item) if item and isinstance(item[0], str) else "")
+@pytest.mark.parametrize(
+    ("args", "shown"),
+    console_examples(),
+    ids=lambda item: " ".join(item) if item and isinstance(item[0], str) else "",
+)
 def test_readme_example(args, shown, capsys) -> None:
     status = main(args)
     out, err = capsys.readouterr()

@@ -44,5 +44,9 @@ def test_size_jump_and_start(spec, size, jump, start) -> None:
 
 
 def test_receptive_field_grows_monotonically_through_vgg16() -> None:
-    sizes = [field.size for field in receptive_fields(summarize(get_model("vgg16"))) if field.size is not None]
+    sizes = [
+        field.size
+        for field in receptive_fields(summarize(get_model("vgg16")))
+        if field.size is not None
+    ]
     assert sizes == sorted(sizes)

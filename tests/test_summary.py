@@ -10,7 +10,14 @@ from cnncount.summary import COUNTS
 
 @pytest.mark.parametrize(
     ("model", "millions"),
-    [("vgg11", 133), ("vgg11-lrn", 133), ("vgg13", 133), ("vgg16-c", 134), ("vgg16", 138), ("vgg19", 144)],
+    [
+        ("vgg11", 133),
+        ("vgg11-lrn", 133),
+        ("vgg13", 133),
+        ("vgg16-c", 134),
+        ("vgg16", 138),
+        ("vgg19", 144),
+    ],
 )
 def test_vgg_paper_table_2(model, millions) -> None:
     assert round(summarize(get_model(model)).totals["params"] / 1e6) == millions

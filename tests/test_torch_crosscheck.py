@@ -13,7 +13,9 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
 
-torch = pytest.importorskip("torch", reason="PyTorch is not installed: `pip install torch==2.13.0` runs the cross-checks")
+torch = pytest.importorskip(
+    "torch", reason="PyTorch is not installed: `pip install torch==2.13.0` runs the cross-checks"
+)
 
 from torch.utils.flop_counter import FlopCounterMode
 
@@ -52,7 +54,8 @@ def check_against_torch(summary) -> None:
     model = torch_network(summary)
     shape = summary.input_shape
     assert output_shapes(model, (shape.channels, shape.height, shape.width)) == [
-        (row.output_shape.channels, row.output_shape.height, row.output_shape.width) for row in summary.rows[1:]
+        (row.output_shape.channels, row.output_shape.height, row.output_shape.width)
+        for row in summary.rows[1:]
     ]
     for module, row in zip(model.modules_by_row, summary.rows[1:]):
         if module is None:  # a merge: nothing learned
@@ -60,8 +63,14 @@ def check_against_torch(summary) -> None:
             continue
         parameters = dict(module.named_parameters())
         assert sum(p.numel() for p in parameters.values()) == row.params, row.name
-        assert sum(p.numel() for name, p in parameters.items() if name.endswith("bias")) == row.biases, row.name
-        buffers = [b for name, b in module.named_buffers() if name.endswith(("running_mean", "running_var"))]
+        assert (
+            sum(p.numel() for name, p in parameters.items() if name.endswith("bias")) == row.biases
+        ), row.name
+        buffers = [
+            b
+            for name, b in module.named_buffers()
+            if name.endswith(("running_mean", "running_var"))
+        ]
         assert sum(b.numel() for b in buffers) == row.buffers, row.name
     assert torch_flops(model, shape) == 2 * summary.totals["macs"]
 
@@ -85,7 +94,9 @@ def test_what_autograd_keeps_for_vgg16() -> None:
 def convolutions(draw):
     groups = draw(st.sampled_from([1, 1, 2, 3]))
     stride = draw(st.integers(1, 3))
-    padding = draw(st.sampled_from(["same"]) if stride == 1 and draw(st.booleans()) else st.integers(0, 4))
+    padding = draw(
+        st.sampled_from(["same"]) if stride == 1 and draw(st.booleans()) else st.integers(0, 4)
+    )
     return Conv2d(
         groups * draw(st.integers(1, 4)),
         draw(st.integers(1, 7)),
@@ -101,7 +112,12 @@ def convolutions(draw):
 def poolings(draw):
     kernel = draw(st.integers(1, 5))
     kind = draw(st.sampled_from([MaxPool2d, AvgPool2d]))
-    return kind(kernel, stride=draw(st.integers(1, 3)), padding=draw(st.integers(0, kernel // 2)), ceil_mode=draw(st.booleans()))
+    return kind(
+        kernel,
+        stride=draw(st.integers(1, 3)),
+        padding=draw(st.integers(0, kernel // 2)),
+        ceil_mode=draw(st.booleans()),
+    )
 
 
 spatial_layers = st.one_of(
@@ -114,7 +130,12 @@ spatial_layers = st.one_of(
     st.just(Dropout()),
     st.just(Softmax()),
 )
-head_layers = st.one_of(st.builds(Linear, st.integers(1, 32), st.booleans()), st.just(ReLU()), st.just(Dropout()), st.just(Softmax()))
+head_layers = st.one_of(
+    st.builds(Linear, st.integers(1, 32), st.booleans()),
+    st.just(ReLU()),
+    st.just(Dropout()),
+    st.just(Softmax()),
+)
 
 
 @st.composite
@@ -122,7 +143,10 @@ def stacks(draw):
     shape = Shape(draw(st.integers(1, 6)), draw(st.integers(1, 40)), draw(st.integers(1, 40)))
     layers = draw(st.lists(spatial_layers, min_size=1, max_size=5))
     if draw(st.booleans()):
-        layers += [draw(st.sampled_from([Flatten(), Linear(draw(st.integers(1, 32)))])), *draw(st.lists(head_layers, max_size=3))]
+        layers += [
+            draw(st.sampled_from([Flatten(), Linear(draw(st.integers(1, 32)))])),
+            *draw(st.lists(head_layers, max_size=3)),
+        ]
     return Network.chain(layers, shape, name="generated")
 
 

@@ -32,7 +32,9 @@ def test_batch_norm_statistics_are_buffers_not_parameters(model, buffers) -> Non
     assert summarize(get_model(model)).totals["buffers"] == buffers
 
 
-@pytest.mark.parametrize("model", ["resnet18", "googlenet", "mobilenet-v2", "squeezenet1.1", "densenet121", "alexnet"])
+@pytest.mark.parametrize(
+    "model", ["resnet18", "googlenet", "mobilenet-v2", "squeezenet1.1", "densenet121", "alexnet"]
+)
 @pytest.mark.parametrize("size", [96, 224, 320])
 def test_input_size_is_free_and_parameters_stay(model, size) -> None:
     summary = summarize(get_model(model, Shape(3, size, size)))
@@ -42,7 +44,9 @@ def test_input_size_is_free_and_parameters_stay(model, size) -> None:
 
 def test_rows_name_their_block() -> None:
     names = [row.name for row in summarize(get_model("resnet50")).rows]
-    assert "layer3.1.conv2" in names and "layer4.0.downsample.0" in names and "layer1.2.add" in names
+    assert (
+        "layer3.1.conv2" in names and "layer4.0.downsample.0" in names and "layer1.2.add" in names
+    )
 
 
 @pytest.mark.parametrize("model", ["resnet18", "googlenet", "densenet121"])

@@ -42,13 +42,19 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
             bias=layer.bias,
         )
     if isinstance(layer, MaxPool2d):
-        return nn.MaxPool2d(layer.kernel_size, layer.stride, layer.padding, ceil_mode=layer.ceil_mode)
+        return nn.MaxPool2d(
+            layer.kernel_size, layer.stride, layer.padding, ceil_mode=layer.ceil_mode
+        )
     if isinstance(layer, AvgPool2d):
-        return nn.AvgPool2d(layer.kernel_size, layer.stride, layer.padding, ceil_mode=layer.ceil_mode)
+        return nn.AvgPool2d(
+            layer.kernel_size, layer.stride, layer.padding, ceil_mode=layer.ceil_mode
+        )
     if isinstance(layer, AdaptiveAvgPool2d):
         return nn.AdaptiveAvgPool2d((layer.height, layer.width))
     if isinstance(layer, Linear):
-        return nn.Sequential(nn.Flatten(), nn.Linear(shape.numel, layer.out_features, bias=layer.bias))
+        return nn.Sequential(
+            nn.Flatten(), nn.Linear(shape.numel, layer.out_features, bias=layer.bias)
+        )
     if isinstance(layer, Flatten):
         return nn.Flatten()
     if isinstance(layer, ReLU):
@@ -77,7 +83,8 @@ class TorchGraph(nn.Module):
         super().__init__()
         self.rows = summary.rows[1:]
         self.modules_by_row = [
-            None if isinstance(row.layer, Merge) else torch_layer(row.layer, row.input_shape) for row in self.rows
+            None if isinstance(row.layer, Merge) else torch_layer(row.layer, row.input_shape)
+            for row in self.rows
         ]
         self.layers = nn.ModuleList(module for module in self.modules_by_row if module is not None)
         self.shapes: list[tuple[int, ...]] = []

@@ -15,7 +15,9 @@ from sphinx.application import Sphinx
 EXTERNAL_PACKAGES = ("matplotlib.",)
 
 
-def plain_external_type(app: Sphinx, env: Any, node: nodes.Element, contnode: nodes.Element) -> nodes.Element | None:
+def plain_external_type(
+    app: Sphinx, env: Any, node: nodes.Element, contnode: nodes.Element
+) -> nodes.Element | None:
     """Return the reference's own text for a class of an external package, else None."""
     if node.get("refdomain") == "py" and node.get("reftarget", "").startswith(EXTERNAL_PACKAGES):
         return contnode

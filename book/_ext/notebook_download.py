@@ -16,7 +16,9 @@ from sphinx.application import Sphinx
 EXECUTED = "jupyter_execute"  # MyST-NB's output folder, beside the HTML one
 
 
-def offer_notebook(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def offer_notebook(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """Copy the executed notebook of ``pagename``, if there is one, and link the download button to it."""
     executed = Path(app.outdir).parent / EXECUTED / f"{pagename}.ipynb"
     if not executed.is_file():

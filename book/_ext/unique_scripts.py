@@ -12,7 +12,9 @@ from typing import Any
 from sphinx.application import Sphinx
 
 
-def unique_scripts(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
+def unique_scripts(
+    app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
+) -> None:
     """Keep the first of each identical script in the page's script list.
 
     An inline script's file name is None or "" depending on how it was registered; both mean none.

@@ -29,7 +29,9 @@ def training_lines(memory: TrainingMemory) -> str:
     """
     rows = [*memory.parts, ("total", memory.total)]
     width = max(len(f"{size:,}") for _, size in rows)
-    header = f"TRAINING memory, batch of {memory.batch:,}, {memory.dtype}, {memory.optimizer} optimizer:"
+    header = (
+        f"TRAINING memory, batch of {memory.batch:,}, {memory.dtype}, {memory.optimizer} optimizer:"
+    )
     lines = [
         f"  {name:<30}{size:>{width + 2},} bytes  {decimal_bytes(size):>8}  {binary_bytes(size):>9}"
         for name, size in rows
@@ -37,7 +39,9 @@ def training_lines(memory: TrainingMemory) -> str:
     return "\n".join([header, *lines])
 
 
-def convention_lines(summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32") -> str:
+def convention_lines(
+    summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32"
+) -> str:
     """Return what the convention's tool would print for the network, and what it counts.
 
     Examples:

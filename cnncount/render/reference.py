@@ -59,14 +59,20 @@ def totals_lines(summary: Summary, batch: int = 1, dtype: str = "float32") -> st
     buffers = f", {totals['buffers']:,} buffers apart" if totals["buffers"] else ""
     return "\n".join(
         [
-            (f"TOTAL memory: {values} * {size} bytes ({dtype}) = {memory:,} bytes "
-            f"~= {decimal_bytes(memory)} ({binary_bytes(memory)}) {per} (forward only)"),
-            (f"TOTAL params: {params:,} parameters ({totals['weights']:,} weights + "
-            f"{totals['biases']:,} biases{buffers}) ~= {short_count(params, 3)} = "
-            f"{param_bytes:,} bytes in {dtype} ~= {decimal_bytes(param_bytes)} "
-            f"({binary_bytes(param_bytes)})"),
-            (f"TOTAL MACs:   {totals['macs']:,} multiply-accumulates / image "
-            f"~= {short_count(totals['macs'], 3)}"),
+            (
+                f"TOTAL memory: {values} * {size} bytes ({dtype}) = {memory:,} bytes "
+                f"~= {decimal_bytes(memory)} ({binary_bytes(memory)}) {per} (forward only)"
+            ),
+            (
+                f"TOTAL params: {params:,} parameters ({totals['weights']:,} weights + "
+                f"{totals['biases']:,} biases{buffers}) ~= {short_count(params, 3)} = "
+                f"{param_bytes:,} bytes in {dtype} ~= {decimal_bytes(param_bytes)} "
+                f"({binary_bytes(param_bytes)})"
+            ),
+            (
+                f"TOTAL MACs:   {totals['macs']:,} multiply-accumulates / image "
+                f"~= {short_count(totals['macs'], 3)}"
+            ),
         ]
     )
 
@@ -159,8 +165,12 @@ def fc_details(summary: Summary) -> str:
     for row in rows:
         shape = row.input_shape
         flat = shape.height == shape.width == 1
-        size = f"{shape.channels:,}" if flat else f"({shape.channels:,}x{shape.height}x{shape.width})"
-        cells.append((row.name if flat else f"{row.name} (x)", f"{size}x{row.output_shape.channels:,}", row))
+        size = (
+            f"{shape.channels:,}" if flat else f"({shape.channels:,}x{shape.height}x{shape.width})"
+        )
+        cells.append(
+            (row.name if flat else f"{row.name} (x)", f"{size}x{row.output_shape.channels:,}", row)
+        )
         if not flat:
             notes.append(
                 f"(x) {row.name} reads a {shape.height}x{shape.width} map of {shape.channels:,} "
@@ -186,7 +196,11 @@ def report(summary: Summary, batch: int = 1, dtype: str = "float32") -> str:
         >>> text.splitlines()[23]
         'TOTAL memory: 15,237,608 values * 64 images * 2 bytes (float16) = 1,950,413,824 bytes ~= 1.95 GB (1.82 GiB) / batch of 64 (forward only)'
     """
-    parts = [reference_table(summary), totals_lines(summary, batch, dtype), block_breakdown(summary)]
+    parts = [
+        reference_table(summary),
+        totals_lines(summary, batch, dtype),
+        block_breakdown(summary),
+    ]
     details = fc_details(summary)
     return "\n\n".join(parts + ([details] if details else [])) + "\n"
 
@@ -229,5 +243,6 @@ def _block_label(rows: list[Row], token_width: int) -> str:
     if len(counts) > _MOST_TOKENS:
         return f"{rows[0].name} to {rows[-1].name} ({len(rows)} layers)"
     return " + ".join(
-        f"{token:<{token_width}} x {count}" if count > 1 else token for token, count in counts.items()
+        f"{token:<{token_width}} x {count}" if count > 1 else token
+        for token, count in counts.items()
     )

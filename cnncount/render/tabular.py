@@ -71,7 +71,9 @@ def to_csv(summary: Summary) -> str:
     return buffer.getvalue()
 
 
-def to_json(summary: Summary, batch: int = 1, dtype: str = "float32", extra: dict[str, object] | None = None) -> str:
+def to_json(
+    summary: Summary, batch: int = 1, dtype: str = "float32", extra: dict[str, object] | None = None
+) -> str:
     """Return the summary as the documented JSON document (see the module's docstring),
     with the keys of ``extra`` added at the top level.
 
@@ -110,7 +112,10 @@ def to_json(summary: Summary, batch: int = 1, dtype: str = "float32", extra: dic
             for row in summary.rows
         ],
         "totals": {
-            **{name: totals[name] for name in ("params", "weights", "biases", "buffers", "activations", "macs")},
+            **{
+                name: totals[name]
+                for name in ("params", "weights", "biases", "buffers", "activations", "macs")
+            },
             "flops": 2 * totals["macs"],
             "activation_bytes": totals["activations"] * batch * size,
             "param_bytes": totals["params"] * size,

@@ -46,15 +46,22 @@ def densenet121(input_shape: Shape, classes: int = 1000) -> Network:
             prefix = f"features.denseblock{block}.denselayer{layer}."
             if len(features) > 1:
                 net.merge(Concat(), features, f"{prefix}cat")
-            net.chain([BatchNorm2d(), ReLU(), Conv2d(BOTTLENECK * GROWTH, 1, bias=False)], prefix=prefix)
-            net.chain([BatchNorm2d(), ReLU(), Conv2d(GROWTH, 3, padding=1, bias=False)], prefix=prefix)
+            net.chain(
+                [BatchNorm2d(), ReLU(), Conv2d(BOTTLENECK * GROWTH, 1, bias=False)], prefix=prefix
+            )
+            net.chain(
+                [BatchNorm2d(), ReLU(), Conv2d(GROWTH, 3, padding=1, bias=False)], prefix=prefix
+            )
             features.append(net.last)
         net.merge(Concat(), features, f"features.denseblock{block}.cat")
         channels += layers * GROWTH
         if block < len(BLOCKS):
             prefix = f"features.transition{block}."
             channels //= 2
-            net.chain([BatchNorm2d(), ReLU(), Conv2d(channels, 1, bias=False), AvgPool2d(2)], prefix=prefix)
+            net.chain(
+                [BatchNorm2d(), ReLU(), Conv2d(channels, 1, bias=False), AvgPool2d(2)],
+                prefix=prefix,
+            )
     net.layer(BatchNorm2d(), "features.norm5")
     net.layer(ReLU(), "relu")
     net.layer(AdaptiveAvgPool2d(1), "avgpool")

@@ -58,21 +58,42 @@ def googlenet(input_shape: Shape, classes: int = 1000) -> Network:
     return net.build()
 
 
-def _basic(net: Builder, name: str, out: int, kernel: int, stride: int = 1, padding: int = 0, source: str | None = None) -> str:
+def _basic(
+    net: Builder,
+    name: str,
+    out: int,
+    kernel: int,
+    stride: int = 1,
+    padding: int = 0,
+    source: str | None = None,
+) -> str:
     """Add torchvision's BasicConv2d: a convolution without bias, batch norm and ReLU."""
-    net.layer(Conv2d(out, kernel, stride=stride, padding=padding, bias=False), f"{name}.conv", source)
+    net.layer(
+        Conv2d(out, kernel, stride=stride, padding=padding, bias=False), f"{name}.conv", source
+    )
     net.layer(BatchNorm2d(), f"{name}.bn")
     return net.layer(ReLU(), f"{name}.relu")
 
 
-def _inception(net: Builder, name: str, ch1x1: int, ch3x3red: int, ch3x3: int, ch5x5red: int, ch5x5: int, pool_proj: int) -> str:
+def _inception(
+    net: Builder,
+    name: str,
+    ch1x1: int,
+    ch3x3red: int,
+    ch3x3: int,
+    ch5x5red: int,
+    ch5x5: int,
+    pool_proj: int,
+) -> str:
     """Add an Inception module: four branches on the same input, concatenated."""
     entry = net.last
     ends = [_basic(net, f"{name}.branch1", ch1x1, 1, source=entry)]
     _basic(net, f"{name}.branch2.0", ch3x3red, 1, source=entry)
     ends.append(_basic(net, f"{name}.branch2.1", ch3x3, 3, padding=1))
     _basic(net, f"{name}.branch3.0", ch5x5red, 1, source=entry)
-    ends.append(_basic(net, f"{name}.branch3.1", ch5x5, 3, padding=1))  # torchvision's 3x3, not the paper's 5x5
+    ends.append(
+        _basic(net, f"{name}.branch3.1", ch5x5, 3, padding=1)
+    )  # torchvision's 3x3, not the paper's 5x5
     net.layer(MaxPool2d(3, stride=1, padding=1, ceil_mode=True), f"{name}.branch4.0", source=entry)
     ends.append(_basic(net, f"{name}.branch4.1", pool_proj, 1))
     return net.merge(Concat(), ends, f"{name}.concat")

@@ -9,7 +9,15 @@ from cnncount.shapes import Shape
 
 __all__ = ["mobilenet_v2"]
 
-SETTINGS = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
+SETTINGS = (
+    (1, 16, 1, 1),
+    (6, 24, 2, 2),
+    (6, 32, 3, 2),
+    (6, 64, 4, 2),
+    (6, 96, 3, 1),
+    (6, 160, 3, 2),
+    (6, 320, 1, 1),
+)
 """Each stage's expansion factor t, output channels c, repeats n and first stride s."""
 
 
@@ -26,7 +34,14 @@ def mobilenet_v2(input_shape: Shape, classes: int = 1000) -> Network:
     channels, index = 32, 1
     for expansion, out, repeats, first_stride in SETTINGS:
         for repeat in range(repeats):
-            _inverted_residual(net, f"features.{index}", channels, out, first_stride if repeat == 0 else 1, expansion)
+            _inverted_residual(
+                net,
+                f"features.{index}",
+                channels,
+                out,
+                first_stride if repeat == 0 else 1,
+                expansion,
+            )
             channels, index = out, index + 1
     _conv_bn(net, f"features.{index}", 1280, 1, relu=True)
     net.layer(AdaptiveAvgPool2d(1), "avgpool")
@@ -35,14 +50,27 @@ def mobilenet_v2(input_shape: Shape, classes: int = 1000) -> Network:
     return net.build()
 
 
-def _conv_bn(net: Builder, name: str, out: int, kernel: int, stride: int = 1, groups: int = 1, relu: bool = False) -> str:
+def _conv_bn(
+    net: Builder,
+    name: str,
+    out: int,
+    kernel: int,
+    stride: int = 1,
+    groups: int = 1,
+    relu: bool = False,
+) -> str:
     """Add a convolution without bias and its batch norm, and ReLU6 if ``relu``."""
-    net.layer(Conv2d(out, kernel, stride=stride, padding=(kernel - 1) // 2, groups=groups, bias=False), f"{name}.conv")
+    net.layer(
+        Conv2d(out, kernel, stride=stride, padding=(kernel - 1) // 2, groups=groups, bias=False),
+        f"{name}.conv",
+    )
     net.layer(BatchNorm2d(), f"{name}.bn")
     return net.layer(ReLU6(), f"{name}.relu6") if relu else net.last
 
 
-def _inverted_residual(net: Builder, name: str, channels: int, out: int, stride: int, expansion: int) -> str:
+def _inverted_residual(
+    net: Builder, name: str, channels: int, out: int, stride: int, expansion: int
+) -> str:
     """Add a block: 1x1 expansion, 3x3 depthwise, linear 1x1 projection; residual when shapes allow."""
     entry = net.last
     hidden = channels * expansion

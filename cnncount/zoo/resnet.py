@@ -9,7 +9,13 @@ from cnncount.shapes import Shape
 
 __all__ = ["resnet"]
 
-DEPTHS = {18: (2, 2, 2, 2), 34: (3, 4, 6, 3), 50: (3, 4, 6, 3), 101: (3, 4, 23, 3), 152: (3, 8, 36, 3)}
+DEPTHS = {
+    18: (2, 2, 2, 2),
+    34: (3, 4, 6, 3),
+    50: (3, 4, 6, 3),
+    101: (3, 4, 23, 3),
+    152: (3, 8, 36, 3),
+}
 """Blocks per stage of each depth; 18 and 34 use basic blocks, the deeper ones bottlenecks."""
 
 
@@ -39,14 +45,23 @@ def resnet(depth: int, input_shape: Shape, classes: int = 1000) -> Network:
     return net.build()
 
 
-def _block(net: Builder, prefix: str, channels: int, width: int, stride: int, bottleneck: bool) -> int:
+def _block(
+    net: Builder, prefix: str, channels: int, width: int, stride: int, bottleneck: bool
+) -> int:
     """Add one residual block reading ``net.last``; return its output channels."""
     entry = net.last
     out = width * 4 if bottleneck else width
     if bottleneck:
-        convs = [Conv2d(width, 1, bias=False), Conv2d(width, 3, stride=stride, padding=1, bias=False), Conv2d(out, 1, bias=False)]
+        convs = [
+            Conv2d(width, 1, bias=False),
+            Conv2d(width, 3, stride=stride, padding=1, bias=False),
+            Conv2d(out, 1, bias=False),
+        ]
     else:
-        convs = [Conv2d(width, 3, stride=stride, padding=1, bias=False), Conv2d(width, 3, padding=1, bias=False)]
+        convs = [
+            Conv2d(width, 3, stride=stride, padding=1, bias=False),
+            Conv2d(width, 3, padding=1, bias=False),
+        ]
     for index, conv in enumerate(convs, start=1):
         net.layer(conv, f"{prefix}conv{index}")
         net.layer(BatchNorm2d(), f"{prefix}bn{index}")

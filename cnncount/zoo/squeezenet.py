@@ -13,8 +13,30 @@ POOL = (0, 0)
 """Stands for a max pooling among the Fire modules."""
 
 FIRES = {
-    "1.0": ((16, 64), (16, 64), (32, 128), POOL, (32, 128), (48, 192), (48, 192), (64, 256), POOL, (64, 256)),
-    "1.1": ((16, 64), (16, 64), POOL, (32, 128), (32, 128), POOL, (48, 192), (48, 192), (64, 256), (64, 256)),
+    "1.0": (
+        (16, 64),
+        (16, 64),
+        (32, 128),
+        POOL,
+        (32, 128),
+        (48, 192),
+        (48, 192),
+        (64, 256),
+        POOL,
+        (64, 256),
+    ),
+    "1.1": (
+        (16, 64),
+        (16, 64),
+        POOL,
+        (32, 128),
+        (32, 128),
+        POOL,
+        (48, 192),
+        (48, 192),
+        (64, 256),
+        (64, 256),
+    ),
 }
 """Each version's Fire modules (squeeze width, expand width of each branch) and max poolings."""
 
@@ -28,7 +50,11 @@ def squeezenet(version: str, input_shape: Shape, classes: int = 1000) -> Network
         [1248424, 1235496]
     """
     net = Builder(f"squeezenet{version.replace('.', '_')}", input_shape)
-    stem = Conv2d(96, 7, stride=2, padding=0) if version == "1.0" else Conv2d(64, 3, stride=2, padding=0)
+    stem = (
+        Conv2d(96, 7, stride=2, padding=0)
+        if version == "1.0"
+        else Conv2d(64, 3, stride=2, padding=0)
+    )
     net.layer(stem, "features.0")
     net.layer(ReLU(), "features.1")
     index = 2
