@@ -3,13 +3,12 @@
 Examples:
     >>> import cnncount
     >>> summary = cnncount.summarize(cnncount.get_model("vgg16"))
-    >>> f"{summary.totals['params']:,}"
+    >>> f"{summary.totals.params:,}"
     '138,357,544'
 """
 
 from __future__ import annotations
 
-from cnncount.builder import Builder
 from cnncount.errors import CnncountError, LayerError, SpecError, UnknownModelError
 from cnncount.layers import (
     AdaptiveAvgPool2d,
@@ -30,8 +29,9 @@ from cnncount.layers import (
     Softmax,
 )
 from cnncount.models import get_model, model_names
-from cnncount.network import Network, Node
+from cnncount.network import Builder, Network, Node
 from cnncount.notation import parse_layer, parse_layers, parse_network
+from cnncount.precision import Batch
 from cnncount.shapes import Shape
 from cnncount.summary import Row, Summary, summarize
 
@@ -41,6 +41,7 @@ __all__ = [
     "AdaptiveAvgPool2d",
     "Add",
     "AvgPool2d",
+    "Batch",
     "BatchNorm2d",
     "Builder",
     "CnncountError",

@@ -1,9 +1,10 @@
 """The command line: ``cnncount MODEL|SPEC [--format F] [--input CxHxW] [--batch N] [--dtype D]``.
 
-Bad input prints one line, ``cnncount: error: ...``, on stderr and exits with status 2.
-The options are few and fixed, so they are read here by hand: ``argparse`` alone would
-cost the command half of a bare interpreter's start-up (it imports ``re`` and
-``gettext``).
+It reads the arguments into :class:`Options`, computes the summary and the views asked for, and
+prints what a renderer returns. Bad input prints one line, ``cnncount: error: ...``, on stderr
+and exits with status 2. The options are few and fixed, so they are read here by hand:
+``argparse`` alone would cost the command half of a bare interpreter's start-up (it imports
+``re`` and ``gettext``).
 """
 
 from __future__ import annotations
@@ -11,20 +12,20 @@ from __future__ import annotations
 import sys
 
 from cnncount.errors import CnncountError, UnknownModelError
-from cnncount.models import MODELS, get_model, model_names
+from cnncount.models import MODELS, get_model, resolve
 from cnncount.network import Network
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
-from cnncount.render.reference import report
+from cnncount.precision import BYTES_PER_VALUE, Batch
+from cnncount.record import Record
 from cnncount.shapes import Shape
-from cnncount.summary import Summary, summarize
-from cnncount.units import BYTES_PER_VALUE
+from cnncount.summary import summarize
 
-__all__ = ["main", "run", "usage"]
+__all__ = ["FORMATS", "Options", "main", "read_options", "run", "usage"]
 
 FORMATS = ("table", "markdown", "csv", "json")
+"""The output formats of ``--format``."""
 
-
-_DEFAULTS = {
+_VALUED = {
     "--format": "table",
     "--input": "",
     "--batch": "1",
@@ -33,10 +34,42 @@ _DEFAULTS = {
     "--budget": "",
     "--convention": "",
 }
-_CHOICES = {"--format": FORMATS, "--dtype": tuple(BYTES_PER_VALUE)}
 _FLAGS = ("-h", "--help", "--list", "--version", "--receptive-field")
-_COST_OPTIONS = ("--optimizer", "--budget", "--convention")
-"""The options that add a view of what a pass costs, besides the flag --receptive-field."""
+
+
+class Options(Record):
+    """The command line's arguments, read and checked.
+
+    ``action`` is ``"help"``, ``"version"``, ``"list"`` or ``"count"``; ``words`` are the model
+    name or the spec; options not given are None (``budget`` is in bytes).
+
+    Examples:
+        >>> options = read_options(["vgg16", "--batch", "8", "--receptive-field"])
+        >>> options.words, options.batch, options.receptive, options.optimizer
+        (('vgg16',), Batch(size=8, dtype='float32'), True, None)
+    """
+
+    __slots__ = (
+        "action",
+        "words",
+        "format",
+        "input_shape",
+        "batch",
+        "optimizer",
+        "budget",
+        "convention",
+        "receptive",
+    )
+
+    action: str
+    words: tuple[str, ...]
+    format: str
+    input_shape: Shape | None
+    batch: Batch
+    optimizer: str | None
+    budget: int | None
+    convention: str | None
+    receptive: bool
 
 
 def usage() -> str:
@@ -57,7 +90,7 @@ usage: cnncount [options] MODEL
 
 Count the parameters, activations and multiply-accumulates of a convolutional network.
 
-  MODEL              a built-in model (see --list), e.g. vgg16
+  MODEL              a built-in model or its torchvision name (see --list), e.g. vgg16
   SPEC               layers in the VGG paper's notation, e.g. 'conv3-64 maxpool FC-10'
 
 options:
@@ -78,6 +111,47 @@ options:
 """
 
 
+def read_options(argv: list[str]) -> Options:
+    """Return the options that ``argv`` gives; a malformed argument raises.
+
+    Examples:
+        >>> read_options(["--list"]).action
+        'list'
+        >>> read_options(["vgg16", "--format", "yaml"])
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: --format must be one of table, markdown, csv, json, got 'yaml'
+    """
+    words, valued, flags = _split(argv)
+    action = next((name for flag, name in _ACTIONS if flag in flags), "count")
+    if action != "count":
+        valued = dict(_VALUED)  # help, version and the list take no other option
+    elif not words:
+        raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
+    _choose("--format", valued["--format"], FORMATS)
+    _choose("--dtype", valued["--dtype"], tuple(BYTES_PER_VALUE))
+    text = valued["--batch"]
+    if not (text.isascii() and text.isdigit() and int(text) > 0):
+        raise CnncountError(f"--batch must be a positive whole number, got {text!r}")
+    options = Options(
+        action=action,
+        words=tuple(words),
+        format=valued["--format"],
+        input_shape=Shape.parse(valued["--input"]) if valued["--input"] else None,
+        batch=Batch(int(text), valued["--dtype"]),
+        optimizer=_chosen_optimizer(valued["--optimizer"]),
+        budget=_budget(valued["--budget"]),
+        convention=_chosen_convention(valued["--convention"]),
+        receptive="--receptive-field" in flags,
+    )
+    views = (options.optimizer, options.budget, options.convention)
+    if options.format == "csv" and (any(view is not None for view in views) or options.receptive):
+        raise CnncountError(
+            "--optimizer, --budget, --convention, --receptive-field need --format table, markdown or json"
+        )
+    return options
+
+
 def run(argv: list[str]) -> str:
     """Return what the command prints for the arguments ``argv``; bad input raises.
 
@@ -94,49 +168,38 @@ def run(argv: list[str]) -> str:
         ...
         cnncount.errors.CnncountError: --batch must be a positive whole number, got '0'
     """
-    words, options, flags = _read_arguments(argv)
-    if "-h" in flags or "--help" in flags:
+    options = read_options(argv)
+    if options.action == "help":
         return usage()
-    if "--version" in flags:
+    if options.action == "version":
         from cnncount import __version__
 
         return f"cnncount {__version__}\n"
-    if "--list" in flags:
-        width = max(map(len, MODELS)) + 2
-        return "".join(
-            f"{name:<{width}}{model.input_shape!s:<12}{model.description}\n"
-            for name, model in MODELS.items()
-        )
-    if not words:
-        raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
-    for option, choices in _CHOICES.items():
-        _choose(option, options[option], choices)
-    text = options["--batch"]
-    if not (text.isascii() and text.isdigit() and int(text) > 0):
-        raise CnncountError(f"--batch must be a positive whole number, got {text!r}")
-    form, dtype, batch = options["--format"], options["--dtype"], int(text)
-    if form == "csv" and (
-        any(options[option] for option in _COST_OPTIONS) or "--receptive-field" in flags
-    ):
-        raise CnncountError(
-            f"{', '.join(_COST_OPTIONS)}, --receptive-field need --format table, markdown or json"
-        )
-    input_shape = Shape.parse(options["--input"]) if options["--input"] else None
-    summary = summarize(_network(" ".join(words), input_shape))
-    costs = _costs(summary, options, "--receptive-field" in flags, batch, dtype)
-    if form == "table":
-        return report(summary, batch, dtype) + "".join(f"\n{view}\n" for view, _ in costs.values())
-    from cnncount.render.tabular import to_csv, to_json, to_markdown
+    if options.action == "list":
+        from cnncount.render.catalogue import model_catalogue
 
-    if form == "json":
-        return (
-            to_json(summary, batch, dtype, {name: value for name, (_, value) in costs.items()})
-            + "\n"
-        )
-    if form == "csv":
-        return to_csv(summary)
-    sections = "".join(f"\n{view}\n" for view, _ in costs.values())
-    return to_markdown(summary) + (f"\n\n```text{sections}```" if costs else "") + "\n"
+        return model_catalogue(MODELS) + "\n"
+    summary = summarize(_network(" ".join(options.words), options.input_shape))
+    from cnncount.views import compute_views
+
+    views = compute_views(
+        summary,
+        options.batch,
+        options.optimizer,
+        options.budget,
+        options.convention,
+        options.receptive,
+    )
+    if options.format == "table":
+        from cnncount.render.report import text_report
+
+        return text_report(summary, views)
+    from cnncount.render import tabular
+
+    if options.format == "csv":
+        return tabular.to_csv(summary)
+    render = tabular.to_json if options.format == "json" else tabular.to_markdown
+    return render(summary, views) + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -162,9 +225,13 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _read_arguments(argv: list[str]) -> tuple[list[str], dict[str, str], set[str]]:
+_ACTIONS = (("-h", "help"), ("--help", "help"), ("--version", "version"), ("--list", "list"))
+
+
+def _split(argv: list[str]) -> tuple[list[str], dict[str, str], set[str]]:
+    """Split ``argv`` into the words, the options with a value, and the flags."""
     words: list[str] = []
-    options = dict(_DEFAULTS)
+    valued = dict(_VALUED)
     flags: set[str] = set()
     arguments = iter(argv)
     for argument in arguments:
@@ -173,84 +240,16 @@ def _read_arguments(argv: list[str]) -> tuple[list[str], dict[str, str], set[str
             words.extend(arguments)
         elif argument in _FLAGS:
             flags.add(argument)
-        elif name in options:
+        elif name in valued:
             value = value if equals else next(arguments, "")
             if not value:
                 raise CnncountError(f"option {name} needs a value")
-            options[name] = value
+            valued[name] = value
         elif argument.startswith("-"):
             raise CnncountError(f"unknown option {argument!r}; see 'cnncount --help'")
         else:
             words.append(argument)
-    return words, options, flags
-
-
-def _costs(
-    summary: Summary, options: dict[str, str], receptive: bool, batch: int, dtype: str
-) -> dict[str, tuple[str, object]]:
-    """Return the cost views asked for, each as its text and its JSON value.
-
-    The modules behind them are imported here, when asked for, to keep start-up short.
-    """
-    costs: dict[str, tuple[str, object]] = {}
-    optimizer = options["--optimizer"]
-    if optimizer:
-        from cnncount.memory import OPTIMIZER_STATE
-
-        _choose("--optimizer", optimizer, tuple(OPTIMIZER_STATE))
-    if optimizer or options["--budget"]:
-        from cnncount.memory import inference_peak_bytes, largest_batch, training_memory
-        from cnncount.render.cost import training_lines
-        from cnncount.units import binary_bytes, decimal_bytes, parse_bytes
-
-        peak = inference_peak_bytes(summary, batch, dtype)
-        text = f"INFERENCE peak: {peak:,} bytes ~= {decimal_bytes(peak)} ({binary_bytes(peak)}), batch of {batch:,}, {dtype}"
-        costs["inference_peak_bytes"] = (text, peak)
-    if optimizer:
-        memory = training_memory(summary, batch, dtype, optimizer)
-        document = {
-            "batch": batch,
-            "dtype": dtype,
-            "optimizer": optimizer,
-            "parts": dict(memory.parts),
-            "total_bytes": memory.total,
-        }
-        costs["training_memory"] = (training_lines(memory), document)
-    if options["--budget"]:
-        budget = parse_bytes(options["--budget"])
-        fits = largest_batch(summary, budget, dtype, optimizer or None)
-        mode = f"training with {optimizer}" if optimizer else "inference"
-        text = f"BUDGET {budget:,} bytes ({binary_bytes(budget)}) fits a batch of {fits:,} for {mode} in {dtype}"
-        costs["largest_batch"] = (text, fits)
-    if options["--convention"]:
-        from cnncount.conventions import (
-            CONVENTIONS,
-            activation_bytes,
-            compute_count,
-            get_convention,
-        )
-        from cnncount.render.cost import convention_lines
-
-        _choose("--convention", options["--convention"], tuple(CONVENTIONS))
-        convention = get_convention(options["--convention"])
-        document = {
-            "name": convention.name,
-            "activation_bytes": activation_bytes(summary, convention, batch, dtype)
-            if convention.memory
-            else None,
-            "compute": compute_count(summary, convention) if convention.compute else None,
-        }
-        costs["convention"] = (convention_lines(summary, convention, batch, dtype), document)
-    if receptive:
-        from cnncount.receptive import receptive_fields
-        from cnncount.render.cost import receptive_field_table
-
-        fields = receptive_fields(summary)
-        costs["receptive_fields"] = (
-            receptive_field_table(fields),
-            [field.as_dict() for field in fields],
-        )
-    return costs
+    return words, valued, flags
 
 
 def _choose(option: str, value: str, choices: tuple[str, ...]) -> None:
@@ -258,11 +257,38 @@ def _choose(option: str, value: str, choices: tuple[str, ...]) -> None:
         raise CnncountError(f"{option} must be one of {', '.join(choices)}, got {value!r}")
 
 
+def _chosen_optimizer(value: str) -> str | None:
+    if not value:
+        return None
+    from cnncount.memory import OPTIMIZER_STATE
+
+    _choose("--optimizer", value, tuple(OPTIMIZER_STATE))
+    return value
+
+
+def _chosen_convention(value: str) -> str | None:
+    if not value:
+        return None
+    from cnncount.conventions import CONVENTIONS
+
+    _choose("--convention", value, tuple(CONVENTIONS))
+    return value
+
+
+def _budget(value: str) -> int | None:
+    if not value:
+        return None
+    from cnncount.units import parse_bytes
+
+    return parse_bytes(value)
+
+
 def _network(text: str, input_shape: Shape | None) -> Network:
-    if text.lower() in MODELS:
-        return get_model(text, input_shape)
+    name = resolve(text)
+    if name is not None:
+        return get_model(name, input_shape)
     tokens = tokenize(text)
     if len(tokens) == 1 and not names_a_layer(tokens[0][0]):
-        error = UnknownModelError(text, model_names())
+        error = UnknownModelError(text, list(MODELS))
         raise CnncountError(f"{error}, or give a spec such as 'conv3-64 maxpool FC-10'")
     return parse_network(text, input_shape or DEFAULT_INPUT)

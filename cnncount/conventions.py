@@ -5,49 +5,43 @@ The same VGG-16 is said to need 58 MB, 108.45 MB or 218.59 MB of activations, an
 different. A :class:`Convention` states what one tool counts, so that cnncount can compute it
 exactly and say why the figures differ.
 
-Memory rules pick a set of rows, count their output values, multiply by a factor (2 where the
-tool adds as much again for the backward pass) and by the bytes per value, and print in the
-tool's unit: MB is 10^6 bytes, MiB is 2^20 (torchsummary and convnet-burden print MiB and call
-them MB). Compute rules add per-row terms:
+Memory rules pick a set of rows, count their output values and multiply by a factor (2 where
+the tool adds as much again for the backward pass); the tool prints their bytes in its unit
+(MB is 10^6 bytes, MiB is 2^20: torchsummary and convnet-burden print MiB and call them MB),
+which :mod:`cnncount.render.cost` does. Compute rules add per-row terms, each read from the
+layer's :attr:`~cnncount.layers.base.Layer.category`:
 
 - ``macs``: multiply-accumulates of convolutions and fully connected layers, biases excluded;
-- ``bias_adds``: one addition per output value of a layer with a bias;
+- ``bias_adds``: one addition per output value of a convolution or linear layer with a bias;
 - ``conv_bias_adds``: the same, for convolutions only;
-- ``relu_ops``: one operation per output value of a ReLU;
+- ``activation_ops``: one operation per output value of an activation (a ReLU in VGG);
 - ``pool_ops``: one operation per input value of a pooling layer.
 """
 
 from __future__ import annotations
 
 from cnncount.errors import CnncountError
-from cnncount.layers.pool import POOLING_KINDS
 from cnncount.record import Record
 from cnncount.summary import Row, Summary
-from cnncount.units import BYTES_PER_VALUE
 
 __all__ = [
     "CONVENTIONS",
-    "DEFAULT_CONVENTION",
     "ComputeRule",
     "Convention",
     "MemoryRule",
-    "activation_bytes",
-    "activation_figure",
     "activation_values",
     "compute_count",
-    "compute_figure",
     "get_convention",
     "term",
 ]
-
-_UNITS = {"MB": 10**6, "MiB": 2**20}
 
 
 class MemoryRule(Record):
     """Which rows' outputs a tool counts as activation memory, how often, and in which unit.
 
     ``rows`` is ``"all"`` (the input too), ``"layers"`` (every layer, not the input) or
-    ``"weighted"`` (layers with parameters); ``unit`` is ``"values"``, ``"MB"`` or ``"MiB"``.
+    ``"weighted"`` (layers with parameters); ``unit`` is ``"values"`` or a unit of
+    :data:`cnncount.units.BYTE_UNITS`, printed with ``decimals`` decimals.
 
     Examples:
         >>> MemoryRule(rows="weighted", factor=2, unit="MB", decimals=2)
@@ -136,7 +130,7 @@ CONVENTIONS = {
             prints="ptflops' GMac with its PyTorch backend, which counts ReLU and pooling twice",
             memory=None,
             compute=ComputeRule(
-                terms=(("macs", 1), ("bias_adds", 1), ("relu_ops", 2), ("pool_ops", 2)),
+                terms=(("macs", 1), ("bias_adds", 1), ("activation_ops", 2), ("pool_ops", 2)),
                 unit="GMac",
             ),
         ),
@@ -145,16 +139,13 @@ CONVENTIONS = {
             prints="calflops' FLOPs: two per MAC, plus convolution biases, ReLU and pooling",
             memory=None,
             compute=ComputeRule(
-                terms=(("macs", 2), ("conv_bias_adds", 1), ("relu_ops", 1), ("pool_ops", 1)),
+                terms=(("macs", 2), ("conv_bias_adds", 1), ("activation_ops", 1), ("pool_ops", 1)),
                 unit="GFLOPs",
             ),
         ),
     )
 }
 """Every named convention, by name."""
-
-DEFAULT_CONVENTION = "cnncount"
-"""cnncount's own convention, each output counted once, forward only, and multiply-accumulates."""
 
 
 def get_convention(name: str) -> Convention:
@@ -192,37 +183,8 @@ def activation_values(summary: Summary, convention: Convention) -> int:
     return rule.factor * sum(row.activations for row in rows)
 
 
-def activation_bytes(
-    summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32"
-) -> int:
-    """Return the bytes of :func:`activation_values` for a batch in a data type.
-
-    Examples:
-        >>> from cnncount import get_model, summarize
-        >>> activation_bytes(summarize(get_model("vgg16")), get_convention("torchinfo"))
-        108453696
-    """
-    return activation_values(summary, convention) * batch * BYTES_PER_VALUE[dtype]
-
-
-def activation_figure(
-    summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32"
-) -> str:
-    """Return the activation memory as the convention's tool prints it, its unit named.
-
-    Examples:
-        >>> from cnncount import get_model, summarize
-        >>> vgg16, modules = summarize(get_model("vgg16")), summarize(get_model("vgg16-modules"))
-        >>> activation_figure(vgg16, get_convention("cs231n")), activation_figure(vgg16, get_convention("convnet-burden"))
-        ('15,237,608 values', '58 MiB')
-        >>> activation_figure(vgg16, get_convention("torchinfo")), activation_figure(modules, get_convention("torchsummary"))
-        ('108.45 MB', '218.59 MiB')
-    """
-    rule = _memory_rule(convention)
-    if rule.unit == "values":
-        return f"{activation_values(summary, convention) * batch:,} values"
-    scaled = activation_bytes(summary, convention, batch, dtype) / _UNITS[rule.unit]
-    return f"{scaled:,.{rule.decimals}f} {rule.unit}"
+_BIAS_ADDS = {"bias_adds": ("convolution", "linear"), "conv_bias_adds": ("convolution",)}
+"""The layer categories whose biases each bias term counts."""
 
 
 def term(row: Row, name: str) -> int:
@@ -234,15 +196,15 @@ def term(row: Row, name: str) -> int:
         >>> term(conv1, "macs"), term(conv1, "bias_adds"), term(conv1, "pool_ops")
         (86704128, 3211264, 0)
     """
+    category = "" if row.layer is None else row.layer.category
     if name == "macs":
         return row.macs
-    if name in ("bias_adds", "conv_bias_adds"):
-        kinds = ("conv",) if name == "conv_bias_adds" else ("conv", "fc")
-        return row.activations if row.kind in kinds and row.biases else 0
-    if name == "relu_ops":
-        return row.activations if row.kind == "relu" else 0
+    if name in _BIAS_ADDS:
+        return row.activations if category in _BIAS_ADDS[name] and row.biases else 0
+    if name == "activation_ops":
+        return row.activations if category == "activation" else 0
     if name == "pool_ops":
-        return row.input_shape.numel if row.kind in POOLING_KINDS else 0
+        return row.input_shape.numel if category == "pooling" else 0
     raise ValueError(f"unknown compute term {name!r}")
 
 
@@ -259,19 +221,6 @@ def compute_count(summary: Summary, convention: Convention) -> int:
     """
     rule = _compute_rule(convention)
     return sum(factor * term(row, name) for row in summary.rows for name, factor in rule.terms)
-
-
-def compute_figure(summary: Summary, convention: Convention) -> str:
-    """Return the compute as the convention's tool prints it: billions, two decimals, its unit.
-
-    Examples:
-        >>> from cnncount import get_model, summarize
-        >>> vgg16 = summarize(get_model("vgg16"))
-        >>> compute_figure(vgg16, get_convention("torchinfo")), compute_figure(vgg16, get_convention("flops"))
-        ('15.48 G mult-adds', '30.94 GFLOPs')
-    """
-    rule = _compute_rule(convention)
-    return f"{compute_count(summary, convention) / 1e9:,.2f} {rule.unit}"
 
 
 def _memory_rule(convention: Convention) -> MemoryRule:

@@ -11,9 +11,9 @@ That is :func:`kept_for_backward_bytes`; the tests compare it with what PyTorch 
 from __future__ import annotations
 
 from cnncount.errors import CnncountError
+from cnncount.precision import ONE_IMAGE, Batch
 from cnncount.record import Record
 from cnncount.summary import Row, Summary
-from cnncount.units import BYTES_PER_VALUE
 
 __all__ = [
     "OPTIMIZER_STATE",
@@ -30,25 +30,22 @@ OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "adam": 2}
 INDEX_BYTES = 8
 """Bytes of one max-pooling index (int64), whatever the data type of the values."""
 
-_IN_PLACE = ("relu", "flatten")
-
 
 class TrainingMemory(Record):
     """The parts of training memory for one step, in bytes; they add up to :attr:`total`.
 
     Examples:
         >>> from cnncount import get_model, summarize
-        >>> memory = training_memory(summarize(get_model("vgg16")), batch=1, optimizer="adam")
+        >>> memory = training_memory(summarize(get_model("vgg16")), optimizer="adam")
         >>> [name for name, _ in memory.parts]
         ['inputs', 'parameters', 'gradients', 'optimizer state', 'buffers', 'activations kept for backward']
         >>> memory.total == sum(size for _, size in memory.parts)
         True
     """
 
-    __slots__ = ("batch", "dtype", "optimizer", "parts")
+    __slots__ = ("batch", "optimizer", "parts")
 
-    batch: int
-    dtype: str
+    batch: Batch
     optimizer: str
     parts: tuple[tuple[str, int], ...]
 
@@ -64,7 +61,7 @@ class TrainingMemory(Record):
         return sum(size for _, size in self.parts)
 
 
-def kept_for_backward_bytes(summary: Summary, batch: int = 1, dtype: str = "float32") -> int:
+def kept_for_backward_bytes(summary: Summary, batch: Batch = ONE_IMAGE) -> int:
     """Return the bytes of the activations the backward pass needs, the input excluded.
 
     Examples:
@@ -73,17 +70,17 @@ def kept_for_backward_bytes(summary: Summary, batch: int = 1, dtype: str = "floa
         >>> kept_for_backward_bytes(vgg16)  # (15,237,608 - 150,528) * 4 + 1,530,368 pooling indices * 8
         72591264
     """
-    return batch * sum(_kept_per_image(row, dtype) for row in summary.rows[1:])
+    return batch.size * sum(_kept_per_image(row, batch.bytes_per_value) for row in summary.rows[1:])
 
 
 def training_memory(
-    summary: Summary, batch: int = 1, dtype: str = "float32", optimizer: str = "sgd"
+    summary: Summary, batch: Batch = ONE_IMAGE, optimizer: str = "sgd"
 ) -> TrainingMemory:
     """Return what one training step keeps, part by part.
 
     Examples:
         >>> from cnncount import get_model, summarize
-        >>> memory = training_memory(summarize(get_model("vgg16")), batch=64, optimizer="adam")
+        >>> memory = training_memory(summarize(get_model("vgg16")), Batch(64), optimizer="adam")
         >>> dict(memory.parts)["optimizer state"] == 2 * 4 * 138357544
         True
         >>> training_memory(summarize(get_model("vgg16")), optimizer="adamw")
@@ -94,20 +91,20 @@ def training_memory(
     if optimizer not in OPTIMIZER_STATE:
         msg = f"unknown optimizer {optimizer!r}; optimizers: {', '.join(OPTIMIZER_STATE)}"
         raise CnncountError(msg)
-    size = BYTES_PER_VALUE[dtype]
-    params = summary.totals["params"] * size
+    size = batch.bytes_per_value
+    params = summary.totals.params * size
     parts = (
-        ("inputs", summary.input_shape.numel * batch * size),
+        ("inputs", batch.bytes(summary.input_shape.numel)),
         ("parameters", params),
         ("gradients", params),
         ("optimizer state", OPTIMIZER_STATE[optimizer] * params),
-        ("buffers", summary.totals["buffers"] * size),
-        ("activations kept for backward", kept_for_backward_bytes(summary, batch, dtype)),
+        ("buffers", summary.totals.buffers * size),
+        ("activations kept for backward", kept_for_backward_bytes(summary, batch)),
     )
-    return TrainingMemory(batch=batch, dtype=dtype, optimizer=optimizer, parts=parts)
+    return TrainingMemory(batch=batch, optimizer=optimizer, parts=parts)
 
 
-def inference_peak_bytes(summary: Summary, batch: int = 1, dtype: str = "float32") -> int:
+def inference_peak_bytes(summary: Summary, batch: Batch = ONE_IMAGE) -> int:
     """Return the peak memory of an inference pass: the weights and buffers, and the most
     activation values alive at once.
 
@@ -118,16 +115,17 @@ def inference_peak_bytes(summary: Summary, batch: int = 1, dtype: str = "float32
     Examples:
         >>> from cnncount import get_model, parse_network, summarize
         >>> vgg16 = summarize(get_model("vgg16"))
-        >>> inference_peak_bytes(vgg16) - 4 * vgg16.totals["params"]  # conv2: 2 maps of 224*224*64
+        >>> inference_peak_bytes(vgg16) - 4 * vgg16.totals.params  # conv2: 2 maps of 224*224*64
         25690112
         >>> block = summarize(parse_network("conv3-64 ( conv3-64 conv3-64 | )add"))
-        >>> inference_peak_bytes(block) - 4 * block.totals["params"]  # 3 maps alive inside the block
+        >>> inference_peak_bytes(block) - 4 * block.totals.params  # 3 maps alive inside the block
         38535168
     """
     rows = summary.rows
     owner: dict[str, str] = {}  # the row whose tensor holds each row's output
     for row in rows:
-        owner[row.name] = owner[row.inputs[0]] if row.kind in _IN_PLACE else row.name
+        in_place = row.layer is not None and row.layer.in_place
+        owner[row.name] = owner[row.inputs[0]] if in_place else row.name
     last_use = {owner[rows[-1].name]: len(rows)}
     for index, row in enumerate(rows):
         for source in row.inputs:
@@ -142,9 +140,9 @@ def inference_peak_bytes(summary: Summary, batch: int = 1, dtype: str = "float32
             live += row.activations
         peak = max(peak, live)
         live -= freed_after[index]
-    return (summary.totals["params"] + summary.totals["buffers"] + peak * batch) * BYTES_PER_VALUE[
-        dtype
-    ]
+    return (summary.totals.params + summary.totals.buffers) * batch.bytes_per_value + batch.bytes(
+        peak
+    )
 
 
 def largest_batch(
@@ -164,13 +162,14 @@ def largest_batch(
         cnncount.errors.CnncountError: budget 536,870,912 bytes is less than the 2,213,720,704 bytes this model needs before its first image
     """
 
-    def needed(batch: int) -> int:
+    def needed(size: int) -> int:
+        batch = Batch(size, dtype)
         if optimizer is None:
-            return inference_peak_bytes(summary, batch, dtype)
-        return training_memory(summary, batch, dtype, optimizer).total
+            return inference_peak_bytes(summary, batch)
+        return training_memory(summary, batch, optimizer).total
 
-    fixed = needed(0)
-    per_image = needed(1) - fixed  # memory grows linearly with the batch
+    per_image = needed(2) - needed(1)  # memory grows linearly with the batch
+    fixed = needed(1) - per_image
     if budget < fixed + per_image:
         msg = f"budget {budget:,} bytes is less than the {fixed:,} bytes this model needs before its first image"
         if budget >= fixed:
@@ -179,9 +178,8 @@ def largest_batch(
     return (budget - fixed) // per_image
 
 
-def _kept_per_image(row: Row, dtype: str) -> int:
-    size = BYTES_PER_VALUE[dtype]
-    if row.kind in _IN_PLACE:
+def _kept_per_image(row: Row, size: int) -> int:
+    if row.layer is not None and row.layer.in_place:
         return 0
     if row.kind == "maxpool":
         return row.activations * (size + INDEX_BYTES)

@@ -1,4 +1,27 @@
-"""A network: an input shape and named layers, each reading the output of earlier ones."""
+"""A network: an input shape and named layers, each reading the output of earlier ones.
+
+:class:`Builder` is the short way to write one by hand: layers follow one another unless told
+where to read.
+
+Examples:
+    A residual block, then a classifier:
+
+    >>> from cnncount import Add, BatchNorm2d, Conv2d, Linear, ReLU, summarize
+    >>> net = Builder("block", Shape(64, 56, 56))
+    >>> entry = net.last
+    >>> net.layer(Conv2d(64, 3, padding=1, bias=False), "conv1")
+    'conv1'
+    >>> net.layer(BatchNorm2d(), "bn1"), net.layer(ReLU(), "relu1")
+    ('bn1', 'relu1')
+    >>> net.layer(Conv2d(64, 3, padding=1, bias=False), "conv2"), net.layer(BatchNorm2d(), "bn2")
+    ('conv2', 'bn2')
+    >>> net.merge(Add(), ["bn2", entry], "add")
+    'add'
+    >>> net.layer(ReLU(), "relu2"), net.layer(Linear(10))
+    ('relu2', 'fc1')
+    >>> summarize(net.build()).totals.params
+    2081034
+"""
 
 from __future__ import annotations
 
@@ -11,7 +34,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
 
-__all__ = ["INPUT", "Network", "Node"]
+__all__ = ["INPUT", "Builder", "Network", "Node"]
 
 INPUT = "input"
 """The name by which a node reads the network's input."""
@@ -85,18 +108,88 @@ class Network(Record):
             >>> [node.name for node in net.nodes], net.name
             (['fc1', 'fc2'], 'mlp')
         """
-        from cnncount.builder import Builder  # the builder builds on this module
-
         builder = Builder(name, input_shape)
         builder.chain(list(layers))
         return builder.build()
 
-    def with_name(self, name: str) -> Network:
-        """Return the same network under another name.
+
+class Builder:
+    """Collect the nodes of a network in order; :meth:`build` checks and returns it.
+
+    Each new node reads the last one added unless given its ``source``; a node without a
+    name is called by its kind and count (``conv3``, ``add2``).
+
+    Examples:
+        >>> from cnncount import Conv2d, MaxPool2d
+        >>> builder = Builder("tiny", Shape(3, 32, 32))
+        >>> builder.chain([Conv2d(16, 3, padding=1), MaxPool2d()])
+        'maxpool1'
+        >>> [node.name for node in builder.build().nodes]
+        ['conv1', 'maxpool1']
+    """
+
+    def __init__(self, name: str, input_shape: Shape) -> None:
+        self.name = name
+        self.input_shape = input_shape
+        self.last = INPUT
+        self._nodes: list[Node] = []
+        self._counts: dict[str, int] = {}
+
+    def layer(self, layer: Layer, name: str | None = None, source: str | None = None) -> str:
+        """Add ``layer`` reading ``source`` (by default the last node) and return its name.
 
         Examples:
-            >>> from cnncount.layers import ReLU
-            >>> Network.chain([ReLU()], Shape(3, 8, 8)).with_name("tiny").name
-            'tiny'
+            >>> from cnncount import ReLU
+            >>> builder = Builder("net", Shape(1, 4, 4))
+            >>> builder.layer(ReLU()), builder.layer(ReLU(), source="input")
+            ('relu1', 'relu2')
         """
-        return Network(name, self.input_shape, self.nodes)
+        return self._add(layer, name, (source or self.last,))
+
+    def chain(self, layers: list[Layer], prefix: str = "", source: str | None = None) -> str:
+        """Add ``layers`` one after another, named ``prefix`` and their kind and count; return the last.
+
+        Examples:
+            >>> from cnncount import BatchNorm2d, Conv2d, ReLU
+            >>> builder = Builder("net", Shape(3, 8, 8))
+            >>> builder.chain([Conv2d(8, 3, padding=1), BatchNorm2d(), ReLU()], prefix="stem.")
+            'stem.relu1'
+        """
+        for layer in layers:
+            source = self._add(layer, None, (source or self.last,), prefix)
+        return self.last
+
+    def merge(self, merge: Merge, sources: list[str], name: str | None = None) -> str:
+        """Add a merge of the branches ending at ``sources`` and return its name.
+
+        Examples:
+            >>> from cnncount import Concat, ReLU
+            >>> builder = Builder("net", Shape(2, 4, 4))
+            >>> left, right = builder.layer(ReLU(), "left"), builder.layer(ReLU(), "right", source="input")
+            >>> builder.merge(Concat(), [left, right])
+            'concat1'
+        """
+        return self._add(merge, name, tuple(sources))
+
+    def build(self) -> Network:
+        """Return the network, its nodes checked (unique names, each reading earlier nodes).
+
+        Examples:
+            >>> from cnncount import ReLU
+            >>> builder = Builder("net", Shape(1, 4, 4))
+            >>> _ = builder.layer(ReLU())
+            >>> builder.build().nodes[0].inputs
+            ('input',)
+        """
+        return Network(self.name, self.input_shape, self._nodes)
+
+    def _add(
+        self, layer: Layer, name: str | None, sources: tuple[str, ...], prefix: str = ""
+    ) -> str:
+        if name is None:
+            key = prefix + layer.kind
+            self._counts[key] = self._counts.get(key, 0) + 1
+            name = f"{key}{self._counts[key]}"
+        self._nodes.append(Node(name=name, layer=layer, inputs=sources))
+        self.last = name
+        return name

@@ -7,7 +7,6 @@ parser is written by hand so that the command line need not import ``re``.
 
 from __future__ import annotations
 
-from cnncount.builder import Builder
 from cnncount.errors import CnncountError, LayerError, SpecError
 from cnncount.layers import (
     AdaptiveAvgPool2d,
@@ -27,9 +26,9 @@ from cnncount.layers import (
     ReLU6,
     Softmax,
 )
-from cnncount.network import INPUT, Network
+from cnncount.layers.windows import preserving_padding
+from cnncount.network import INPUT, Builder, Network
 from cnncount.shapes import Shape
-from cnncount.sizes import preserving_padding
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:

@@ -1,6 +1,6 @@
 """Figures published by others that cnncount reproduces, shipped inside the package as data.
 
-The files live in ``cnncount/data`` and are read with :mod:`importlib.resources`, so the book's
+The files live in ``cnncount/data`` and are read with ``importlib.resources``, so the book's
 chapters and the tests find them from any working directory, and so does an installed wheel:
 
 - ``vgg16-breakdown.txt``: the widely quoted layer-by-layer breakdown of VGG-16 (a Stack

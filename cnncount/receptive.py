@@ -8,24 +8,20 @@ centre of the first output's field, in input pixels) to::
     jump  = jump_in * s
     start = start_in + ((e - 1) / 2 - p) * jump_in
 
-Ceil-mode pooling adds a last window but changes none of the three. Layers that act pixel by
-pixel (ReLU, dropout, normalisation) leave the field as it is. A fully connected layer, a
-flatten sees the whole input: its ``size`` is ``None``. Where branches meet (an addition, a
-concatenation), an output sees what the widest of its branches sees. Adaptive pooling is a window of
-``input / output`` pixels at that stride; where the input is not a multiple of the output its
-windows vary, and the largest window and the rounded-down stride stand for them.
+Each layer gives its own window (:meth:`~cnncount.layers.base.Layer.window`): layers that act pixel
+by pixel (ReLU, dropout, normalisation, a flatten) have none and leave the field as it is. Every
+output of a layer that sees the whole input (a fully connected layer) sees the whole image: its
+``size`` is ``None``. Where branches meet (an addition, a concatenation), an output sees what
+the widest of its branches sees. Fields are followed along the height; the width is alike for
+square kernels.
 """
 
 from __future__ import annotations
 
-from cnncount.layers import AdaptiveAvgPool2d, AvgPool2d, Conv2d, MaxPool2d
 from cnncount.record import Record
-from cnncount.sizes import same_output_size, window_extent
 from cnncount.summary import Row, Summary
 
 __all__ = ["ReceptiveField", "receptive_fields"]
-
-_WHOLE_INPUT = ("fc", "flatten")
 
 
 class ReceptiveField(Record):
@@ -74,40 +70,18 @@ def _extent(field: ReceptiveField) -> float:
 
 
 def _field(row: Row, previous: ReceptiveField) -> ReceptiveField:
-    if previous.size is None or row.kind in _WHOLE_INPUT:
+    layer = row.layer
+    if previous.size is None or layer is None or layer.sees_whole_input:
         return ReceptiveField(name=row.name, size=None, jump=previous.jump, start=previous.start)
-    window = _window(row)
-    if window is None:
+    windows = layer.window(row.input_shape)
+    if windows is None:
         return ReceptiveField(
             name=row.name, size=previous.size, jump=previous.jump, start=previous.start
         )
-    extent, stride, padding = window
+    window = windows[0]  # along the height
     return ReceptiveField(
         name=row.name,
-        size=previous.size + (extent - 1) * previous.jump,
-        jump=previous.jump * stride,
-        start=previous.start + ((extent - 1) / 2 - padding) * previous.jump,
+        size=previous.size + (window.extent - 1) * previous.jump,
+        jump=previous.jump * window.stride,
+        start=previous.start + ((window.extent - 1) / 2 - window.padding) * previous.jump,
     )
-
-
-def _window(row: Row) -> tuple[int, int, float] | None:
-    """Return the effective kernel, stride and left padding of a sliding layer, else None."""
-    layer = row.layer
-    size = row.input_shape.height
-    if isinstance(layer, Conv2d):
-        extent = window_extent(layer.kernel_size, layer.dilation)
-        if isinstance(layer.padding, str):  # "same": any odd pixel of padding goes last
-            total = max(
-                (same_output_size(size, layer.stride) - 1) * layer.stride + extent - size, 0
-            )
-            return extent, layer.stride, total // 2
-        return extent, layer.stride, layer.padding
-    if isinstance(layer, (MaxPool2d, AvgPool2d)):
-        return layer.kernel_size, layer.stride, layer.padding
-    if isinstance(layer, AdaptiveAvgPool2d):
-        out = row.output_shape.height
-        if out == size:
-            return None
-        largest = max(-(-(i + 1) * size // out) - i * size // out for i in range(out))
-        return largest, size // out, 0
-    return None

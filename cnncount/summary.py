@@ -9,13 +9,48 @@ from cnncount.network import INPUT, Network
 from cnncount.record import Record
 from cnncount.shapes import Shape
 
-__all__ = ["COUNTS", "Row", "Summary", "summarize"]
+__all__ = ["COUNTS", "FLOPS_PER_MAC", "Counts", "Row", "Summary", "summarize"]
 
 COUNTS = ("activations", "weights", "biases", "params", "buffers", "macs")
 """The counts of a row, each summed into the totals."""
 
+FLOPS_PER_MAC = 2
+"""Floating-point operations in a multiply-accumulate, a multiplication and an addition."""
 
-class Row(Record):
+
+class Counts(Record):
+    """The counts of a layer for one image (a :class:`Row`), or of all the rows of a summary
+    (its ``totals``).
+
+    Examples:
+        >>> from cnncount.models import get_model
+        >>> totals = summarize(get_model("vgg16")).totals
+        >>> totals.params == totals.weights + totals.biases, totals.flops == 2 * totals.macs
+        (True, True)
+    """
+
+    __slots__ = COUNTS
+
+    activations: int
+    weights: int
+    biases: int
+    params: int
+    buffers: int
+    macs: int
+
+    @property
+    def flops(self) -> int:
+        """Two floating-point operations for each multiply-accumulate.
+
+        Examples:
+            >>> from cnncount.models import get_model
+            >>> summarize(get_model("vgg16")).totals.flops
+            30940528640
+        """
+        return FLOPS_PER_MAC * self.macs
+
+
+class Row(Counts):
     """The counts of one layer, or of the network's input (``kind == "input"``, no layer).
 
     ``inputs`` names the rows it reads (none for the input); ``input_shape`` is the shape of
@@ -38,7 +73,6 @@ class Row(Record):
         "input_shape",
         "output_shape",
         "weight_factors",
-        *COUNTS,
     )
 
     name: str
@@ -48,12 +82,6 @@ class Row(Record):
     input_shape: Shape
     output_shape: Shape
     weight_factors: WeightFactors
-    activations: int
-    weights: int
-    biases: int
-    params: int
-    buffers: int
-    macs: int
 
     @property
     def token(self) -> str:
@@ -73,7 +101,7 @@ class Summary(Record):
     Examples:
         >>> from cnncount.models import get_model
         >>> summary = summarize(get_model("vgg16"))
-        >>> len(summary.rows), summary.totals["params"], summary.totals["activations"]
+        >>> len(summary.rows), summary.totals.params, summary.totals.activations
         (22, 138357544, 15237608)
     """
 
@@ -82,7 +110,7 @@ class Summary(Record):
     model: str
     input_shape: Shape
     rows: tuple[Row, ...]
-    totals: dict[str, int]
+    totals: Counts
 
 
 def summarize(network: Network) -> Summary:
@@ -93,7 +121,7 @@ def summarize(network: Network) -> Summary:
         >>> summary = summarize(parse_network("conv3-64 maxpool FC-10", Shape(3, 32, 32)))
         >>> [(row.name, str(row.output_shape), row.params) for row in summary.rows]
         [('input', '3x32x32', 0), ('conv1', '64x32x32', 1792), ('maxpool1', '64x16x16', 0), ('fc1', '10x1x1', 163850)]
-        >>> summary.totals["params"]
+        >>> summary.totals.params
         165642
     """
     shapes = {INPUT: network.input_shape}
@@ -107,7 +135,7 @@ def summarize(network: Network) -> Summary:
             raise error.at(index, node.name, str(node.layer)) from None
         shapes[node.name] = row.output_shape
         rows.append(row)
-    totals = {count: sum(getattr(row, count) for row in rows) for count in COUNTS}
+    totals = Counts(**{count: sum(getattr(row, count) for row in rows) for count in COUNTS})
     return Summary(
         model=network.name, input_shape=network.input_shape, rows=tuple(rows), totals=totals
     )

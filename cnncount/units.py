@@ -1,25 +1,34 @@
-"""Numbers for people: rounded counts, and bytes in decimal (MB = 10^6) or binary (MiB = 2^20) units."""
+"""Numbers for people: rounded counts, and bytes in decimal (MB = 10^6) or binary (MiB = 2^20) units.
+
+One table, :data:`BYTE_UNITS`, holds every unit; the decimal prefixes also name the suffixes of
+rounded counts (K, M, G, T), as the CS231n notes write them.
+"""
 
 from __future__ import annotations
 
 from cnncount.errors import CnncountError
 
-__all__ = [
-    "BYTES_PER_VALUE",
-    "binary_bytes",
-    "decimal_bytes",
-    "parse_bytes",
-    "round_significant",
-    "short_count",
+__all__ = ["BYTE_UNITS", "format_bytes", "parse_bytes", "round_significant", "short_count"]
+
+BYTE_UNITS = {
+    "B": 1,
+    "kB": 10**3,
+    "MB": 10**6,
+    "GB": 10**9,
+    "TB": 10**12,
+    "KiB": 2**10,
+    "MiB": 2**20,
+    "GiB": 2**30,
+    "TiB": 2**40,
+}
+"""Every byte unit cnncount reads or writes, decimal (powers of 1000) and binary (powers of 1024)."""
+
+_DECIMAL = tuple((scale, unit) for unit, scale in BYTE_UNITS.items() if "i" not in unit)[::-1]
+_BINARY = tuple((scale, unit) for unit, scale in BYTE_UNITS.items() if "i" in unit or unit == "B")[
+    ::-1
 ]
-
-BYTES_PER_VALUE = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
-"""The size of one value of each data type the memory figures are given in."""
-
-_DECIMAL_SUFFIXES = ((10**12, "T"), (10**9, "G"), (10**6, "M"), (10**3, "K"))
-_DECIMAL_BYTES = ((10**12, "TB"), (10**9, "GB"), (10**6, "MB"), (10**3, "kB"), (1, "B"))
-_BINARY_BYTES = ((2**40, "TiB"), (2**30, "GiB"), (2**20, "MiB"), (2**10, "KiB"), (1, "B"))
-_BYTE_UNITS = {unit.lower(): scale for scale, unit in _DECIMAL_BYTES + _BINARY_BYTES}
+_COUNT_SUFFIXES = tuple((scale, unit[0].upper()) for scale, unit in _DECIMAL if scale > 1)
+_LOWERCASE_UNITS = {unit.lower(): scale for unit, scale in BYTE_UNITS.items()}
 
 
 def round_significant(number: int, digits: int) -> int:
@@ -49,7 +58,7 @@ def short_count(number: int, digits: int = 2) -> str:
         ('138M', '15.5G', '999')
     """
     rounded = round_significant(number, digits)
-    for scale, suffix in _DECIMAL_SUFFIXES:
+    for scale, suffix in _COUNT_SUFFIXES:
         if rounded >= scale:
             whole, fraction = divmod(rounded, scale)
             decimals = str(fraction).rjust(len(str(scale)) - 1, "0").rstrip("0")
@@ -57,28 +66,20 @@ def short_count(number: int, digits: int = 2) -> str:
     return str(rounded)
 
 
-def decimal_bytes(count: int) -> str:
-    """Return a byte count in decimal units (kB, MB, GB: powers of 1000) to three digits.
+def format_bytes(count: int, binary: bool = False) -> str:
+    """Return a byte count to three digits in decimal units (kB, MB, GB), or binary ones (KiB, MiB, GiB).
 
     Examples:
-        >>> decimal_bytes(60950432), decimal_bytes(553430176), decimal_bytes(512)
+        >>> format_bytes(60950432), format_bytes(553430176), format_bytes(512)
         ('61.0 MB', '553 MB', '512 B')
+        >>> format_bytes(60950432, binary=True), format_bytes(16 * 2**30, binary=True)
+        ('58.1 MiB', '16.0 GiB')
     """
-    return _scaled(count, _DECIMAL_BYTES)
-
-
-def binary_bytes(count: int) -> str:
-    """Return a byte count in binary units (KiB, MiB, GiB: powers of 1024) to three digits.
-
-    Examples:
-        >>> binary_bytes(60950432), binary_bytes(553430176), binary_bytes(16 * 2**30)
-        ('58.1 MiB', '528 MiB', '16.0 GiB')
-    """
-    return _scaled(count, _BINARY_BYTES)
-
-
-def _scaled(count: int, units: tuple[tuple[int, str], ...]) -> str:
-    scale, unit = next((scale, unit) for scale, unit in units if count >= scale or scale == 1)
+    scale, unit = next(
+        (scale, unit)
+        for scale, unit in (_BINARY if binary else _DECIMAL)
+        if count >= scale or scale == 1
+    )
     if scale == 1:
         return f"{count} {unit}"
     value = count / scale
@@ -103,7 +104,8 @@ def parse_bytes(text: str) -> int:
         value = float(number) if number.strip() else -1.0
     except ValueError:
         value = -1.0
-    if unit not in _BYTE_UNITS or not 1 <= value * _BYTE_UNITS.get(unit, 0) < float("inf"):
+    scale = _LOWERCASE_UNITS.get(unit, 0)
+    if not 1 <= value * scale < float("inf"):
         msg = f"size {text!r}: expected a number and a unit such as 16GiB or 500MB"
         raise CnncountError(msg)
-    return int(value * _BYTE_UNITS[unit])
+    return int(value * scale)

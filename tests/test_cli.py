@@ -109,9 +109,25 @@ def test_a_spec_in_place_of_a_model() -> None:
     assert quoted.splitlines()[-1].startswith("fc1,fc,FC-120,120,1,1,120,69120,120,69240,")
 
 
-def test_list_names_every_built_in_model() -> None:
-    listed = [line.split()[0] for line in cnncount("--list").stdout.splitlines()]
-    assert listed == model_names()
+def test_list_names_every_built_in_model_and_its_torchvision_name() -> None:
+    header, *lines = cnncount("--list").stdout.splitlines()
+    assert header.split()[:3] == ["name", "input", "torchvision"]
+    assert [line.split()[0] for line in lines] == model_names()
+    listed = {line.split()[0]: line.split()[2] for line in lines}
+    assert listed["mobilenet-v2"] == "mobilenet_v2" and listed["vgg16-torchvision"] == "vgg16"
+
+
+@pytest.mark.parametrize(
+    ("alias", "model"),
+    [
+        ("mobilenet_v2", "mobilenet-v2"),
+        ("squeezenet1_0", "squeezenet1.0"),
+        ("vgg16_bn", "vgg16-bn"),
+        ("RESNET50", "resnet50"),
+    ],
+)
+def test_torchvision_names_are_accepted(alias, model) -> None:
+    assert json.loads(run([alias, "--format", "json"]))["model"] == model
 
 
 def test_help() -> None:

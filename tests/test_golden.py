@@ -32,5 +32,5 @@ def test_reference_total_memory_line_disagrees_with_its_rows() -> None:
     """The reference's "24M" is not what its own rows sum to: we print the true sum."""
     (line,) = section("TOTAL memory:", "TOTAL memory:")
     assert "24M" in line
-    assert VGG16.totals["activations"] == 15_237_608
-    assert VGG16.totals["activations"] * 4 < 24_000_000 * 4
+    assert VGG16.totals.activations == 15_237_608
+    assert VGG16.totals.activations * 4 < 24_000_000 * 4

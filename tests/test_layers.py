@@ -19,7 +19,7 @@ from cnncount import (
     Shape,
     Softmax,
 )
-from cnncount.sizes import preserving_padding, window_output_size
+from cnncount.layers.windows import preserving_padding, window_output_size
 
 
 @pytest.mark.parametrize(

@@ -12,7 +12,8 @@ from cnncount.memory import (
     largest_batch,
     training_memory,
 )
-from cnncount.units import BYTES_PER_VALUE, parse_bytes
+from cnncount.precision import BYTES_PER_VALUE, Batch
+from cnncount.units import parse_bytes
 
 VGG16 = summarize(get_model("vgg16"))
 
@@ -20,18 +21,20 @@ VGG16 = summarize(get_model("vgg16"))
 @pytest.mark.parametrize("optimizer", list(OPTIMIZER_STATE))
 @pytest.mark.parametrize("dtype", list(BYTES_PER_VALUE))
 def test_parts_add_up_and_scale(optimizer, dtype) -> None:
-    memory = training_memory(VGG16, batch=64, dtype=dtype, optimizer=optimizer)
+    memory = training_memory(VGG16, Batch(64, dtype), optimizer=optimizer)
     parts = dict(memory.parts)
     size = BYTES_PER_VALUE[dtype]
     assert memory.total == sum(parts.values())
     assert parts["parameters"] == parts["gradients"] == 138_357_544 * size
     assert parts["optimizer state"] == OPTIMIZER_STATE[optimizer] * parts["parameters"]
     assert parts["inputs"] == 64 * 3 * 224 * 224 * size
-    assert parts["activations kept for backward"] == kept_for_backward_bytes(VGG16, 64, dtype)
+    assert parts["activations kept for backward"] == kept_for_backward_bytes(
+        VGG16, Batch(64, dtype)
+    )
 
 
 def test_kept_for_backward_counts_outputs_once_and_pooling_indices() -> None:
-    outputs = VGG16.totals["activations"] - VGG16.rows[0].activations
+    outputs = VGG16.totals.activations - VGG16.rows[0].activations
     pooled = sum(row.activations for row in VGG16.rows if row.kind == "maxpool")
     assert kept_for_backward_bytes(VGG16) == 4 * outputs + 8 * pooled
     modules = summarize(
@@ -43,8 +46,8 @@ def test_kept_for_backward_counts_outputs_once_and_pooling_indices() -> None:
 
 def test_inference_peak_is_the_largest_live_pair() -> None:
     conv2 = VGG16.rows[2]
-    assert inference_peak_bytes(VGG16, batch=2) == 4 * (
-        VGG16.totals["params"] + 2 * (conv2.input_shape.numel + conv2.activations)
+    assert inference_peak_bytes(VGG16, Batch(2)) == 4 * (
+        VGG16.totals.params + 2 * (conv2.input_shape.numel + conv2.activations)
     )
 
 
@@ -56,8 +59,8 @@ def test_largest_batch_fits_and_one_more_does_not(optimizer, budget) -> None:
 
     def needed(n: int) -> int:
         if optimizer is None:
-            return inference_peak_bytes(VGG16, n)
-        return training_memory(VGG16, n, optimizer=optimizer).total
+            return inference_peak_bytes(VGG16, Batch(n))
+        return training_memory(VGG16, Batch(n), optimizer=optimizer).total
 
     assert needed(batch) <= limit < needed(batch + 1)
 

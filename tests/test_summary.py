@@ -20,26 +20,26 @@ from cnncount.summary import COUNTS
     ],
 )
 def test_vgg_paper_table_2(model, millions) -> None:
-    assert round(summarize(get_model(model)).totals["params"] / 1e6) == millions
+    assert round(summarize(get_model(model)).totals.params / 1e6) == millions
 
 
 def test_vgg16_matches_torchvision_exactly() -> None:
     totals = summarize(get_model("vgg16")).totals
-    assert totals["params"] == 138_357_544
-    assert (totals["weights"], totals["biases"]) == (138_344_128, 13_416)
+    assert totals.params == 138_357_544
+    assert (totals.weights, totals.biases) == (138_344_128, 13_416)
 
 
 def test_vgg16_totals() -> None:
     totals = summarize(get_model("vgg16")).totals
-    assert totals["activations"] == 15_237_608
-    assert totals["macs"] == 15_470_264_320
+    assert totals.activations == 15_237_608
+    assert totals.macs == 15_470_264_320
 
 
 @pytest.mark.parametrize("model", ["vgg11", "vgg11-lrn", "vgg16", "vgg19"])
 def test_totals_are_the_sums_of_the_rows(model) -> None:
     summary = summarize(get_model(model))
     for count in COUNTS:
-        assert summary.totals[count] == sum(getattr(row, count) for row in summary.rows)
+        assert getattr(summary.totals, count) == sum(getattr(row, count) for row in summary.rows)
 
 
 def test_fc1_sees_7x7x512() -> None:

@@ -72,14 +72,14 @@ def check_against_torch(summary) -> None:
             if name.endswith(("running_mean", "running_var"))
         ]
         assert sum(b.numel() for b in buffers) == row.buffers, row.name
-    assert torch_flops(model, shape) == 2 * summary.totals["macs"]
+    assert torch_flops(model, shape) == 2 * summary.totals.macs
 
 
 @pytest.mark.parametrize("model", list(MODELS))
 def test_built_in_model_agrees_with_torch(model) -> None:
     summary = summarize(get_model(model))
     check_against_torch(summary)
-    assert sum(p.numel() for p in torch_network(summary).parameters()) == summary.totals["params"]
+    assert sum(p.numel() for p in torch_network(summary).parameters()) == summary.totals.params
 
 
 def test_what_autograd_keeps_for_vgg16() -> None:

@@ -21,7 +21,7 @@ def test_every_model_has_a_published_count() -> None:
 
 @pytest.mark.parametrize("model", list(MODELS))
 def test_parameters_equal_the_published_count(model) -> None:
-    assert summarize(get_model(model)).totals["params"] == PUBLISHED[model]
+    assert summarize(get_model(model)).totals.params == PUBLISHED[model]
 
 
 @pytest.mark.parametrize(
@@ -29,7 +29,7 @@ def test_parameters_equal_the_published_count(model) -> None:
     [("resnet50", 2 * 26_560), ("vgg16-bn", 2 * 4_224), ("vgg16", 0)],
 )
 def test_batch_norm_statistics_are_buffers_not_parameters(model, buffers) -> None:
-    assert summarize(get_model(model)).totals["buffers"] == buffers
+    assert summarize(get_model(model)).totals.buffers == buffers
 
 
 @pytest.mark.parametrize(
@@ -38,7 +38,7 @@ def test_batch_norm_statistics_are_buffers_not_parameters(model, buffers) -> Non
 @pytest.mark.parametrize("size", [96, 224, 320])
 def test_input_size_is_free_and_parameters_stay(model, size) -> None:
     summary = summarize(get_model(model, Shape(3, size, size)))
-    assert summary.totals["params"] == PUBLISHED[model]
+    assert summary.totals.params == PUBLISHED[model]
     assert summary.rows[0].output_shape == Shape(3, size, size)
 
 

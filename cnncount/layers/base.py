@@ -1,17 +1,33 @@
 """What every layer answers about itself, given the shape of its input.
 
 Layers are small immutable values (:class:`~cnncount.record.Record`). Each validates its
-arguments when it is made, and its fit to an input when it is asked about that input.
+arguments when it is made, and its fit to an input when it is asked about that input. Besides
+its counts, a layer states the facts that the memory model, the receptive fields, the counting
+conventions and the renderers need, so that none of them keeps a list of kinds: its
+:attr:`~Layer.category`, whether it runs :attr:`~Layer.in_place`, whether it
+:attr:`~Layer.sees_whole_input`, and its sliding :meth:`~Layer.window`.
 """
 
 from __future__ import annotations
 
 from cnncount.errors import LayerError
+from cnncount.layers.windows import Window, window_extent, window_output_size
 from cnncount.record import Record
 from cnncount.shapes import Shape
-from cnncount.sizes import window_extent, window_output_size
 
-__all__ = ["Layer", "WeightFactors", "require_positive", "sliding_window_shape"]
+__all__ = ["CATEGORIES", "Layer", "WeightFactors", "require_positive", "sliding_window_shape"]
+
+CATEGORIES = (
+    "convolution",
+    "linear",
+    "pooling",
+    "normalization",
+    "activation",
+    "regularization",
+    "merge",
+    "reshape",
+)
+"""What a layer does, in the broad classes that counting tools and renderers tell apart."""
 
 WeightFactors = tuple[tuple[int, ...], ...]
 """A layer's weight count as groups of factors; ``((3, 3, 64), (128,))`` reads (3*3*64)*128."""
@@ -33,6 +49,25 @@ class Layer(Record):
 
     __slots__ = ()
     kind = "layer"
+    """The layer's name in a summary's rows and in the JSON output (``conv``, ``maxpool``)."""
+    category = ""
+    """One of :data:`~cnncount.layers.base.CATEGORIES`."""
+    in_place = False
+    """Whether the reference implementation (PyTorch, as torchvision runs it) writes the output into
+    the input's memory, or returns a view of it, rather than allocating a new tensor."""
+    sees_whole_input = False
+    """Whether each output value depends on every value of the input (a fully connected layer)."""
+
+    def window(self, shape: Shape) -> tuple[Window, Window] | None:
+        """Return the window slid along the height and along the width of an input of ``shape``,
+        or None for a layer that acts pixel by pixel or sees the whole input.
+
+        Examples:
+            >>> from cnncount.layers import MaxPool2d, ReLU
+            >>> MaxPool2d().window(Shape(64, 224, 224))[0], ReLU().window(Shape(64, 224, 224))
+            (Window(extent=2, stride=2, padding=0), None)
+        """
+        return None
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return the shape of the output for an input of ``shape`` (identity by default).

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from cnncount.errors import LayerError
 from cnncount.layers.base import Layer, WeightFactors, require_positive, sliding_window_shape
+from cnncount.layers.windows import Window, preserving_padding, same_output_size, window_extent
 from cnncount.shapes import Shape
-from cnncount.sizes import preserving_padding, same_output_size
 
 __all__ = ["Conv2d"]
 
@@ -36,6 +36,7 @@ class Conv2d(Layer):
 
     __slots__ = ("out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias")
     kind = "conv"
+    category = "convolution"
 
     out_channels: int
     kernel_size: int
@@ -98,6 +99,22 @@ class Conv2d(Layer):
         return sliding_window_shape(
             shape, self.out_channels, self.kernel_size, self.stride, self.padding, self.dilation
         )
+
+    def window(self, shape: Shape) -> tuple[Window, Window]:
+        """Return the kernel's window along each axis; "same" padding puts any odd pixel last.
+
+        Examples:
+            >>> Conv2d(8, 3, stride=2, padding="same").window(Shape(3, 15, 16))
+            (Window(extent=3, stride=2, padding=1), Window(extent=3, stride=2, padding=0))
+        """
+        extent = window_extent(self.kernel_size, self.dilation)
+        return (self._axis_window(shape.height, extent), self._axis_window(shape.width, extent))
+
+    def _axis_window(self, size: int, extent: int) -> Window:
+        if isinstance(self.padding, int):
+            return Window(extent=extent, stride=self.stride, padding=self.padding)
+        total = max((same_output_size(size, self.stride) - 1) * self.stride + extent - size, 0)
+        return Window(extent=extent, stride=self.stride, padding=total // 2)
 
     def weight_factors(self, shape: Shape) -> WeightFactors:
         """Return ``((k, k, in / groups), (out,))``: one k x k x in/g filter per output map.

@@ -26,6 +26,8 @@ class Linear(Layer):
 
     __slots__ = ("out_features", "bias")
     kind = "fc"
+    category = "linear"
+    sees_whole_input = True
 
     out_features: int
     bias: bool
@@ -96,6 +98,8 @@ class Flatten(Layer):
 
     __slots__ = ()
     kind = "flatten"
+    category = "reshape"
+    in_place = True  # a view of its input
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return the input's values as one vector.

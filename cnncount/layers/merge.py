@@ -21,6 +21,7 @@ class Merge(Layer):
     """
 
     __slots__ = ()
+    category = "merge"
     _misfit = ""
 
     def merge_shape(self, shapes: list[Shape], branches: list[str]) -> Shape:

@@ -24,6 +24,7 @@ class BatchNorm2d(Layer):
 
     __slots__ = ()
     kind = "batchnorm"
+    category = "normalization"
 
     def weight_factors(self, shape: Shape) -> WeightFactors:
         """Return one scale per channel.
@@ -76,6 +77,7 @@ class LocalResponseNorm(Layer):
 
     __slots__ = ("size",)
     kind = "lrn"
+    category = "normalization"
 
     size: int
 

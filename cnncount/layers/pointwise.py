@@ -18,6 +18,8 @@ class ReLU(Layer):
 
     __slots__ = ()
     kind = "relu"
+    category = "activation"
+    in_place = True  # nn.ReLU(inplace=True), as torchvision runs it
 
     def __str__(self) -> str:
         return "relu"
@@ -33,6 +35,8 @@ class ReLU6(Layer):
 
     __slots__ = ()
     kind = "relu6"
+    category = "activation"
+    in_place = True  # nn.ReLU6(inplace=True), as torchvision runs it
 
     def __str__(self) -> str:
         return "relu6"
@@ -52,6 +56,7 @@ class Dropout(Layer):
 
     __slots__ = ("p",)
     kind = "dropout"
+    category = "regularization"
 
     p: float
 
@@ -74,6 +79,7 @@ class Softmax(Layer):
 
     __slots__ = ()
     kind = "softmax"
+    category = "activation"
 
     def __str__(self) -> str:
         return "soft-max"

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from cnncount.errors import LayerError
 from cnncount.layers.base import Layer, require_positive, sliding_window_shape
+from cnncount.layers.windows import Window
 from cnncount.shapes import Shape
 
-__all__ = ["POOLING_KINDS", "AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
+__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
 
 
 class _Pool2d(Layer):
     """A square pooling window; the stride defaults to the kernel, as in PyTorch."""
 
     __slots__ = ("kernel_size", "stride", "padding", "ceil_mode")
+    category = "pooling"
     token = ""
 
     kernel_size: int
@@ -55,6 +57,17 @@ class _Pool2d(Layer):
             self.padding,
             ceil_mode=self.ceil_mode,
         )
+
+    def window(self, shape: Shape) -> tuple[Window, Window]:
+        """Return the pooling window along each axis; ceil mode adds a last window but changes none
+        of its sizes.
+
+        Examples:
+            >>> MaxPool2d(3, stride=2, padding=1).window(Shape(64, 112, 112))[0]
+            Window(extent=3, stride=2, padding=1)
+        """
+        window = Window(extent=self.kernel_size, stride=self.stride, padding=self.padding)
+        return window, window
 
     def __str__(self) -> str:
         options = [] if self.stride == self.kernel_size else [f"s{self.stride}"]
@@ -110,6 +123,7 @@ class AdaptiveAvgPool2d(Layer):
 
     __slots__ = ("height", "width")
     kind = "adaptiveavgpool"
+    category = "pooling"
 
     height: int
     width: int
@@ -128,6 +142,25 @@ class AdaptiveAvgPool2d(Layer):
         """
         return Shape(shape.channels, self.height, self.width)
 
+    def window(self, shape: Shape) -> tuple[Window, Window] | None:
+        """Return, along each axis, a window of ``input / output`` pixels at that stride, or None
+        where the output keeps the input's size.
+
+        Where the input is not a multiple of the output the windows vary; the largest window and
+        the rounded-down stride stand for them.
+
+        Examples:
+            >>> AdaptiveAvgPool2d(7).window(Shape(512, 14, 14))[0]
+            Window(extent=2, stride=2, padding=0)
+            >>> AdaptiveAvgPool2d(7).window(Shape(512, 7, 7)) is None
+            True
+        """
+        if (shape.height, shape.width) == (self.height, self.width):
+            return None
+        return _adaptive_window(shape.height, self.height), _adaptive_window(
+            shape.width, self.width
+        )
+
     def __str__(self) -> str:
         if (self.height, self.width) == (1, 1):
             return "gap"
@@ -135,5 +168,6 @@ class AdaptiveAvgPool2d(Layer):
         return f"adaptiveavgpool{size}"
 
 
-POOLING_KINDS = (MaxPool2d.kind, AvgPool2d.kind, AdaptiveAvgPool2d.kind)
-"""The kinds of the pooling layers, as rows of a summary name them."""
+def _adaptive_window(size: int, out: int) -> Window:
+    largest = max(-(-(i + 1) * size // out) - i * size // out for i in range(out))
+    return Window(extent=largest, stride=max(size // out, 1), padding=0)

@@ -1,15 +1,23 @@
-"""Renderers: functions from a :class:`~cnncount.summary.Summary` to text; none recomputes a count.
+"""Renderers: functions from a :class:`~cnncount.summary.Summary` and the
+:class:`~cnncount.views.Views` asked for to text. They own every line and every JSON key, and
+count nothing: they only lay out, round and convert to bytes what the summary and the views hold.
+
+- :mod:`~cnncount.render.report`: the CS231n-style text report;
+- :mod:`~cnncount.render.tabular`: Markdown, CSV and JSON;
+- :mod:`~cnncount.render.cost`: the text of each view of what a pass costs;
+- :mod:`~cnncount.render.catalogue`: the list of built-in models;
+- :mod:`~cnncount.render.figures`: matplotlib figures, for the book (import it explicitly).
 
 The Markdown, CSV and JSON renderers load on first use, so that the text report starts fast.
 """
 
 from __future__ import annotations
 
-from cnncount.render.reference import (
+from cnncount.render.report import (
     block_breakdown,
     fc_details,
     reference_table,
-    report,
+    text_report,
     totals_lines,
 )
 
@@ -21,7 +29,7 @@ __all__ = [
     "block_breakdown",
     "fc_details",
     "reference_table",
-    "report",
+    "text_report",
     "to_csv",
     "to_json",
     "to_markdown",

@@ -1,14 +1,65 @@
-"""Text renderings of what a pass costs: training memory, a convention's figures, receptive fields."""
+"""Text renderings of what a pass costs: the inference peak, training memory, the largest batch,
+a convention's figures, receptive fields."""
 
 from __future__ import annotations
 
-from cnncount.conventions import Convention, activation_figure, compute_figure
+from cnncount.conventions import Convention
 from cnncount.memory import TrainingMemory
 from cnncount.receptive import ReceptiveField
-from cnncount.summary import Summary
-from cnncount.units import binary_bytes, decimal_bytes
+from cnncount.units import BYTE_UNITS, format_bytes
+from cnncount.views import BatchFit, ConventionCount, Views
 
-__all__ = ["convention_lines", "receptive_field_table", "training_lines"]
+__all__ = [
+    "activation_figure",
+    "batch_fit_line",
+    "compute_figure",
+    "convention_lines",
+    "cost_sections",
+    "inference_line",
+    "receptive_field_table",
+    "training_lines",
+]
+
+
+def cost_sections(views: Views) -> list[str]:
+    """Return the text of each view asked for, in a fixed order.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> from cnncount.views import compute_views
+        >>> views = compute_views(summarize(get_model("vgg16")), budget=16 * 2**30)
+        >>> for section in cost_sections(views):
+        ...     print(section)
+        INFERENCE peak: 579,120,288 bytes ~= 579 MB (552 MiB), batch of 1, float32
+        BUDGET 17,179,869,184 bytes (16.0 GiB) fits a batch of 647 for inference in float32
+    """
+    sections = []
+    if views.inference_peak_bytes is not None:
+        sections.append(
+            inference_line(views.inference_peak_bytes, views.batch.size, views.batch.dtype)
+        )
+    if views.training is not None:
+        sections.append(training_lines(views.training))
+    if views.largest_batch is not None:
+        sections.append(batch_fit_line(views.largest_batch))
+    if views.convention is not None:
+        sections.append(convention_lines(views.convention))
+    if views.receptive_fields is not None:
+        sections.append(receptive_field_table(views.receptive_fields))
+    return sections
+
+
+def inference_line(peak: int, batch: int, dtype: str) -> str:
+    """Return the peak memory of an inference pass, in bytes, MB and MiB.
+
+    Examples:
+        >>> inference_line(579120288, 1, "float32")
+        'INFERENCE peak: 579,120,288 bytes ~= 579 MB (552 MiB), batch of 1, float32'
+    """
+    return (
+        f"INFERENCE peak: {peak:,} bytes ~= {format_bytes(peak)} ({format_bytes(peak, binary=True)}), "
+        f"batch of {batch:,}, {dtype}"
+    )
 
 
 def training_lines(memory: TrainingMemory) -> str:
@@ -17,7 +68,8 @@ def training_lines(memory: TrainingMemory) -> str:
     Examples:
         >>> from cnncount import get_model, summarize
         >>> from cnncount.memory import training_memory
-        >>> print(training_lines(training_memory(summarize(get_model("vgg16")), batch=64, optimizer="adam")))
+        >>> from cnncount.precision import Batch
+        >>> print(training_lines(training_memory(summarize(get_model("vgg16")), Batch(64), optimizer="adam")))
         TRAINING memory, batch of 64, float32, adam optimizer:
           inputs                             38,535,168 bytes   38.5 MB   36.8 MiB
           parameters                        553,430,176 bytes    553 MB    528 MiB
@@ -29,34 +81,86 @@ def training_lines(memory: TrainingMemory) -> str:
     """
     rows = [*memory.parts, ("total", memory.total)]
     width = max(len(f"{size:,}") for _, size in rows)
+    batch = memory.batch
     header = (
-        f"TRAINING memory, batch of {memory.batch:,}, {memory.dtype}, {memory.optimizer} optimizer:"
+        f"TRAINING memory, batch of {batch.size:,}, {batch.dtype}, {memory.optimizer} optimizer:"
     )
     lines = [
-        f"  {name:<30}{size:>{width + 2},} bytes  {decimal_bytes(size):>8}  {binary_bytes(size):>9}"
+        f"  {name:<30}{size:>{width + 2},} bytes  {format_bytes(size):>8}  "
+        f"{format_bytes(size, binary=True):>9}"
         for name, size in rows
     ]
     return "\n".join([header, *lines])
 
 
-def convention_lines(
-    summary: Summary, convention: Convention, batch: int = 1, dtype: str = "float32"
-) -> str:
+def batch_fit_line(fit: BatchFit) -> str:
+    """Return the largest batch that fits a budget, and what for.
+
+    Examples:
+        >>> print(batch_fit_line(BatchFit(budget=16 * 2**30, optimizer="adam", dtype="float32", batch=204)))
+        BUDGET 17,179,869,184 bytes (16.0 GiB) fits a batch of 204 for training with adam in float32
+    """
+    mode = f"training with {fit.optimizer}" if fit.optimizer else "inference"
+    return (
+        f"BUDGET {fit.budget:,} bytes ({format_bytes(fit.budget, binary=True)}) fits a batch of "
+        f"{fit.batch:,} for {mode} in {fit.dtype}"
+    )
+
+
+def activation_figure(count: ConventionCount) -> str:
+    """Return the activation memory as the convention's tool prints it, its unit named.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> from cnncount.views import compute_views
+        >>> vgg16, modules = summarize(get_model("vgg16")), summarize(get_model("vgg16-modules"))
+        >>> activation_figure(compute_views(vgg16, convention="cs231n").convention)
+        '15,237,608 values'
+        >>> activation_figure(compute_views(vgg16, convention="convnet-burden").convention)
+        '58 MiB'
+        >>> activation_figure(compute_views(modules, convention="torchsummary").convention)
+        '218.59 MiB'
+    """
+    rule = count.convention.memory
+    if rule is None or count.activation_values is None or count.activation_bytes is None:
+        raise ValueError(f"convention {count.convention.name!r} counts no activation memory")
+    if rule.unit == "values":
+        return f"{count.activation_values:,} values"
+    return f"{count.activation_bytes / BYTE_UNITS[rule.unit]:,.{rule.decimals}f} {rule.unit}"
+
+
+def compute_figure(count: ConventionCount) -> str:
+    """Return the compute as the convention's tool prints it: billions, two decimals, its unit.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> from cnncount.views import compute_views
+        >>> compute_figure(compute_views(summarize(get_model("vgg16")), convention="flops").convention)
+        '30.94 GFLOPs'
+    """
+    rule = count.convention.compute
+    if rule is None or count.compute is None:
+        raise ValueError(f"convention {count.convention.name!r} counts no compute")
+    return f"{count.compute / 1e9:,.2f} {rule.unit}"
+
+
+def convention_lines(count: ConventionCount) -> str:
     """Return what the convention's tool would print for the network, and what it counts.
 
     Examples:
         >>> from cnncount import get_model, summarize
-        >>> from cnncount.conventions import get_convention
-        >>> print(convention_lines(summarize(get_model("vgg16")), get_convention("torchinfo")))
+        >>> from cnncount.views import compute_views
+        >>> print(convention_lines(compute_views(summarize(get_model("vgg16")), convention="torchinfo").convention))
         CONVENTION torchinfo: Forward/backward pass size (MB) and Total mult-adds (G)
           activation memory: 108.45 MB
           compute:           15.48 G mult-adds
     """
+    convention: Convention = count.convention
     lines = [f"CONVENTION {convention.name}: {convention.prints}"]
-    if convention.memory is not None:
-        lines.append(f"  activation memory: {activation_figure(summary, convention, batch, dtype)}")
-    if convention.compute is not None:
-        lines.append(f"  compute:           {compute_figure(summary, convention)}")
+    if count.activation_values is not None:
+        lines.append(f"  activation memory: {activation_figure(count)}")
+    if count.compute is not None:
+        lines.append(f"  compute:           {compute_figure(count)}")
     return "\n".join(lines)
 
 

@@ -1,6 +1,8 @@
 """Machine- and document-friendly renderings of a summary: Markdown, CSV and JSON.
 
-The JSON document is a public interface; its keys may grow but are never renamed::
+One table of columns, :data:`COLUMNS`, names each value a row can show and how to read it; each
+format picks its columns from it. The JSON document is a public interface; its keys may grow
+but are never renamed::
 
     {"model", "input_shape": [C, H, W], "batch", "dtype", "bytes_per_value",
      "rows": [{"name", "kind", "token", "inputs", "output_shape": [C, H, W], "activations",
@@ -11,23 +13,107 @@ The JSON document is a public interface; its keys may grow but are never renamed
      ...}
 
 Counts are per image; ``flops`` are two per multiply-accumulate; ``activation_bytes`` are
-for the whole batch in ``dtype``. Further top-level keys hold the views the command line was
-asked for: ``inference_peak_bytes``, ``training_memory``, ``largest_batch``, ``convention``,
+for the whole batch in ``dtype``. Further top-level keys hold the views that were asked for:
+``inference_peak_bytes``, ``training_memory``, ``largest_batch``, ``convention``,
 ``receptive_fields``.
 """
 
 from __future__ import annotations
 
+from cnncount.precision import Batch
+from cnncount.record import Record
 from cnncount.summary import COUNTS, Row, Summary
-from cnncount.units import BYTES_PER_VALUE
 
-__all__ = ["to_csv", "to_json", "to_markdown"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
-_MARKDOWN_COUNTS = ("activations", "weights", "biases", "params", "macs")
+    from cnncount.views import Views
+
+__all__ = ["COLUMNS", "Column", "to_csv", "to_json", "to_markdown"]
 
 
-def to_markdown(summary: Summary) -> str:
-    """Return a GitHub-flavoured Markdown table of the rows, with a totals line.
+class Column(Record):
+    """A value a row can show: its key (the CSV header and the JSON key), its Markdown heading,
+    and how to read it from a row for a batch.
+
+    Examples:
+        >>> COLUMNS["macs"].heading, COLUMNS["macs"].numeric
+        ('MACs', True)
+    """
+
+    __slots__ = ("key", "heading", "numeric", "read")
+
+    key: str
+    heading: str
+    numeric: bool
+    read: Callable[[Row, Batch], object]
+
+
+def _count(name: str, heading: str) -> Column:
+    return Column(
+        key=name, heading=heading, numeric=True, read=lambda row, batch: getattr(row, name)
+    )
+
+
+COLUMNS = {
+    column.key: column
+    for column in (
+        Column(key="name", heading="layer", numeric=False, read=lambda row, batch: row.name),
+        Column(key="kind", heading="kind", numeric=False, read=lambda row, batch: row.kind),
+        Column(key="token", heading="token", numeric=False, read=lambda row, batch: row.token),
+        Column(
+            key="inputs", heading="inputs", numeric=False, read=lambda row, batch: list(row.inputs)
+        ),
+        Column(
+            key="output_shape",
+            heading="output (CxHxW)",
+            numeric=False,
+            read=lambda row, batch: row.output_shape,
+        ),
+        Column(
+            key="channels",
+            heading="channels",
+            numeric=True,
+            read=lambda row, batch: row.output_shape.channels,
+        ),
+        Column(
+            key="height",
+            heading="height",
+            numeric=True,
+            read=lambda row, batch: row.output_shape.height,
+        ),
+        Column(
+            key="width",
+            heading="width",
+            numeric=True,
+            read=lambda row, batch: row.output_shape.width,
+        ),
+        _count("activations", "activations"),
+        _count("weights", "weights"),
+        _count("biases", "biases"),
+        _count("params", "params"),
+        _count("buffers", "buffers"),
+        _count("macs", "MACs"),
+        _count("flops", "FLOPs"),
+        Column(
+            key="activation_bytes",
+            heading="activation bytes",
+            numeric=True,
+            read=lambda row, batch: batch.bytes(row.activations),
+        ),
+    )
+}
+"""Every column a row can show, by key."""
+
+MARKDOWN = ("name", "token", "output_shape", "activations", "weights", "biases", "params", "macs")
+CSV = ("name", "kind", "token", "channels", "height", "width", *COUNTS)
+JSON = ("name", "kind", "token", "inputs", "output_shape", *COUNTS, "flops", "activation_bytes")
+
+
+def to_markdown(summary: Summary, views: Views | None = None) -> str:
+    """Return a GitHub-flavoured Markdown table of the rows, with a totals line, and the views
+    that were asked for as a text block.
 
     Examples:
         >>> from cnncount import parse_network, summarize
@@ -39,14 +125,27 @@ def to_markdown(summary: Summary) -> str:
         | fc1 | FC-10 | 10x1x1 | 10 | 4,014,080 | 10 | 4,014,090 | 4,014,080 |
         | **total** | | | **551,946** | **4,014,296** | **18** | **4,014,314** | **14,852,096** |
     """
-    header = "| layer | token | output (CxHxW) | activations | weights | biases | params | MACs |"
-    lines = [header, "|:--|:--|:--|--:|--:|--:|--:|--:|"]
+    batch = Batch() if views is None else views.batch
+    columns = [COLUMNS[key] for key in MARKDOWN]
+    lines = [
+        "| " + " | ".join(column.heading for column in columns) + " |",
+        "|" + "|".join("--:" if column.numeric else ":--" for column in columns) + "|",
+    ]
     for row in summary.rows:
-        counts = " | ".join(f"{getattr(row, name):,}" for name in _MARKDOWN_COUNTS)
-        lines.append(f"| {row.name} | {row.token} | {row.output_shape} | {counts} |")
-    totals = " | ".join(f"**{summary.totals[name]:,}**" for name in _MARKDOWN_COUNTS)
-    lines.append(f"| **total** | | | {totals} |")
-    return "\n".join(lines)
+        cells = (_markdown_cell(column.read(row, batch)) for column in columns)
+        lines.append("| " + " | ".join(cells) + " |")
+    totals = [
+        f"**{getattr(summary.totals, column.key):,}**" for column in columns if column.numeric
+    ]
+    lines.append(
+        "| **total** | " + "| " * (len(columns) - len(totals) - 1) + " | ".join(totals) + " |"
+    )
+    text = "\n".join(lines)
+    if views is not None and views.asked:
+        from cnncount.render.cost import cost_sections
+
+        text += "\n\n```text\n" + "\n\n".join(cost_sections(views)) + "\n```"
+    return text
 
 
 def to_csv(summary: Summary) -> str:
@@ -65,65 +164,87 @@ def to_csv(summary: Summary) -> str:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["name", "kind", "token", "channels", "height", "width", *COUNTS])
+    writer.writerow(CSV)
+    batch = Batch()
     for row in summary.rows:
-        writer.writerow([row.name, row.kind, row.token, *row.output_shape.as_list(), *_counts(row)])
+        writer.writerow([COLUMNS[key].read(row, batch) for key in CSV])
     return buffer.getvalue()
 
 
-def to_json(
-    summary: Summary, batch: int = 1, dtype: str = "float32", extra: dict[str, object] | None = None
-) -> str:
-    """Return the summary as the documented JSON document (see the module's docstring),
-    with the keys of ``extra`` added at the top level.
+def to_json(summary: Summary, views: Views | None = None) -> str:
+    """Return the summary as the documented JSON document (see the module's docstring), with
+    the views that were asked for.
 
     Examples:
         >>> import json
         >>> from cnncount import get_model, summarize
-        >>> document = json.loads(to_json(summarize(get_model("vgg16"))))
+        >>> from cnncount.views import compute_views
+        >>> vgg16 = summarize(get_model("vgg16"))
+        >>> document = json.loads(to_json(vgg16))
         >>> document["input_shape"], document["rows"][1]["output_shape"], document["rows"][1]["params"]
         ([3, 224, 224], [64, 224, 224], 1792)
         >>> document["totals"]["params"], document["totals"]["activations"], document["totals"]["macs"]
         (138357544, 15237608, 15470264320)
-        >>> json.loads(to_json(summarize(get_model("vgg16")), extra={"largest_batch": 204}))["largest_batch"]
-        204
+        >>> json.loads(to_json(vgg16, compute_views(vgg16, budget=16 * 2**30)))["largest_batch"]
+        647
     """
     import json
 
-    size = BYTES_PER_VALUE[dtype]
+    batch = Batch() if views is None else views.batch
     totals = summary.totals
     document = {
         "model": summary.model,
         "input_shape": summary.input_shape.as_list(),
-        "batch": batch,
-        "dtype": dtype,
-        "bytes_per_value": size,
+        "batch": batch.size,
+        "dtype": batch.dtype,
+        "bytes_per_value": batch.bytes_per_value,
         "rows": [
-            {
-                "name": row.name,
-                "kind": row.kind,
-                "token": row.token,
-                "inputs": list(row.inputs),
-                "output_shape": row.output_shape.as_list(),
-                **dict(zip(COUNTS, _counts(row))),
-                "flops": 2 * row.macs,
-                "activation_bytes": row.activations * batch * size,
-            }
+            {key: _json_value(COLUMNS[key].read(row, batch)) for key in JSON}
             for row in summary.rows
         ],
         "totals": {
-            **{
-                name: totals[name]
-                for name in ("params", "weights", "biases", "buffers", "activations", "macs")
-            },
-            "flops": 2 * totals["macs"],
-            "activation_bytes": totals["activations"] * batch * size,
-            "param_bytes": totals["params"] * size,
+            **{key: getattr(totals, key) for key in ("params", "weights", "biases", "buffers")},
+            **{key: getattr(totals, key) for key in ("activations", "macs", "flops")},
+            "activation_bytes": batch.bytes(totals.activations),
+            "param_bytes": totals.params * batch.bytes_per_value,
         },
-        **(extra or {}),
+        **({} if views is None else _view_documents(views)),
     }
     return json.dumps(document, indent=2)
 
 
-def _counts(row: Row) -> list[int]:
-    return [getattr(row, name) for name in COUNTS]
+def _markdown_cell(value: object) -> str:
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _json_value(value: object) -> object:
+    as_list = getattr(value, "as_list", None)
+    return as_list() if as_list is not None else value
+
+
+def _view_documents(views: Views) -> dict[str, object]:
+    """Return the JSON value of each view that was asked for, under its key."""
+    documents: dict[str, object] = {}
+    if views.inference_peak_bytes is not None:
+        documents["inference_peak_bytes"] = views.inference_peak_bytes
+    if views.training is not None:
+        memory = views.training
+        documents["training_memory"] = {
+            "batch": memory.batch.size,
+            "dtype": memory.batch.dtype,
+            "optimizer": memory.optimizer,
+            "parts": dict(memory.parts),
+            "total_bytes": memory.total,
+        }
+    if views.largest_batch is not None:
+        documents["largest_batch"] = views.largest_batch.batch
+    if views.convention is not None:
+        count = views.convention
+        documents["convention"] = {
+            "name": count.convention.name,
+            "activation_bytes": count.activation_bytes,
+            "compute": count.compute,
+        }
+    if views.receptive_fields is not None:
+        documents["receptive_fields"] = [field.as_dict() for field in views.receptive_fields]
+    return documents

@@ -2,7 +2,31 @@
 
 from __future__ import annotations
 
-__all__ = ["preserving_padding", "same_output_size", "window_extent", "window_output_size"]
+from cnncount.record import Record
+
+__all__ = [
+    "Window",
+    "preserving_padding",
+    "same_output_size",
+    "window_extent",
+    "window_output_size",
+]
+
+
+class Window(Record):
+    """A window slid along one axis: the pixels it spans (dilation included), its stride, and the
+    padding before the first pixel.
+
+    Examples:
+        >>> Window(extent=3, stride=1, padding=1)
+        Window(extent=3, stride=1, padding=1)
+    """
+
+    __slots__ = ("extent", "stride", "padding")
+
+    extent: int
+    stride: int
+    padding: int
 
 
 def window_extent(kernel: int, dilation: int = 1) -> int:

@@ -1,5 +1,6 @@
 """Matplotlib figures of a summary, for the book. Import it explicitly: it is the only module
-of cnncount that needs matplotlib, and ``import cnncount`` does not load it.
+of cnncount that needs matplotlib, and neither ``import cnncount`` nor ``cnncount.render``
+loads it.
 """
 
 from __future__ import annotations
@@ -8,8 +9,10 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from cnncount.memory import OPTIMIZER_STATE, inference_peak_bytes, training_memory
+from cnncount.precision import Batch
 from cnncount.receptive import ReceptiveField
 from cnncount.summary import Summary
+from cnncount.units import BYTE_UNITS
 
 __all__ = [
     "cost_scatter",
@@ -62,7 +65,7 @@ def cumulative_shares(summary: Summary) -> Figure:
         running, shares = 0, []
         for row in summary.rows:
             running += getattr(row, count)
-            shares.append(100 * running / summary.totals[count])
+            shares.append(100 * running / getattr(summary.totals, count))
         axes.step(names, shares, where="mid", color=colour, label=label, marker="o", markersize=3)
     axes.set_ylabel("cumulative share of the total (%)")
     axes.set_ylim(0, 102)
@@ -114,15 +117,16 @@ def memory_against_batch(summary: Summary, batches: list[int], budget: int | Non
         ['training, sgd', 'training, momentum', 'training, adam', 'inference', '16 GiB']
     """
     figure, axes = plt.subplots(figsize=(8, 4.5), layout="constrained")
-    gib = 2**30
+    gib = BYTE_UNITS["GiB"]
     for optimizer in OPTIMIZER_STATE:
         totals = [
-            training_memory(summary, batch, optimizer=optimizer).total / gib for batch in batches
+            training_memory(summary, Batch(batch), optimizer=optimizer).total / gib
+            for batch in batches
         ]
         axes.plot(batches, totals, marker="o", markersize=3, label=f"training, {optimizer}")
     axes.plot(
         batches,
-        [inference_peak_bytes(summary, batch) / gib for batch in batches],
+        [inference_peak_bytes(summary, Batch(batch)) / gib for batch in batches],
         color="grey",
         linestyle="--",
         label="inference",
@@ -204,7 +208,7 @@ def cost_scatter(summaries: list[Summary]) -> Figure:
     """
     figure, axes = plt.subplots(figsize=(8, 5.5), layout="constrained")
     for summary in summaries:
-        params, macs = summary.totals["params"] / 1e6, summary.totals["macs"] / 1e9
+        params, macs = summary.totals.params / 1e6, summary.totals.macs / 1e9
         axes.scatter(macs, params, color=_PARAMS_COLOUR)
         axes.annotate(
             summary.model, (macs, params), textcoords="offset points", xytext=(4, 3), fontsize=8

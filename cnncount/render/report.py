@@ -1,14 +1,18 @@
-"""The CS231n-style text report: the layer table, the totals, the per-block breakdown."""
+"""The CS231n-style text report: the layer table, the totals, the per-block breakdown, and the
+views of what a pass costs that were asked for."""
 
 from __future__ import annotations
 
-from cnncount.layers import MaxPool2d
 from cnncount.layers.base import WeightFactors
-from cnncount.layers.pool import POOLING_KINDS
+from cnncount.precision import ONE_IMAGE, Batch
 from cnncount.summary import Row, Summary
-from cnncount.units import BYTES_PER_VALUE, binary_bytes, decimal_bytes, short_count
+from cnncount.units import format_bytes, short_count
 
-__all__ = ["block_breakdown", "fc_details", "reference_table", "report", "totals_lines"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from cnncount.views import Views
+
+__all__ = ["block_breakdown", "fc_details", "reference_table", "text_report", "totals_lines"]
 
 _BLOCK_LABEL_WIDTH = 20
 _CONTAINERS = ("features", "classifier")
@@ -36,7 +40,7 @@ def reference_table(summary: Summary) -> str:
     )
 
 
-def totals_lines(summary: Summary, batch: int = 1, dtype: str = "float32") -> str:
+def totals_lines(summary: Summary, batch: Batch = ONE_IMAGE) -> str:
     """Return the totals of memory, parameters and multiply-accumulates, every unit named.
 
     Examples:
@@ -47,31 +51,31 @@ def totals_lines(summary: Summary, batch: int = 1, dtype: str = "float32") -> st
         TOTAL MACs:   15,470,264,320 multiply-accumulates / image ~= 15.5G
     """
     totals = summary.totals
-    size = BYTES_PER_VALUE[dtype]
-    values = f"{totals['activations']:,} values"
+    size, dtype = batch.bytes_per_value, batch.dtype
+    values = f"{totals.activations:,} values"
     per = "/ image"
-    if batch != 1:
-        values += f" * {batch:,} images"
-        per = f"/ batch of {batch:,}"
-    memory = totals["activations"] * batch * size
-    params = totals["params"]
+    if batch.size != 1:
+        values += f" * {batch.size:,} images"
+        per = f"/ batch of {batch.size:,}"
+    memory = batch.bytes(totals.activations)
+    params = totals.params
     param_bytes = params * size
-    buffers = f", {totals['buffers']:,} buffers apart" if totals["buffers"] else ""
+    buffers = f", {totals.buffers:,} buffers apart" if totals.buffers else ""
     return "\n".join(
         [
             (
                 f"TOTAL memory: {values} * {size} bytes ({dtype}) = {memory:,} bytes "
-                f"~= {decimal_bytes(memory)} ({binary_bytes(memory)}) {per} (forward only)"
+                f"~= {format_bytes(memory)} ({format_bytes(memory, binary=True)}) {per} (forward only)"
             ),
             (
-                f"TOTAL params: {params:,} parameters ({totals['weights']:,} weights + "
-                f"{totals['biases']:,} biases{buffers}) ~= {short_count(params, 3)} = "
-                f"{param_bytes:,} bytes in {dtype} ~= {decimal_bytes(param_bytes)} "
-                f"({binary_bytes(param_bytes)})"
+                f"TOTAL params: {params:,} parameters ({totals.weights:,} weights + "
+                f"{totals.biases:,} biases{buffers}) ~= {short_count(params, 3)} = "
+                f"{param_bytes:,} bytes in {dtype} ~= {format_bytes(param_bytes)} "
+                f"({format_bytes(param_bytes, binary=True)})"
             ),
             (
-                f"TOTAL MACs:   {totals['macs']:,} multiply-accumulates / image "
-                f"~= {short_count(totals['macs'], 3)}"
+                f"TOTAL MACs:   {totals.macs:,} multiply-accumulates / image "
+                f"~= {short_count(totals.macs, 3)}"
             ),
         ]
     )
@@ -110,7 +114,7 @@ def block_breakdown(summary: Summary) -> str:
     lines = _named_blocks(summary) if dotted else _pooling_blocks(summary)
     width = max([_BLOCK_LABEL_WIDTH - 1, *(len(label) for label, _ in lines)]) + 1
     body = [f"{label:<{width}}: {params:,}" for label, params in lines]
-    return "\n".join([*body, f"{'TOTAL':<{width}}: {summary.totals['params']:,}"])
+    return "\n".join([*body, f"{'TOTAL':<{width}}: {summary.totals.params:,}"])
 
 
 def _named_blocks(summary: Summary) -> list[tuple[str, int]]:
@@ -127,10 +131,11 @@ def _pooling_blocks(summary: Summary) -> list[tuple[str, int]]:
     entries: list[Row | list[Row]] = []
     block: list[Row] = []
     for row in summary.rows:
-        if (row.kind == "fc" or row.kind in POOLING_KINDS) and block:
+        category = "" if row.layer is None else row.layer.category
+        if category in ("linear", "pooling") and block:
             entries.append(block)
             block = []
-        if row.kind == "fc":
+        if category == "linear":
             entries.append(row)
         elif row.params:
             block.append(row)
@@ -157,7 +162,7 @@ def fc_details(summary: Summary) -> str:
          fc3    : 4,096x1,000     (weights) + 1,000 (biases)
         (x) fc1 reads a 7x7 map of 512 channels, flattened to 25,088 values.
     """
-    rows = [row for row in summary.rows if row.kind == "fc"]
+    rows = [row for row in summary.rows if row.layer is not None and row.layer.category == "linear"]
     if not rows:
         return ""
     cells = []
@@ -185,33 +190,41 @@ def fc_details(summary: Summary) -> str:
     return "\n".join(lines + notes)
 
 
-def report(summary: Summary, batch: int = 1, dtype: str = "float32") -> str:
-    """Return the whole text report: table, totals, per-block breakdown and FC details.
+def text_report(summary: Summary, views: Views | None = None) -> str:
+    """Return the whole text report: table, totals, per-block breakdown and FC details, then the
+    views of ``views`` that were asked for; their batch sizes the totals.
 
     Examples:
         >>> from cnncount import get_model, summarize
-        >>> text = report(summarize(get_model("vgg16")), batch=64, dtype="float16")
+        >>> from cnncount.views import compute_views
+        >>> vgg16 = summarize(get_model("vgg16"))
+        >>> text = text_report(vgg16, compute_views(vgg16, Batch(64, "float16")))
         >>> text.splitlines()[0]
         'INPUT:     [224x224x3]    memory:  224*224*3=150K   weights: 0'
         >>> text.splitlines()[23]
         'TOTAL memory: 15,237,608 values * 64 images * 2 bytes (float16) = 1,950,413,824 bytes ~= 1.95 GB (1.82 GiB) / batch of 64 (forward only)'
     """
-    parts = [
-        reference_table(summary),
-        totals_lines(summary, batch, dtype),
-        block_breakdown(summary),
-    ]
+    batch = Batch() if views is None else views.batch
+    parts = [reference_table(summary), totals_lines(summary, batch), block_breakdown(summary)]
     details = fc_details(summary)
-    return "\n\n".join(parts + ([details] if details else [])) + "\n"
+    if details:
+        parts.append(details)
+    if views is not None and views.asked:
+        from cnncount.render.cost import cost_sections  # only where a view was asked for
+
+        parts += cost_sections(views)
+    return "\n\n".join(parts) + "\n"
 
 
 def _label(row: Row) -> str:
+    """Label a row as the CS231n notes do: INPUT, CONV3-64, POOL2, FC."""
     if row.layer is None:
         return "INPUT"
-    if row.kind == "fc":
+    if row.layer.category == "linear":
         return "FC"
-    if isinstance(row.layer, MaxPool2d):
-        return f"POOL{row.layer.kernel_size}"
+    kernel = getattr(row.layer, "kernel_size", None)
+    if row.layer.category == "pooling" and kernel is not None:
+        return f"POOL{kernel}"
     return row.token.upper()
 
 

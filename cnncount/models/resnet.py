@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from cnncount.builder import Builder
-from cnncount.layers import AdaptiveAvgPool2d, Add, BatchNorm2d, Conv2d, Linear, MaxPool2d, ReLU
-from cnncount.network import Network
+from cnncount.layers import AdaptiveAvgPool2d, Add, Conv2d, Linear, MaxPool2d, ReLU
+from cnncount.models.blocks import conv_norm_activation
+from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 
 __all__ = ["resnet"]
@@ -24,14 +24,13 @@ def resnet(depth: int, input_shape: Shape, classes: int = 1000) -> Network:
 
     Examples:
         >>> from cnncount import summarize
-        >>> summarize(resnet(50, Shape(3, 224, 224))).totals["params"]
+        >>> summarize(resnet(50, Shape(3, 224, 224))).totals.params
         25557032
     """
     bottleneck = depth >= 50
     net = Builder(f"resnet{depth}", input_shape)
-    net.layer(Conv2d(64, 7, stride=2, padding=3, bias=False), "conv1")
-    net.layer(BatchNorm2d(), "bn1")
-    net.layer(ReLU(), "relu")
+    stem = Conv2d(64, 7, stride=2, padding=3, bias=False)
+    conv_norm_activation(net, "", stem, ReLU(), ("conv1", "bn1", "relu"))
     net.layer(MaxPool2d(3, stride=2, padding=1), "maxpool")
     channels = 64
     for stage, blocks in enumerate(DEPTHS[depth], start=1):
@@ -63,15 +62,13 @@ def _block(
             Conv2d(width, 3, padding=1, bias=False),
         ]
     for index, conv in enumerate(convs, start=1):
-        net.layer(conv, f"{prefix}conv{index}")
-        net.layer(BatchNorm2d(), f"{prefix}bn{index}")
-        if index < len(convs):
-            net.layer(ReLU(), f"{prefix}relu{index}")
-    residual = net.last
+        activation = ReLU() if index < len(convs) else None
+        names = (f"conv{index}", f"bn{index}", f"relu{index}")
+        residual = conv_norm_activation(net, prefix, conv, activation, names)
     shortcut = entry
     if stride != 1 or channels != out:  # the projection shortcut
-        net.layer(Conv2d(out, 1, stride=stride, bias=False), f"{prefix}downsample.0", source=entry)
-        shortcut = net.layer(BatchNorm2d(), f"{prefix}downsample.1")
-    net.merge(Add(), [residual, shortcut], f"{prefix}add")
+        projection = Conv2d(out, 1, stride=stride, bias=False)
+        shortcut = conv_norm_activation(net, f"{prefix}downsample.", projection, None, source=entry)
+    net.merge(Add(), [residual, shortcut], f"{prefix}add")  # out += identity
     net.layer(ReLU(), f"{prefix}relu{len(convs)}")
     return out

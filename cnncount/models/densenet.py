@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from cnncount.builder import Builder
 from cnncount.layers import (
     AdaptiveAvgPool2d,
     AvgPool2d,
@@ -13,7 +12,8 @@ from cnncount.layers import (
     MaxPool2d,
     ReLU,
 )
-from cnncount.network import Network
+from cnncount.models.blocks import conv_norm_activation, norm_activation_conv
+from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 
 __all__ = ["densenet121"]
@@ -31,13 +31,12 @@ def densenet121(input_shape: Shape, classes: int = 1000) -> Network:
 
     Examples:
         >>> from cnncount import summarize
-        >>> summarize(densenet121(Shape(3, 224, 224))).totals["params"]
+        >>> summarize(densenet121(Shape(3, 224, 224))).totals.params
         7978856
     """
     net = Builder("densenet121", input_shape)
-    net.layer(Conv2d(64, 7, stride=2, padding=3, bias=False), "features.conv0")
-    net.layer(BatchNorm2d(), "features.norm0")
-    net.layer(ReLU(), "features.relu0")
+    stem = Conv2d(64, 7, stride=2, padding=3, bias=False)
+    conv_norm_activation(net, "features.", stem, ReLU(), ("conv0", "norm0", "relu0"))
     net.layer(MaxPool2d(3, stride=2, padding=1), "features.pool0")
     channels = 64
     for block, layers in enumerate(BLOCKS, start=1):
@@ -46,22 +45,21 @@ def densenet121(input_shape: Shape, classes: int = 1000) -> Network:
             prefix = f"features.denseblock{block}.denselayer{layer}."
             if len(features) > 1:
                 net.merge(Concat(), features, f"{prefix}cat")
-            net.chain(
-                [BatchNorm2d(), ReLU(), Conv2d(BOTTLENECK * GROWTH, 1, bias=False)], prefix=prefix
+            squeeze = Conv2d(BOTTLENECK * GROWTH, 1, bias=False)
+            norm_activation_conv(net, prefix, ReLU(), squeeze, ("norm1", "relu1", "conv1"))
+            grow = Conv2d(GROWTH, 3, padding=1, bias=False)
+            features.append(
+                norm_activation_conv(net, prefix, ReLU(), grow, ("norm2", "relu2", "conv2"))
             )
-            net.chain(
-                [BatchNorm2d(), ReLU(), Conv2d(GROWTH, 3, padding=1, bias=False)], prefix=prefix
-            )
-            features.append(net.last)
         net.merge(Concat(), features, f"features.denseblock{block}.cat")
         channels += layers * GROWTH
         if block < len(BLOCKS):
             prefix = f"features.transition{block}."
             channels //= 2
-            net.chain(
-                [BatchNorm2d(), ReLU(), Conv2d(channels, 1, bias=False), AvgPool2d(2)],
-                prefix=prefix,
+            norm_activation_conv(
+                net, prefix, ReLU(), Conv2d(channels, 1, bias=False), ("norm", "relu", "conv")
             )
+            net.layer(AvgPool2d(2), f"{prefix}pool")
     net.layer(BatchNorm2d(), "features.norm5")
     net.layer(ReLU(), "relu")
     net.layer(AdaptiveAvgPool2d(1), "avgpool")

@@ -2,18 +2,9 @@
 
 from __future__ import annotations
 
-from cnncount.builder import Builder
-from cnncount.layers import (
-    AdaptiveAvgPool2d,
-    BatchNorm2d,
-    Concat,
-    Conv2d,
-    Dropout,
-    Linear,
-    MaxPool2d,
-    ReLU,
-)
-from cnncount.network import Network
+from cnncount.layers import AdaptiveAvgPool2d, Concat, Conv2d, Dropout, Linear, MaxPool2d, ReLU
+from cnncount.models.blocks import conv_norm_activation
+from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 
 __all__ = ["googlenet"]
@@ -37,7 +28,7 @@ def googlenet(input_shape: Shape, classes: int = 1000) -> Network:
 
     Examples:
         >>> from cnncount import summarize
-        >>> summarize(googlenet(Shape(3, 224, 224))).totals["params"]
+        >>> summarize(googlenet(Shape(3, 224, 224))).totals.params
         6624904
     """
     net = Builder("googlenet", input_shape)
@@ -68,11 +59,8 @@ def _basic(
     source: str | None = None,
 ) -> str:
     """Add torchvision's BasicConv2d: a convolution without bias, batch norm and ReLU."""
-    net.layer(
-        Conv2d(out, kernel, stride=stride, padding=padding, bias=False), f"{name}.conv", source
-    )
-    net.layer(BatchNorm2d(), f"{name}.bn")
-    return net.layer(ReLU(), f"{name}.relu")
+    conv = Conv2d(out, kernel, stride=stride, padding=padding, bias=False)
+    return conv_norm_activation(net, f"{name}.", conv, ReLU(), ("conv", "bn", "relu"), source)
 
 
 def _inception(
@@ -91,9 +79,8 @@ def _inception(
     _basic(net, f"{name}.branch2.0", ch3x3red, 1, source=entry)
     ends.append(_basic(net, f"{name}.branch2.1", ch3x3, 3, padding=1))
     _basic(net, f"{name}.branch3.0", ch5x5red, 1, source=entry)
-    ends.append(
-        _basic(net, f"{name}.branch3.1", ch5x5, 3, padding=1)
-    )  # torchvision's 3x3, not the paper's 5x5
+    # torchvision's 3x3, not the paper's 5x5
+    ends.append(_basic(net, f"{name}.branch3.1", ch5x5, 3, padding=1))
     net.layer(MaxPool2d(3, stride=1, padding=1, ceil_mode=True), f"{name}.branch4.0", source=entry)
     ends.append(_basic(net, f"{name}.branch4.1", pool_proj, 1))
     return net.merge(Concat(), ends, f"{name}.concat")

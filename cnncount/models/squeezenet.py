@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from cnncount.builder import Builder
 from cnncount.layers import AdaptiveAvgPool2d, Concat, Conv2d, Dropout, MaxPool2d, ReLU
-from cnncount.network import Network
+from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 
 __all__ = ["squeezenet"]
@@ -46,7 +45,7 @@ def squeezenet(version: str, input_shape: Shape, classes: int = 1000) -> Network
 
     Examples:
         >>> from cnncount import summarize
-        >>> [summarize(squeezenet(v, Shape(3, 224, 224))).totals["params"] for v in ("1.0", "1.1")]
+        >>> [summarize(squeezenet(v, Shape(3, 224, 224))).totals.params for v in ("1.0", "1.1")]
         [1248424, 1235496]
     """
     net = Builder(f"squeezenet{version.replace('.', '_')}", input_shape)

@@ -1,0 +1,275 @@
+"""The built-in models: a registry of what each is and the function that builds it.
+
+Each family lives in its own module (:mod:`~cnncount.models.vgg`, :mod:`~cnncount.models.resnet`,
+...) and is imported only when one of its models is asked for, so that ``cnncount vgg16`` loads
+no ResNet. Models that reproduce a torchvision model module by module name it, and answer to
+torchvision's name too (``mobilenet_v2``, ``vgg16_bn``).
+"""
+
+from __future__ import annotations
+
+from cnncount.errors import UnknownModelError
+from cnncount.network import Network
+from cnncount.record import Record, evolve
+from cnncount.shapes import Shape
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+__all__ = ["MODELS", "Model", "get_model", "model_names", "resolve"]
+
+
+class Model(Record):
+    """A built-in model: what it is, its usual input, how to build it, and its torchvision twin.
+
+    ``build(*arguments, input_shape)`` returns the network. ``torchvision`` is the name of the
+    torchvision model it reproduces layer by layer (None where it reproduces none).
+
+    Examples:
+        >>> model = MODELS["resnet50"]
+        >>> model.input_shape, model.arguments, model.torchvision
+        (Shape(3, 224, 224), (50,), 'resnet50')
+    """
+
+    __slots__ = ("description", "input_shape", "build", "arguments", "torchvision")
+
+    description: str
+    input_shape: Shape
+    build: Callable[..., Network]
+    arguments: tuple[object, ...]
+    torchvision: str | None
+
+
+def _lenet5(input_shape: Shape) -> Network:
+    from cnncount.models.lenet import (
+        lenet5,  # each family loads when one of its models is asked for
+    )
+
+    return lenet5(input_shape)
+
+
+def _alexnet(input_shape: Shape) -> Network:
+    from cnncount.models.alexnet import alexnet
+
+    return alexnet(input_shape)
+
+
+def _alexnet_paper(input_shape: Shape) -> Network:
+    from cnncount.models.alexnet import alexnet_paper
+
+    return alexnet_paper(input_shape)
+
+
+def _vgg(column: str, input_shape: Shape) -> Network:
+    from cnncount.models.vgg import vgg
+
+    return vgg(column, input_shape)
+
+
+def _vgg_modules(column: str, batch_norm: bool, avgpool: bool, input_shape: Shape) -> Network:
+    from cnncount.models.vgg import vgg_modules
+
+    return vgg_modules(column, input_shape, batch_norm, avgpool)
+
+
+def _resnet(depth: int, input_shape: Shape) -> Network:
+    from cnncount.models.resnet import resnet
+
+    return resnet(depth, input_shape)
+
+
+def _googlenet(input_shape: Shape) -> Network:
+    from cnncount.models.googlenet import googlenet
+
+    return googlenet(input_shape)
+
+
+def _mobilenet_v2(input_shape: Shape) -> Network:
+    from cnncount.models.mobilenet import mobilenet_v2
+
+    return mobilenet_v2(input_shape)
+
+
+def _squeezenet(version: str, input_shape: Shape) -> Network:
+    from cnncount.models.squeezenet import squeezenet
+
+    return squeezenet(version, input_shape)
+
+
+def _densenet121(input_shape: Shape) -> Network:
+    from cnncount.models.densenet import densenet121
+
+    return densenet121(input_shape)
+
+
+_IMAGENET = Shape(3, 224, 224)
+_VGG_COLUMNS = {
+    "vgg11": "A",
+    "vgg11-lrn": "A-LRN",
+    "vgg13": "B",
+    "vgg16-c": "C",
+    "vgg16": "D",
+    "vgg19": "E",
+}
+_VGG_DEPTHS = {"A": 11, "A-LRN": 11, "B": 13, "C": 16, "D": 16, "E": 19}
+
+
+def _model(
+    description: str,
+    build: Callable[..., Network],
+    *arguments: object,
+    torchvision: str | None = None,
+    input_shape: Shape = _IMAGENET,
+) -> Model:
+    return Model(
+        description=description,
+        input_shape=input_shape,
+        build=build,
+        arguments=arguments,
+        torchvision=torchvision,
+    )
+
+
+MODELS: dict[str, Model] = {
+    "lenet5": _model(
+        "LeNet-5 (LeCun et al., 1998), its tanh and subsampling written as plain average pooling",
+        _lenet5,
+        input_shape=Shape(1, 32, 32),
+    ),
+    "alexnet": _model(
+        "AlexNet as torchvision ships it: one tower, 64 filters first",
+        _alexnet,
+        torchvision="alexnet",
+    ),
+    "alexnet-paper": _model(
+        "AlexNet of the paper (Krizhevsky et al., 2012): two GPUs, so groups of 2 in layers 2, 4, 5",
+        _alexnet_paper,
+        input_shape=Shape(3, 227, 227),
+    ),
+    **{
+        name: _model(
+            f"VGG configuration {column} ({_VGG_DEPTHS[column]} weight layers), "
+            "Simonyan & Zisserman 2014, Table 1",
+            _vgg,
+            column,
+        )
+        for name, column in _VGG_COLUMNS.items()
+    },
+    "vgg16-modules": _model(
+        "VGG-16 written module by module as PyTorch runs it: each ReLU and dropout a layer",
+        _vgg_modules,
+        "D",
+        False,
+        False,
+    ),
+    "vgg16-torchvision": _model(
+        "torchvision's VGG-16: vgg16-modules with adaptive average pooling to 7x7 before fc1",
+        _vgg_modules,
+        "D",
+        False,
+        True,
+        torchvision="vgg16",
+    ),
+    **{
+        f"{name}-bn": _model(
+            f"torchvision's {name} with batch normalisation after each convolution",
+            _vgg_modules,
+            _VGG_COLUMNS[name],
+            True,
+            True,
+            torchvision=f"{name}_bn",
+        )
+        for name in ("vgg11", "vgg13", "vgg16", "vgg19")
+    },
+    **{
+        f"resnet{depth}": _model(
+            f"ResNet-{depth} (He et al., 2015), "
+            f"{'bottleneck' if depth >= 50 else 'basic'} blocks, as in torchvision",
+            _resnet,
+            depth,
+            torchvision=f"resnet{depth}",
+        )
+        for depth in (18, 34, 50, 101, 152)
+    },
+    "googlenet": _model(
+        "GoogLeNet (Szegedy et al., 2014) without its auxiliary classifiers, as in torchvision",
+        _googlenet,
+        torchvision="googlenet",
+    ),
+    "mobilenet-v2": _model(
+        "MobileNetV2 (Sandler et al., 2018), width 1.0, as in torchvision",
+        _mobilenet_v2,
+        torchvision="mobilenet_v2",
+    ),
+    **{
+        f"squeezenet{version}": _model(
+            f"SqueezeNet {version} (Iandola et al., 2016), as in torchvision",
+            _squeezenet,
+            version,
+            torchvision=f"squeezenet{version.replace('.', '_')}",
+        )
+        for version in ("1.0", "1.1")
+    },
+    "densenet121": _model(
+        "DenseNet-121 (Huang et al., 2017), as in torchvision",
+        _densenet121,
+        torchvision="densenet121",
+    ),
+}
+"""Every built-in model, by name, in the order ``cnncount --list`` shows them."""
+
+_ALIASES = {
+    model.torchvision: name
+    for name, model in MODELS.items()
+    if model.torchvision is not None and model.torchvision not in MODELS
+}
+
+
+def model_names() -> list[str]:
+    """Return the built-in models' names, in the order they are listed.
+
+    Examples:
+        >>> model_names()[:6], len(model_names())
+        (['lenet5', 'alexnet', 'alexnet-paper', 'vgg11', 'vgg11-lrn', 'vgg13'], 25)
+    """
+    return list(MODELS)
+
+
+def resolve(name: str) -> str | None:
+    """Return the built-in model that ``name`` (case-insensitive) or its torchvision name
+    stands for, or None.
+
+    Examples:
+        >>> resolve("VGG16"), resolve("mobilenet_v2"), resolve("vgg16_bn"), resolve("vgg17")
+        ('vgg16', 'mobilenet-v2', 'vgg16-bn', None)
+    """
+    key = name.lower()
+    return key if key in MODELS else _ALIASES.get(key)
+
+
+def get_model(name: str, input_shape: Shape | None = None) -> Network:
+    """Return the built-in model called ``name`` (case-insensitive, or its torchvision name),
+    fed ``input_shape`` (by default the model's usual input).
+
+    Examples:
+        >>> vgg16 = get_model("VGG16")
+        >>> vgg16.name, vgg16.input_shape, len(vgg16.nodes)
+        ('vgg16', Shape(3, 224, 224), 21)
+        >>> get_model("resnet18", Shape(3, 64, 64)).nodes[-1].name
+        'fc'
+        >>> get_model("squeezenet1_1").name
+        'squeezenet1.1'
+        >>> get_model("vgg17")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.UnknownModelError: unknown model 'vgg17' (close: vgg19, vgg16, vgg13); 'cnncount --list' names the built-in models
+    """
+    key = resolve(name)
+    if key is None:
+        raise UnknownModelError(name, [*MODELS, *_ALIASES])
+    model = MODELS[key]
+    network = model.build(
+        *model.arguments, model.input_shape if input_shape is None else input_shape
+    )
+    return evolve(network, name=key)

@@ -1,0 +1,156 @@
+"""What a pass costs, in the views a reader asks for, computed once for every renderer.
+
+A :class:`Views` holds the answers (each None where it was not asked for); the renderers in
+:mod:`cnncount.render` turn them into text or JSON without computing anything again. The modules
+behind each view are imported when it is asked for, to keep the command line's start short.
+"""
+
+from __future__ import annotations
+
+from cnncount.precision import Batch
+from cnncount.record import Record
+from cnncount.summary import Summary
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from cnncount.conventions import Convention
+    from cnncount.memory import TrainingMemory
+    from cnncount.receptive import ReceptiveField
+
+__all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
+
+
+class BatchFit(Record):
+    """The largest batch that fits ``budget`` bytes, for training with ``optimizer`` or, where it
+    is None, for inference.
+
+    Examples:
+        >>> BatchFit(budget=16 * 2**30, optimizer="adam", dtype="float32", batch=204).batch
+        204
+    """
+
+    __slots__ = ("budget", "optimizer", "dtype", "batch")
+
+    budget: int
+    optimizer: str | None
+    dtype: str
+    batch: int
+
+
+class ConventionCount(Record):
+    """What a convention counts for a network: activation values and bytes, and compute (each
+    None where the convention counts no such thing).
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> count = compute_views(summarize(get_model("vgg16")), convention="torchinfo").convention
+        >>> count.activation_bytes, count.compute
+        (108453696, 15483821032)
+    """
+
+    __slots__ = ("convention", "activation_values", "activation_bytes", "compute")
+
+    convention: Convention
+    activation_values: int | None
+    activation_bytes: int | None
+    compute: int | None
+
+
+class Views(Record):
+    """The views of what a pass costs for a batch; each None where it was not asked for.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> views = compute_views(summarize(get_model("vgg16")), optimizer="sgd")
+        >>> views.inference_peak_bytes, views.training.total, views.receptive_fields
+        (579120288, 1180053728, None)
+    """
+
+    __slots__ = (
+        "batch",
+        "inference_peak_bytes",
+        "training",
+        "largest_batch",
+        "convention",
+        "receptive_fields",
+    )
+
+    batch: Batch
+    inference_peak_bytes: int | None
+    training: TrainingMemory | None
+    largest_batch: BatchFit | None
+    convention: ConventionCount | None
+    receptive_fields: list[ReceptiveField] | None
+
+    @property
+    def asked(self) -> bool:
+        """Whether any view was asked for.
+
+        Examples:
+            >>> from cnncount import get_model, summarize
+            >>> compute_views(summarize(get_model("vgg16"))).asked
+            False
+        """
+        return any(getattr(self, name) is not None for name in self.field_names()[1:])
+
+
+def compute_views(
+    summary: Summary,
+    batch: Batch | None = None,
+    optimizer: str | None = None,
+    budget: int | None = None,
+    convention: str | None = None,
+    receptive: bool = False,
+) -> Views:
+    """Return the views asked for: training memory with ``optimizer``, the largest batch that fits
+    ``budget`` bytes, the counts of ``convention``, and the ``receptive`` fields. The inference
+    peak comes with either of the first two.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> views = compute_views(summarize(get_model("vgg16")), budget=16 * 2**30)
+        >>> views.largest_batch.batch, views.training
+        (647, None)
+        >>> compute_views(summarize(get_model("vgg16")), optimizer="lamb")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: unknown optimizer 'lamb'; optimizers: sgd, momentum, adam
+    """
+    batch = Batch() if batch is None else batch
+    peak = training = fit = count = fields = None
+    if optimizer is not None or budget is not None:
+        from cnncount.memory import inference_peak_bytes, largest_batch, training_memory
+
+        peak = inference_peak_bytes(summary, batch)
+        if optimizer is not None:
+            training = training_memory(summary, batch, optimizer)
+        if budget is not None:
+            fits = largest_batch(summary, budget, batch.dtype, optimizer)
+            fit = BatchFit(budget=budget, optimizer=optimizer, dtype=batch.dtype, batch=fits)
+    if convention is not None:
+        count = _convention_count(summary, batch, convention)
+    if receptive:
+        from cnncount.receptive import receptive_fields
+
+        fields = receptive_fields(summary)
+    return Views(
+        batch=batch,
+        inference_peak_bytes=peak,
+        training=training,
+        largest_batch=fit,
+        convention=count,
+        receptive_fields=fields,
+    )
+
+
+def _convention_count(summary: Summary, batch: Batch, name: str) -> ConventionCount:
+    from cnncount.conventions import activation_values, compute_count, get_convention
+
+    convention = get_convention(name)
+    values = activation_values(summary, convention) if convention.memory else None
+    return ConventionCount(
+        convention=convention,
+        activation_values=values,
+        activation_bytes=None if values is None else batch.bytes(values),
+        compute=compute_count(summary, convention) if convention.compute else None,
+    )

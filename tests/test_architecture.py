@@ -1,0 +1,102 @@
+"""The package's modules import downwards only, and none imports itself round a circle.
+
+Data flows one way: shapes, layers, networks and the notation, the models, summaries, what a
+pass costs, then the renderers and the command line. Every import statement counts, those made
+inside a function or only for type checking included.
+"""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "cnncount"
+
+STACK = (
+    ("record", "errors"),
+    ("shapes", "units", "precision", "published"),
+    ("layers",),
+    ("network",),
+    ("notation",),
+    ("models",),
+    ("summary",),
+    ("memory", "conventions", "receptive"),
+    ("views",),
+    ("render",),
+    ("cli", "__main__"),
+)
+"""The levels of the package, lowest first; a module may import its own level or those below."""
+
+LEVEL = {name: level for level, names in enumerate(STACK) for name in names}
+
+
+def module_name(path: Path) -> str:
+    """Return the dotted name of a module of the package, from its path."""
+    parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def is_module(name: str) -> bool:
+    """Return whether the dotted ``name`` is a module or package of cnncount."""
+    path = PACKAGE.parent.joinpath(*name.split("."))
+    return path.with_suffix(".py").is_file() or (path / "__init__.py").is_file()
+
+
+def imports(path: Path) -> set[str]:
+    """Return the cnncount modules that the module at ``path`` imports, anywhere in it."""
+    found = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cnncount"):
+            for alias in node.names:  # from a package, a name may be a module of its own
+                submodule = f"{node.module}.{alias.name}"
+                found.add(submodule if is_module(submodule) else node.module)
+        elif isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names if alias.name.startswith("cnncount"))
+    return found
+
+
+def graph() -> dict[str, set[str]]:
+    """Return each module's imports of other modules of the package; the package's own
+    ``__init__``, which only re-exports, is left out."""
+    modules = {module_name(path): imports(path) for path in PACKAGE.rglob("*.py")}
+    del modules["cnncount"]
+    return {
+        name: {target for target in targets if target != "cnncount"}
+        for name, targets in modules.items()
+    }
+
+
+def level(module: str) -> int:
+    """Return the level of a module: that of its first component below ``cnncount``."""
+    return LEVEL[module.split(".")[1]]
+
+
+def test_every_module_has_a_level() -> None:
+    assert all(module.split(".")[1] in LEVEL for module in graph())
+
+
+def test_no_module_imports_one_above_it() -> None:
+    upwards = [
+        f"{module} imports {target}"
+        for module, targets in graph().items()
+        for target in targets
+        if level(target) > level(module)
+    ]
+    assert upwards == []
+
+
+def test_no_circle() -> None:
+    edges = graph()
+    done: set[str] = set()
+
+    def visit(module: str, path: list[str]) -> None:
+        if module in path:
+            raise AssertionError(" -> ".join([*path[path.index(module) :], module]))
+        if module in done:
+            return
+        for target in edges.get(module, ()):
+            visit(target, [*path, module])
+        done.add(module)
+
+    for module in edges:
+        visit(module, [])
