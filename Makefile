@@ -17,9 +17,11 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_book.py
 
-# Optional: PyTorch (CPU) for the cross-check tests, which are skipped without it.
+# Optional: PyTorch and torchvision for the cross-check tests, which are skipped without them.
+# torchvision's wheel needs the torch build it was made with: 2.14.1 with 0.29.1 (x86_64; both
+# run on the CPU).
 torch: $(STAMP)
-	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet torch==2.14.1 torchvision==0.29.1
 
 serve:
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html 8000

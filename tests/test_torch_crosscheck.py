@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
 
 torch = pytest.importorskip(
-    "torch", reason="PyTorch is not installed: `pip install torch==2.13.0` runs the cross-checks"
+    "torch", reason="PyTorch is not installed: `make torch` installs it"
 )
 
 from torch.utils.flop_counter import FlopCounterMode
