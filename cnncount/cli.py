@@ -15,7 +15,7 @@ from cnncount.errors import CnncountError, UnknownModelError
 from cnncount.models import MODELS, get_model, resolve
 from cnncount.network import Network
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
-from cnncount.precision import BYTES_PER_VALUE, Batch
+from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICES, Batch
 from cnncount.record import Record
 from cnncount.shapes import Shape
 from cnncount.summary import summarize
@@ -30,7 +30,11 @@ _VALUED = {
     "--input": "",
     "--batch": "1",
     "--dtype": "float32",
+    "--amp": "",
+    "--device": "cuda",
     "--optimizer": "",
+    "--accumulate": "1",
+    "--checkpoint": "1",
     "--budget": "",
     "--convention": "",
 }
@@ -46,7 +50,7 @@ class Options(Record):
     Examples:
         >>> options = read_options(["vgg16", "--batch", "8", "--receptive-field"])
         >>> options.words, options.batch, options.receptive, options.optimizer
-        (('vgg16',), Batch(size=8, dtype='float32'), True, None)
+        (('vgg16',), Batch(size=8, dtype='float32', autocast=None, device='cuda'), True, None)
     """
 
     __slots__ = (
@@ -56,6 +60,8 @@ class Options(Record):
         "input_shape",
         "batch",
         "optimizer",
+        "accumulation",
+        "segments",
         "budget",
         "convention",
         "receptive",
@@ -67,6 +73,8 @@ class Options(Record):
     input_shape: Shape | None
     batch: Batch
     optimizer: str | None
+    accumulation: int
+    segments: int
     budget: int | None
     convention: str | None
     receptive: bool
@@ -99,7 +107,12 @@ options:
                      {DEFAULT_INPUT} for a spec)
   --batch N          images per batch, for the memory figures (default: 1)
   --dtype DTYPE      {", ".join(BYTES_PER_VALUE)}: bytes per value (default: float32)
-  --optimizer OPT    {", ".join(optimizers)}: add the training memory, part by part
+  --amp TYPE         {", ".join(AUTOCAST_TYPES)}: mixed precision, as autocast runs a float32 model
+  --device KIND      {", ".join(DEVICES)}: whose kernels the memory follows (default: cuda)
+  --optimizer OPT    {", ".join(optimizers[:6])},
+                     {", ".join(optimizers[6:])}: add the training memory, part by part
+  --accumulate N     gradients accumulated over N batches before each step (default: 1)
+  --checkpoint K     activation checkpointing in K segments (default: 1, none)
   --budget SIZE      the largest batch that fits SIZE (16GiB, 500MB: GiB is 2^30 bytes,
                      GB 10^9), for training with --optimizer, else for inference
   --convention NAME  count as a tool does: {", ".join(conventions[:4])},
@@ -130,16 +143,23 @@ def read_options(argv: list[str]) -> Options:
         raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
     _choose("--format", valued["--format"], FORMATS)
     _choose("--dtype", valued["--dtype"], tuple(BYTES_PER_VALUE))
-    text = valued["--batch"]
-    if not (text.isascii() and text.isdigit() and int(text) > 0):
-        raise CnncountError(f"--batch must be a positive whole number, got {text!r}")
+    _choose("--device", valued["--device"], DEVICES)
+    if valued["--amp"]:
+        _choose("--amp", valued["--amp"], AUTOCAST_TYPES)
     options = Options(
         action=action,
         words=tuple(words),
         format=valued["--format"],
         input_shape=Shape.parse(valued["--input"]) if valued["--input"] else None,
-        batch=Batch(int(text), valued["--dtype"]),
+        batch=Batch(
+            _count("--batch", valued["--batch"]),
+            valued["--dtype"],
+            valued["--amp"] or None,
+            valued["--device"],
+        ),
         optimizer=_chosen_optimizer(valued["--optimizer"]),
+        accumulation=_count("--accumulate", valued["--accumulate"]),
+        segments=_count("--checkpoint", valued["--checkpoint"]),
         budget=_budget(valued["--budget"]),
         convention=_chosen_convention(valued["--convention"]),
         receptive="--receptive-field" in flags,
@@ -189,6 +209,8 @@ def run(argv: list[str]) -> str:
         options.budget,
         options.convention,
         options.receptive,
+        accumulation=options.accumulation,
+        segments=options.segments,
     )
     if options.format == "table":
         from cnncount.render.report import text_report
@@ -250,6 +272,12 @@ def _split(argv: list[str]) -> tuple[list[str], dict[str, str], set[str]]:
         else:
             words.append(argument)
     return words, valued, flags
+
+
+def _count(option: str, text: str) -> int:
+    if not (text.isascii() and text.isdigit() and int(text) > 0):
+        raise CnncountError(f"{option} must be a positive whole number, got {text!r}")
+    return int(text)
 
 
 def _choose(option: str, value: str, choices: tuple[str, ...]) -> None:

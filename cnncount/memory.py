@@ -1,38 +1,76 @@
-"""Memory for training and inference: what is kept, for a batch, in a data type.
+"""Memory for training and inference: what is kept, for a batch, in which data types.
 
 Training keeps the inputs, the parameters, their gradients, the optimizer's state, the buffers,
-and the activations that the backward pass needs. What PyTorch's autograd keeps is, layer by
-layer: the output of every layer once (a convolution or fully connected layer keeps its input,
-which is the previous layer's output; an in-place ReLU keeps its output in that same tensor;
-a flatten is a view), plus the int64 indices of each max pooling and the mask of each dropout.
-That is :func:`kept_for_backward_bytes`; the tests compare it with what PyTorch really saves.
+and the activations that the backward pass needs. Which activations those are follows from what
+each layer says its backward pass needs (:meth:`~cnncount.layers.base.Layer.saves`), the way
+PyTorch's autograd keeps them:
+
+- a tensor is kept if and only if some layer saves it, and counted once, whichever layers share
+  it: an in-place layer (a ReLU, an in-place addition) writes into its input's tensor, and a view
+  (a flatten) is its input's tensor;
+- a layer that runs in place but needs its input keeps a copy of it (ReLU6, SiLU);
+- indices, masks and statistics are counted in their own types;
+- with autocast, each tensor has the type of the layer that wrote it, a layer that computes in
+  another type than its input's keeps the cast copy it computes from, and the lower-precision
+  copies of the weights of convolutions and matrix products are kept for their backward.
+
+That is :func:`kept_for_backward_bytes`; the tests compare it with the tensors PyTorch saves.
+With activation checkpointing, the network is cut into segments where a single tensor crosses,
+as ``torch.utils.checkpoint.checkpoint_sequential`` cuts a sequence of modules: the forward pass
+keeps each segment's input and the last segment's tensors, and the backward pass recomputes one
+segment at a time.
+
+Left out: the loss (a cross-entropy keeps one value per class and image), the memory of the
+backward pass's own gradients of activations (freed layer by layer),
+batch normalisation's per-channel statistics (2C values a batch), the optimizer's temporaries,
+and everything outside the tensors: the CUDA context, cuDNN's workspace, and the allocator's
+caching and rounding.
 """
 
 from __future__ import annotations
 
 from cnncount.errors import CnncountError
-from cnncount.precision import ONE_IMAGE, Batch
+from cnncount.network import INPUT
+from cnncount.precision import BYTES_PER_VALUE, ONE_IMAGE, Batch
 from cnncount.record import Record
 from cnncount.summary import Row, Summary
 
 __all__ = [
     "OPTIMIZER_STATE",
     "TrainingMemory",
+    "autocast_weight_bytes",
     "inference_peak_bytes",
     "kept_for_backward_bytes",
     "largest_batch",
     "training_memory",
 ]
 
-OPTIMIZER_STATE = {"sgd": 0, "momentum": 1, "adam": 2}
-"""How many values of optimizer state each parameter needs; none, the momentum, or Adam's two moments."""
-
-INDEX_BYTES = 8
-"""Bytes of one max-pooling index (int64), whatever the data type of the values."""
+OPTIMIZER_STATE = {
+    "sgd": 0,
+    "momentum": 1,
+    "adagrad": 1,
+    "rmsprop": 1,
+    "adam": 2,
+    "adamw": 2,
+    "adamax": 2,
+    "nadam": 2,
+    "radam": 2,
+    "adadelta": 2,
+    "amsgrad": 3,
+}
+"""Values of optimizer state per parameter, as ``torch.optim`` keeps them: none for plain SGD;
+the momentum buffer (SGD with momentum); the sum of squares (Adagrad) or their running mean
+(RMSprop); the two moment estimates (Adam, AdamW, NAdam, RAdam), the first moment and the
+infinity norm (Adamax), or the running means of squared gradients and updates (Adadelta); and
+a third, the largest second moment so far, for Adam with ``amsgrad=True``."""
 
 
 class TrainingMemory(Record):
     """The parts of training memory for one step, in bytes; they add up to :attr:`total`.
+
+    ``accumulation`` is the number of batches whose gradients are added up before the optimizer
+    steps: it changes the effective batch, not the memory. ``segments`` is the number of
+    segments of activation checkpointing (1: none).
 
     Examples:
         >>> from cnncount import get_model, summarize
@@ -43,10 +81,12 @@ class TrainingMemory(Record):
         True
     """
 
-    __slots__ = ("batch", "optimizer", "parts")
+    __slots__ = ("batch", "optimizer", "accumulation", "segments", "parts")
 
     batch: Batch
     optimizer: str
+    accumulation: int
+    segments: int
     parts: tuple[tuple[str, int], ...]
 
     @property
@@ -56,25 +96,74 @@ class TrainingMemory(Record):
         Examples:
             >>> from cnncount import get_model, summarize
             >>> training_memory(summarize(get_model("vgg16")), optimizer="sgd").total
-            1180053728
+            1180049728
         """
         return sum(size for _, size in self.parts)
 
+    @property
+    def effective_batch(self) -> int:
+        """The images behind each step of the optimizer, the batch times the accumulation.
 
-def kept_for_backward_bytes(summary: Summary, batch: Batch = ONE_IMAGE) -> int:
-    """Return the bytes of the activations the backward pass needs, the input excluded.
+        Examples:
+            >>> from cnncount import Batch, get_model, summarize
+            >>> training_memory(summarize(get_model("vgg16")), Batch(16), accumulation=4).effective_batch
+            64
+        """
+        return self.batch.size * self.accumulation
+
+
+def kept_for_backward_bytes(summary: Summary, batch: Batch = ONE_IMAGE, segments: int = 1) -> int:
+    """Return the bytes of the activations the backward pass needs, the input excluded; with
+    ``segments`` of activation checkpointing, the most it needs at once.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> vgg16 = summarize(get_model("vgg16"))
-        >>> kept_for_backward_bytes(vgg16)  # (15,237,608 - 150,528) * 4 + 1,530,368 pooling indices * 8
-        72591264
+        >>> kept_for_backward_bytes(vgg16)  # every output but fc3's and the input's, and the pooling indices
+        72587264
+        >>> (15237608 - 150528 - 1000) * 4 + 1530368 * 8
+        72587264
+        >>> kept_for_backward_bytes(vgg16, segments=4) < kept_for_backward_bytes(vgg16)
+        True
     """
-    return batch.size * sum(_kept_per_image(row, batch.bytes_per_value) for row in summary.rows[1:])
+    tensors = _Tensors(summary.rows, batch)
+    if segments == 1:
+        return batch.size * tensors.kept_bytes(range(1, len(summary.rows)))
+    cuts = tensors.cuts(segments)
+    starts = [1, *cuts]
+    ends = [*cuts, len(summary.rows)]
+    boundaries = [tensors.owner[summary.rows[cut - 1].name] for cut in cuts]
+    peak = max(
+        tensors.kept_bytes(range(start, end), boundaries[:segment])
+        for segment, (start, end) in enumerate(zip(starts, ends))
+    )
+    return batch.size * peak
+
+
+def autocast_weight_bytes(summary: Summary, batch: Batch) -> int:
+    """Return the bytes of the lower-precision copies of the weights that autocast makes for the
+    layers it runs in lower precision, and keeps for their backward; none without autocast.
+
+    Examples:
+        >>> from cnncount import Batch, get_model, summarize
+        >>> vgg16 = summarize(get_model("vgg16"))
+        >>> autocast_weight_bytes(vgg16, Batch(autocast="float16")) == 2 * vgg16.totals.weights
+        True
+    """
+    if batch.autocast is None:
+        return 0
+    lower = sum(
+        row.weights for row in summary.rows[1:] if row.layer and row.layer.autocast == "lower"
+    )
+    return lower * batch.lower_bytes_per_value
 
 
 def training_memory(
-    summary: Summary, batch: Batch = ONE_IMAGE, optimizer: str = "sgd"
+    summary: Summary,
+    batch: Batch = ONE_IMAGE,
+    optimizer: str = "sgd",
+    accumulation: int = 1,
+    segments: int = 1,
 ) -> TrainingMemory:
     """Return what one training step keeps, part by part.
 
@@ -83,79 +172,81 @@ def training_memory(
         >>> memory = training_memory(summarize(get_model("vgg16")), Batch(64), optimizer="adam")
         >>> dict(memory.parts)["optimizer state"] == 2 * 4 * 138357544
         True
-        >>> training_memory(summarize(get_model("vgg16")), optimizer="adamw")
+        >>> mixed = training_memory(summarize(get_model("vgg16")), Batch(64, autocast="float16"))
+        >>> [name for name, _ in mixed.parts][-2:]
+        ['autocast weight copies', 'activations kept for backward']
+        >>> training_memory(summarize(get_model("vgg16")), optimizer="lamb")
         Traceback (most recent call last):
         ...
-        cnncount.errors.CnncountError: unknown optimizer 'adamw'; optimizers: sgd, momentum, adam
+        cnncount.errors.CnncountError: unknown optimizer 'lamb'; optimizers: sgd, momentum, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, amsgrad
     """
     if optimizer not in OPTIMIZER_STATE:
         msg = f"unknown optimizer {optimizer!r}; optimizers: {', '.join(OPTIMIZER_STATE)}"
         raise CnncountError(msg)
+    if accumulation < 1:
+        raise CnncountError(f"gradient accumulation must be at least 1 batch, got {accumulation}")
     size = batch.bytes_per_value
     params = summary.totals.params * size
-    parts = (
+    parts = [
         ("inputs", batch.bytes(summary.input_shape.numel)),
         ("parameters", params),
         ("gradients", params),
         ("optimizer state", OPTIMIZER_STATE[optimizer] * params),
         ("buffers", summary.totals.buffers * size),
-        ("activations kept for backward", kept_for_backward_bytes(summary, batch)),
+    ]
+    if batch.autocast is not None:
+        parts.append(("autocast weight copies", autocast_weight_bytes(summary, batch)))
+    parts.append(
+        ("activations kept for backward", kept_for_backward_bytes(summary, batch, segments))
     )
-    return TrainingMemory(batch=batch, optimizer=optimizer, parts=parts)
+    return TrainingMemory(
+        batch=batch,
+        optimizer=optimizer,
+        accumulation=accumulation,
+        segments=segments,
+        parts=tuple(parts),
+    )
 
 
 def inference_peak_bytes(summary: Summary, batch: Batch = ONE_IMAGE) -> int:
     """Return the peak memory of an inference pass: the weights and buffers, and the most
-    activation values alive at once.
+    activation bytes alive at once.
 
-    Layers run in order; an output lives from the layer that writes it to the last layer that
-    reads it (the network's output to the end). An in-place layer (ReLU, flatten) writes into its
-    input. In a chain the peak is the largest pair of a layer's input and output.
+    Layers run in order. The input lives throughout (its caller holds it); any other tensor lives
+    from the layer that writes it to the last layer that reads it, the network's output to the
+    end. A block of layers named alike (``layer1.0.conv1`` to ``layer1.0.relu3``: a module, as
+    PyTorch runs it) holds its input until its last layer has run. An in-place layer writes into
+    its input's tensor. In a chain the peak is the largest pair of a layer's input and output.
 
     Examples:
         >>> from cnncount import get_model, parse_network, summarize
         >>> vgg16 = summarize(get_model("vgg16"))
-        >>> inference_peak_bytes(vgg16) - 4 * vgg16.totals.params  # conv2: 2 maps of 224*224*64
-        25690112
+        >>> inference_peak_bytes(vgg16) - 4 * vgg16.totals.params  # the input and 2 maps of 224*224*64
+        26292224
         >>> block = summarize(parse_network("conv3-64 ( conv3-64 conv3-64 | )add"))
-        >>> inference_peak_bytes(block) - 4 * block.totals.params  # 3 maps alive inside the block
-        38535168
+        >>> inference_peak_bytes(block) - 4 * block.totals.params  # the input and 3 maps in the block
+        39137280
     """
-    rows = summary.rows
-    owner: dict[str, str] = {}  # the row whose tensor holds each row's output
-    for row in rows:
-        in_place = row.layer is not None and row.layer.in_place
-        owner[row.name] = owner[row.inputs[0]] if in_place else row.name
-    last_use = {owner[rows[-1].name]: len(rows)}
-    for index, row in enumerate(rows):
-        for source in row.inputs:
-            last_use[owner[source]] = max(last_use.get(owner[source], index), index)
-    freed_after = [0] * len(rows)  # values whose last reader is each row
-    for index, row in enumerate(rows):
-        if owner[row.name] == row.name and last_use.get(row.name, len(rows)) < len(rows):
-            freed_after[last_use[row.name]] += row.activations
-    live = peak = 0
-    for index, row in enumerate(rows):
-        if owner[row.name] == row.name:
-            live += row.activations
-        peak = max(peak, live)
-        live -= freed_after[index]
-    return (summary.totals.params + summary.totals.buffers) * batch.bytes_per_value + batch.bytes(
-        peak
-    )
+    tensors = _Tensors(summary.rows, batch)
+    fixed = (summary.totals.params + summary.totals.buffers) * batch.bytes_per_value
+    return fixed + batch.size * tensors.peak_bytes()
 
 
 def largest_batch(
-    summary: Summary, budget: int, dtype: str = "float32", optimizer: str | None = None
+    summary: Summary,
+    budget: int,
+    like: Batch = ONE_IMAGE,
+    optimizer: str | None = None,
+    segments: int = 1,
 ) -> int:
-    """Return the largest batch whose memory fits ``budget`` bytes: for training with
-    ``optimizer``, or for inference without one.
+    """Return the largest batch whose memory fits ``budget`` bytes, in ``like``'s data types:
+    for training with ``optimizer``, or for inference without one.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> vgg16 = summarize(get_model("vgg16"))
         >>> largest_batch(vgg16, 16 * 2**30, optimizer="adam"), largest_batch(vgg16, 16 * 2**30)
-        (204, 647)
+        (204, 632)
         >>> largest_batch(vgg16, 2**29, optimizer="adam")
         Traceback (most recent call last):
         ...
@@ -163,10 +254,10 @@ def largest_batch(
     """
 
     def needed(size: int) -> int:
-        batch = Batch(size, dtype)
+        batch = Batch(size, like.dtype, like.autocast)
         if optimizer is None:
             return inference_peak_bytes(summary, batch)
-        return training_memory(summary, batch, optimizer).total
+        return training_memory(summary, batch, optimizer, segments=segments).total
 
     per_image = needed(2) - needed(1)  # memory grows linearly with the batch
     fixed = needed(1) - per_image
@@ -178,11 +269,151 @@ def largest_batch(
     return (budget - fixed) // per_image
 
 
-def _kept_per_image(row: Row, size: int) -> int:
-    if row.layer is not None and row.layer.in_place:
-        return 0
-    if row.kind == "maxpool":
-        return row.activations * (size + INDEX_BYTES)
-    if row.kind == "dropout":
-        return row.activations * 2 * size  # its output and its mask
-    return row.activations * size
+class _Tensors:
+    """The tensors of a pass over ``rows``: which row's tensor holds each row's output (its
+    ``owner``: itself, or for an in-place layer or a view, its input's owner) and the bytes of
+    one of its values (``value_bytes``), for one image."""
+
+    def __init__(self, rows: tuple[Row, ...], batch: Batch) -> None:
+        self.rows = rows
+        self.device = batch.device
+        self.index = {row.name: index for index, row in enumerate(rows)}
+        self.owner: dict[str, str] = {}
+        self.value_bytes: dict[str, int] = {}
+        for row in rows:
+            layer = row.layer
+            if layer is None:
+                self.owner[row.name], self.value_bytes[row.name] = row.name, batch.bytes_per_value
+            elif layer.in_place:
+                self.owner[row.name] = self.owner[row.inputs[0]]
+                self.value_bytes[row.name] = self.value_bytes[row.inputs[0]]
+            else:
+                self.owner[row.name] = row.name
+                self.value_bytes[row.name] = _computed_in(row, self.value_bytes, batch)
+
+    def size(self, name: str) -> int:
+        """Return the bytes of the tensor that row ``name`` writes, for one image."""
+        return self.rows[self.index[name]].activations * self.value_bytes[name]
+
+    def kept_bytes(self, indices: range, also: list[str] | None = None) -> int:
+        """Return the bytes the backward pass of the rows at ``indices`` needs, for one image,
+        with the tensors ``also`` (checkpoints), the network's input excluded."""
+        saved = set(also or ())
+        other = 0
+        for index in indices:
+            row = self.rows[index]
+            layer = row.layer
+            assert layer is not None  # only the input row has none
+            saves = layer.saves(row.input_shape)
+            computed = self.value_bytes[row.name]
+            if saves.input:
+                for source in row.inputs:
+                    recast = self.value_bytes[source] != computed and layer.autocast != "follow"
+                    if (
+                        layer.in_place or recast
+                    ):  # a copy: of what it overwrites, or autocast's cast
+                        copied = computed if recast else self.value_bytes[source]
+                        other += self.rows[self.index[source]].activations * copied
+                    else:
+                        saved.add(self.owner[source])
+            if saves.output:
+                saved.add(self.owner[row.name])
+            mask_bytes = (
+                1 if self.device == "cuda" else computed
+            )  # CUDA's bool mask, the CPU's noise
+            other += saves.values * computed + saves.mask * mask_bytes + saves.other_bytes
+        saved.discard(INPUT)
+        return other + sum(self.size(owner) for owner in saved)
+
+    def peak_bytes(self) -> int:
+        """Return the most bytes of tensors alive at once in an inference pass, for one image."""
+        end = len(self.rows)
+        last = {INPUT: end, self.owner[self.rows[-1].name]: end}
+        for index, row in enumerate(self.rows):
+            for source in row.inputs:
+                owner = self.owner[source]
+                last[owner] = max(last.get(owner, index), index)
+        for first, final in _modules(self.rows).values():
+            for source in self.rows[first].inputs:
+                if self.index[source] < first:  # the module's input, held until it returns
+                    owner = self.owner[source]
+                    last[owner] = max(last[owner], final)
+        freed = [0] * (end + 1)
+        for owner, index in last.items():
+            freed[index] += self.size(owner)
+        live = peak = 0
+        for index, row in enumerate(self.rows):
+            if self.owner[row.name] == row.name:
+                live += self.size(row.name)
+            transient = 0 if row.layer is None else row.layer.transient_bytes(row.input_shape)
+            peak = max(peak, live + transient)
+            live -= freed[index]
+        return peak
+
+    def cuts(self, segments: int) -> list[int]:
+        """Return the indices where segments 2 to ``segments`` start: places where one tensor,
+        written by the row just before, is all that crosses, spread as evenly as they allow."""
+        if segments < 1:
+            raise CnncountError(f"checkpointing needs at least 1 segment, got {segments}")
+        candidates = self._single_tensor_cuts()
+        if segments - 1 > len(candidates):
+            msg = f"checkpointing in {segments} segments needs {segments - 1} places to cut; the network has {len(candidates)}"
+            raise CnncountError(msg)
+        layers = len(self.rows) - 1
+        chosen: list[int] = []
+        for segment in range(1, segments):
+            target = 1 + segment * (layers // segments)  # checkpoint_sequential's equal segments
+            left = segments - 1 - segment  # cuts still to place after this one
+            allowed = [cut for cut in candidates if (not chosen or cut > chosen[-1])]
+            allowed = allowed[: len(allowed) - left] if left else allowed
+            chosen.append(min(allowed, key=lambda cut: abs(cut - target)))
+        return chosen
+
+    def _single_tensor_cuts(self) -> list[int]:
+        crossing = [0] * (
+            len(self.rows) + 1
+        )  # tensors written before each index, read at or after it
+        written: dict[str, int] = {}
+        read: dict[str, int] = {}
+        for index, row in enumerate(self.rows):
+            written.setdefault(self.owner[row.name], index)
+            for source in row.inputs:
+                read[self.owner[source]] = index
+        for (
+            owner,
+            last,
+        ) in read.items():  # each crosses the indices after it is written, up to its last read
+            crossing[written[owner] + 1] += 1
+            crossing[last + 1] -= 1
+        for index in range(1, len(crossing)):
+            crossing[index] += crossing[index - 1]
+        return [
+            index
+            for index in range(2, len(self.rows))
+            if crossing[index] == 1 and read.get(self.owner[self.rows[index - 1].name], 0) >= index
+        ]
+
+
+def _computed_in(row: Row, value_bytes: dict[str, int], batch: Batch) -> int:
+    """Return the bytes of a value of what the layer of ``row`` writes, with autocast or without:
+    autocast keeps its float32 list to float32 on CUDA only."""
+    layer = row.layer
+    assert layer is not None
+    if layer.autocast == "lower" and batch.autocast is not None:
+        return batch.lower_bytes_per_value
+    if layer.autocast == "float32" and batch.autocast is not None and batch.device == "cuda":
+        return BYTES_PER_VALUE["float32"]
+    return max(value_bytes[source] for source in row.inputs)
+
+
+def _modules(rows: tuple[Row, ...]) -> dict[str, tuple[int, int]]:
+    """Return, for each block of rows named alike (``layer1.0`` for ``layer1.0.conv1``), the
+    indices of its first and its last row."""
+    spans: dict[str, tuple[int, int]] = {}
+    for index, row in enumerate(rows):
+        parts = row.name.split(".")
+        for depth in range(1, len(parts)):
+            prefix = ".".join(parts[:depth])
+            first, _ = spans.get(prefix, (index, index))
+            spans[prefix] = (first, index)
+    return spans

@@ -7,6 +7,7 @@ behind each view are imported when it is asked for, to keep the command line's s
 
 from __future__ import annotations
 
+from cnncount.errors import CnncountError
 from cnncount.precision import Batch
 from cnncount.record import Record
 from cnncount.summary import Summary
@@ -21,19 +22,19 @@ __all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
 
 
 class BatchFit(Record):
-    """The largest batch that fits ``budget`` bytes, for training with ``optimizer`` or, where it
-    is None, for inference.
+    """The largest ``batch`` that fits ``budget`` bytes in the data types of ``like``, for training
+    with ``optimizer`` or, where it is None, for inference.
 
     Examples:
-        >>> BatchFit(budget=16 * 2**30, optimizer="adam", dtype="float32", batch=204).batch
+        >>> BatchFit(budget=16 * 2**30, optimizer="adam", like=Batch(), batch=204).batch
         204
     """
 
-    __slots__ = ("budget", "optimizer", "dtype", "batch")
+    __slots__ = ("budget", "optimizer", "like", "batch")
 
     budget: int
     optimizer: str | None
-    dtype: str
+    like: Batch
     batch: int
 
 
@@ -63,7 +64,7 @@ class Views(Record):
         >>> from cnncount import get_model, summarize
         >>> views = compute_views(summarize(get_model("vgg16")), optimizer="sgd")
         >>> views.inference_peak_bytes, views.training.total, views.receptive_fields
-        (579120288, 1180053728, None)
+        (579722400, 1180049728, None)
     """
 
     __slots__ = (
@@ -101,20 +102,24 @@ def compute_views(
     budget: int | None = None,
     convention: str | None = None,
     receptive: bool = False,
+    *,
+    accumulation: int = 1,
+    segments: int = 1,
 ) -> Views:
-    """Return the views asked for: training memory with ``optimizer``, the largest batch that fits
-    ``budget`` bytes, the counts of ``convention``, and the ``receptive`` fields. The inference
-    peak comes with either of the first two.
+    """Return the views asked for: training memory with ``optimizer`` (its gradients accumulated
+    over ``accumulation`` batches, its activations checkpointed in ``segments``), the largest
+    batch that fits ``budget`` bytes, the counts of ``convention``, and the ``receptive`` fields.
+    The inference peak comes with either of the first two.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> views = compute_views(summarize(get_model("vgg16")), budget=16 * 2**30)
         >>> views.largest_batch.batch, views.training
-        (647, None)
+        (632, None)
         >>> compute_views(summarize(get_model("vgg16")), optimizer="lamb")
         Traceback (most recent call last):
         ...
-        cnncount.errors.CnncountError: unknown optimizer 'lamb'; optimizers: sgd, momentum, adam
+        cnncount.errors.CnncountError: unknown optimizer 'lamb'; optimizers: sgd, momentum, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, amsgrad
     """
     batch = Batch() if batch is None else batch
     peak = training = fit = count = fields = None
@@ -123,10 +128,10 @@ def compute_views(
 
         peak = inference_peak_bytes(summary, batch)
         if optimizer is not None:
-            training = training_memory(summary, batch, optimizer)
+            training = training_memory(summary, batch, optimizer, accumulation, segments)
         if budget is not None:
-            fits = largest_batch(summary, budget, batch.dtype, optimizer)
-            fit = BatchFit(budget=budget, optimizer=optimizer, dtype=batch.dtype, batch=fits)
+            fits = largest_batch(summary, budget, batch, optimizer, segments)
+            fit = BatchFit(budget=budget, optimizer=optimizer, like=batch, batch=fits)
     if convention is not None:
         count = _convention_count(summary, batch, convention)
     if receptive:
@@ -147,6 +152,8 @@ def _convention_count(summary: Summary, batch: Batch, name: str) -> ConventionCo
     from cnncount.conventions import activation_values, compute_count, get_convention
 
     convention = get_convention(name)
+    if convention.memory is not None and convention.memory.rows == "layers":
+        _require_activations(summary, convention.name)
     values = activation_values(summary, convention) if convention.memory else None
     return ConventionCount(
         convention=convention,
@@ -154,3 +161,22 @@ def _convention_count(summary: Summary, batch: Batch, name: str) -> ConventionCo
         activation_bytes=None if values is None else batch.bytes(values),
         compute=compute_count(summary, convention) if convention.compute else None,
     )
+
+
+def _require_activations(summary: Summary, convention: str) -> None:
+    """Refuse to count every module's output of a network whose activations are implied.
+
+    A tool that counts every module's output (torchsummary) counts the ReLUs that PyTorch runs;
+    the paper's notation leaves them implied, so its networks have none to count.
+    """
+    if any(row.layer is not None and row.layer.category == "activation" for row in summary.rows):
+        return
+    from cnncount.models import MODELS
+
+    twins = [name for name, model in MODELS.items() if model.torchvision == summary.model]
+    instead = f"count {twins[0]}, which writes it out" if twins else "write each ReLU out"
+    msg = (
+        f"convention {convention!r} counts the output of every module PyTorch runs, ReLUs included, "
+        f"but {summary.model} has no activation layer (the paper's notation leaves them implied): {instead}"
+    )
+    raise CnncountError(msg)

@@ -10,7 +10,7 @@ import pytest
 
 from tests.book import BOOK, BUILD_OPTIONS
 
-collect_ignore = ["torch_twins.py"]
+collect_ignore = ["torch_twins.py", "torch_memory.py"]
 """Helpers, not tests, that import an optional dependency: the tests that need them import them
 where it is installed, and skip with the reason where it is not."""
 

@@ -192,7 +192,7 @@ def test_help() -> None:
         ([""], "spec is empty: write layers such as 'conv3-64 maxpool FC-10'"),
         (
             ["vgg16", "--optimizer", "lamb"],
-            "--optimizer must be one of sgd, momentum, adam, got 'lamb'",
+            "--optimizer must be one of sgd, momentum, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, amsgrad, got 'lamb'",
         ),
         (
             ["vgg16", "--convention", "keras"],
@@ -206,6 +206,29 @@ def test_help() -> None:
             (
                 "--optimizer, --budget, --convention, --receptive-field "
                 "need --format table, markdown or json"
+            ),
+        ),
+        (["vgg16", "--amp", "float8"], "--amp must be one of float16, bfloat16, got 'float8'"),
+        (["vgg16", "--device", "tpu"], "--device must be one of cuda, cpu, got 'tpu'"),
+        (["vgg16", "--checkpoint", "0"], "--checkpoint must be a positive whole number, got '0'"),
+        (
+            ["vgg16", "--accumulate", "two"],
+            "--accumulate must be a positive whole number, got 'two'",
+        ),
+        (
+            ["vgg16", "--dtype", "float16", "--amp", "bfloat16"],
+            "autocast runs a float32 model in bfloat16; the model is in float16",
+        ),
+        (
+            ["vgg16", "--optimizer", "sgd", "--checkpoint", "40"],
+            "checkpointing in 40 segments needs 39 places to cut; the network has 20",
+        ),
+        (
+            ["vgg16", "--convention", "torchsummary"],
+            (
+                "convention 'torchsummary' counts the output of every module PyTorch runs, ReLUs "
+                "included, but vgg16 has no activation layer (the paper's notation leaves them "
+                "implied): count vgg16-torchvision, which writes it out"
             ),
         ),
         (
@@ -270,7 +293,7 @@ def test_json_carries_the_cost_views() -> None:
 
 
 def test_budget_without_optimizer_is_for_inference() -> None:
-    assert "fits a batch of 647 for inference in float32" in run(["vgg16", "--budget", "16GiB"])
+    assert "fits a batch of 632 for inference in float32" in run(["vgg16", "--budget", "16GiB"])
 
 
 def test_markdown_keeps_the_cost_views_as_text() -> None:
@@ -281,3 +304,22 @@ def test_markdown_keeps_the_cost_views_as_text() -> None:
 def test_receptive_field_view() -> None:
     text = run(["vgg16", "--receptive-field"])
     assert "maxpool5     212    32    15.5" in text
+
+
+def test_mixed_precision_checkpointing_and_accumulation_in_json() -> None:
+    arguments = ["resnet50", "--format", "json", "--batch", "16", "--optimizer", "adamw"]
+    plain = json.loads(run(arguments))["training_memory"]
+    mixed = json.loads(
+        run([*arguments, "--amp", "float16", "--checkpoint", "4", "--accumulate", "4"])
+    )
+    memory = mixed["training_memory"]
+    assert (memory["autocast"], memory["segments"], memory["accumulation"]) == ("float16", 4, 4)
+    assert memory["effective_batch"] == 64
+    assert memory["parts"]["parameters"] == plain["parts"]["parameters"]
+    assert (
+        memory["parts"]["autocast weight copies"] > 0
+        and "autocast weight copies" not in plain["parts"]
+    )
+    kept = "activations kept for backward"
+    assert memory["parts"][kept] < plain["parts"][kept] / 2
+    assert memory["total_bytes"] == sum(memory["parts"].values())

@@ -4,7 +4,8 @@ Layers are small immutable values (:class:`~cnncount.record.Record`). Each valid
 arguments when it is made, and its fit to an input when it is asked about that input. Besides
 its counts, a layer states the facts that the memory model, the receptive fields, the counting
 conventions and the renderers need, so that none of them keeps a list of kinds: its
-:attr:`~Layer.category`, whether it runs :attr:`~Layer.in_place`, whether it
+:attr:`~Layer.category`, whether it runs :attr:`~Layer.in_place`, what its backward pass
+:meth:`~Layer.saves`, how :attr:`~Layer.autocast` runs it, whether it
 :attr:`~Layer.sees_whole_input`, and its sliding :meth:`~Layer.window`.
 """
 
@@ -15,7 +16,18 @@ from cnncount.layers.windows import Window, window_extent, window_output_size
 from cnncount.record import Record
 from cnncount.shapes import Shape
 
-__all__ = ["CATEGORIES", "Layer", "WeightFactors", "require_positive", "sliding_window_shape"]
+__all__ = [
+    "AUTOCAST_RULES",
+    "CATEGORIES",
+    "INPUT_SAVED",
+    "NOTHING_SAVED",
+    "OUTPUT_SAVED",
+    "Layer",
+    "Saves",
+    "WeightFactors",
+    "require_positive",
+    "sliding_window_shape",
+]
 
 CATEGORIES = (
     "convolution",
@@ -28,6 +40,53 @@ CATEGORIES = (
     "reshape",
 )
 """What a layer does, in the broad classes that counting tools and renderers tell apart."""
+
+AUTOCAST_RULES = ("lower", "float32", "follow")
+"""The ways PyTorch's autocast runs a layer of a float32 model, in the lower precision (float16 or
+bfloat16: convolutions, matrix products), in float32 whatever its input (soft-max, layer
+normalisation, on CUDA), or in the type of its input."""
+
+
+class Saves(Record):
+    """What a layer's backward pass needs, as PyTorch's autograd keeps it for one image.
+
+    ``input`` and ``output`` say whether it keeps its input (each input, for a merge) and its
+    output; ``values`` counts further values it makes only for the backward pass, in the
+    activations' data type; ``mask`` counts the values of a dropout mask, whose type depends on
+    the device (see :data:`cnncount.precision.DEVICES`); ``other_bytes`` counts the bytes of
+    those in a type of their own (max pooling's int64 indices, layer normalisation's float32
+    statistics).
+
+    Examples:
+        >>> Saves(input=True)
+        Saves(input=True, output=False, values=0, mask=0, other_bytes=0)
+    """
+
+    __slots__ = ("input", "output", "values", "mask", "other_bytes")
+
+    input: bool
+    output: bool
+    values: int
+    mask: int
+    other_bytes: int
+
+    def __init__(
+        self,
+        input: bool = False,
+        output: bool = False,
+        values: int = 0,
+        mask: int = 0,
+        other_bytes: int = 0,
+    ) -> None:
+        self._set(input=input, output=output, values=values, mask=mask, other_bytes=other_bytes)
+
+
+NOTHING_SAVED = Saves()
+"""What a layer keeps whose backward needs nothing, as an addition, a concatenation or a view."""
+INPUT_SAVED = Saves(input=True)
+"""What a layer keeps whose backward needs its input alone."""
+OUTPUT_SAVED = Saves(output=True)
+"""What a layer keeps whose backward needs its output alone."""
 
 WeightFactors = tuple[tuple[int, ...], ...]
 """A layer's weight count as groups of factors; ``((3, 3, 64), (128,))`` reads (3*3*64)*128."""
@@ -57,6 +116,34 @@ class Layer(Record):
     the input's memory, or returns a view of it, rather than allocating a new tensor."""
     sees_whole_input = False
     """Whether each output value depends on every value of the input (a fully connected layer)."""
+    autocast = "follow"
+    """How autocast runs the layer in a float32 model, one of :data:`~cnncount.layers.base.AUTOCAST_RULES`."""
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return what the backward pass needs of the layer, for an input of ``shape``.
+
+        A layer that runs in place and needs its input keeps a copy of it, since its output
+        overwrites it: the memory model counts that copy.
+
+        Examples:
+            >>> from cnncount.layers import Conv2d, MaxPool2d, ReLU
+            >>> Conv2d(64, 3).saves(Shape(3, 224, 224)).input, ReLU().saves(Shape(64, 8, 8)).output
+            (True, True)
+            >>> MaxPool2d().saves(Shape(64, 224, 224)).other_bytes  # int64 indices, one per output
+            6422528
+        """
+        return NOTHING_SAVED
+
+    def transient_bytes(self, shape: Shape) -> int:
+        """Return the bytes, for one image, of what the layer allocates only while it runs, in
+        inference as in training (max pooling's indices).
+
+        Examples:
+            >>> from cnncount.layers import MaxPool2d, ReLU
+            >>> MaxPool2d().transient_bytes(Shape(64, 224, 224)), ReLU().transient_bytes(Shape(64, 8, 8))
+            (6422528, 0)
+        """
+        return 0
 
     def window(self, shape: Shape) -> tuple[Window, Window] | None:
         """Return the window slid along the height and along the width of an input of ``shape``,

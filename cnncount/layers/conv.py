@@ -3,7 +3,14 @@
 from __future__ import annotations
 
 from cnncount.errors import LayerError
-from cnncount.layers.base import Layer, WeightFactors, require_positive, sliding_window_shape
+from cnncount.layers.base import (
+    INPUT_SAVED,
+    Layer,
+    Saves,
+    WeightFactors,
+    require_positive,
+    sliding_window_shape,
+)
 from cnncount.layers.windows import Window, preserving_padding, same_output_size, window_extent
 from cnncount.shapes import Shape
 
@@ -37,6 +44,7 @@ class Conv2d(Layer):
     __slots__ = ("out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias")
     kind = "conv"
     category = "convolution"
+    autocast = "lower"
 
     out_channels: int
     kernel_size: int
@@ -99,6 +107,15 @@ class Conv2d(Layer):
         return sliding_window_shape(
             shape, self.out_channels, self.kernel_size, self.stride, self.padding, self.dilation
         )
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, which the weights' gradient needs.
+
+        Examples:
+            >>> Conv2d(64, 3).saves(Shape(3, 224, 224)).input
+            True
+        """
+        return INPUT_SAVED
 
     def window(self, shape: Shape) -> tuple[Window, Window]:
         """Return the kernel's window along each axis; "same" padding puts any odd pixel last.

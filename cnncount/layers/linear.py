@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnncount.layers.base import Layer, WeightFactors, require_positive
+from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, require_positive
 from cnncount.shapes import Shape
 
 __all__ = ["Flatten", "Linear"]
@@ -28,6 +28,7 @@ class Linear(Layer):
     kind = "fc"
     category = "linear"
     sees_whole_input = True
+    autocast = "lower"
 
     out_features: int
     bias: bool
@@ -35,6 +36,15 @@ class Linear(Layer):
     def __init__(self, out_features: int, bias: bool = True) -> None:
         require_positive(out_features=out_features)
         self._set(out_features=out_features, bias=bias)
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, which the weights' gradient needs.
+
+        Examples:
+            >>> Linear(10).saves(Shape(512, 7, 7)).input
+            True
+        """
+        return INPUT_SAVED
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return ``out_features`` values, written as ``out x 1 x 1``.

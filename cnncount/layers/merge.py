@@ -49,6 +49,8 @@ class Add(Merge):
     """Element-wise addition of branches of one shape: a residual connection.
 
     Examples:
+        >>> Add(), Add(in_place=True).in_place
+        (Add(in_place=False), True)
         >>> Add().merge_shape([Shape(64, 56, 56), Shape(64, 56, 56)], ["conv2", "input"])
         Shape(64, 56, 56)
         >>> Add().merge_shape([Shape(128, 28, 28), Shape(64, 56, 56)], ["bn2", "maxpool"])
@@ -57,9 +59,16 @@ class Add(Merge):
         cnncount.errors.LayerError: cannot add branches of different shapes: branch 'bn2' gives 128x28x28 but branch 'maxpool' gives 64x56x56
     """
 
-    __slots__ = ()
+    __slots__ = ("in_place",)
     kind = "add"
     _misfit = "cannot add branches of different shapes"
+
+    in_place: bool
+    """Whether the sum is written into the first branch's tensor, as ``out += identity`` does in
+    torchvision's ResNet; ``x + f(x)`` (MobileNetV2) makes a new tensor."""
+
+    def __init__(self, in_place: bool = False) -> None:
+        self._set(in_place=in_place)
 
     def _fits(self, first: Shape, other: Shape) -> bool:
         return first == other

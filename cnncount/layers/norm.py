@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnncount.layers.base import Layer, WeightFactors, require_positive
+from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, require_positive
 from cnncount.shapes import Shape
 
 __all__ = ["BatchNorm2d", "LocalResponseNorm"]
@@ -25,6 +25,16 @@ class BatchNorm2d(Layer):
     __slots__ = ()
     kind = "batchnorm"
     category = "normalization"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input; the per-channel mean and inverse deviation it also keeps are 2C
+        float32 values for the whole batch, left out.
+
+        Examples:
+            >>> BatchNorm2d().saves(Shape(64, 56, 56)).input
+            True
+        """
+        return INPUT_SAVED
 
     def weight_factors(self, shape: Shape) -> WeightFactors:
         """Return one scale per channel.
@@ -84,6 +94,17 @@ class LocalResponseNorm(Layer):
     def __init__(self, size: int = 5) -> None:
         require_positive(size=size)
         self._set(size=size)
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return what PyTorch's composite local response norm keeps: its input, the squares
+        padded across channels, and two maps of its size (the base and the result of the power).
+
+        Examples:
+            >>> LocalResponseNorm().saves(Shape(96, 55, 55)).values == (96 + 4) * 55 * 55 + 2 * 96 * 55 * 55
+            True
+        """
+        padded = (shape.channels + self.size - 1) * shape.height * shape.width
+        return Saves(input=True, values=padded + 2 * shape.numel)
 
     def __str__(self) -> str:
         return "LRN" if self.size == 5 else f"LRN{self.size}"

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from cnncount.errors import LayerError
-from cnncount.layers.base import Layer
+from cnncount.layers.base import INPUT_SAVED, OUTPUT_SAVED, Layer, Saves
+from cnncount.shapes import Shape
 
 __all__ = ["Dropout", "ReLU", "ReLU6", "Softmax"]
 
@@ -21,6 +22,15 @@ class ReLU(Layer):
     category = "activation"
     in_place = True  # nn.ReLU(inplace=True), as torchvision runs it
 
+    def saves(self, shape: Shape) -> Saves:
+        """Return its output: the gradient passes where the output is positive.
+
+        Examples:
+            >>> ReLU().saves(Shape(64, 8, 8)).output
+            True
+        """
+        return OUTPUT_SAVED
+
     def __str__(self) -> str:
         return "relu"
 
@@ -37,6 +47,15 @@ class ReLU6(Layer):
     kind = "relu6"
     category = "activation"
     in_place = True  # nn.ReLU6(inplace=True), as torchvision runs it
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, whose range decides where the gradient passes (in place, a copy).
+
+        Examples:
+            >>> ReLU6().saves(Shape(64, 8, 8)).input
+            True
+        """
+        return INPUT_SAVED
 
     def __str__(self) -> str:
         return "relu6"
@@ -65,6 +84,15 @@ class Dropout(Layer):
             raise LayerError(f"dropout probability must be from 0 to 1, got {p!r}")
         self._set(p=p)
 
+    def saves(self, shape: Shape) -> Saves:
+        """Return its mask: a value for each of its input's.
+
+        Examples:
+            >>> Dropout().saves(Shape(4096, 1, 1)).mask
+            4096
+        """
+        return Saves(mask=shape.numel)
+
     def __str__(self) -> str:
         return "dropout" if self.p == 0.5 else f"dropout{self.p:g}"
 
@@ -80,6 +108,16 @@ class Softmax(Layer):
     __slots__ = ()
     kind = "softmax"
     category = "activation"
+    autocast = "float32"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its output, from which its gradient is computed.
+
+        Examples:
+            >>> Softmax().saves(Shape(1000, 1, 1)).output
+            True
+        """
+        return OUTPUT_SAVED
 
     def __str__(self) -> str:
         return "soft-max"

@@ -3,11 +3,21 @@
 from __future__ import annotations
 
 from cnncount.errors import LayerError
-from cnncount.layers.base import Layer, require_positive, sliding_window_shape
+from cnncount.layers.base import (
+    INPUT_SAVED,
+    NOTHING_SAVED,
+    Layer,
+    Saves,
+    require_positive,
+    sliding_window_shape,
+)
 from cnncount.layers.windows import Window
 from cnncount.shapes import Shape
 
-__all__ = ["AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
+__all__ = ["INDEX_BYTES", "AdaptiveAvgPool2d", "AvgPool2d", "MaxPool2d"]
+
+INDEX_BYTES = 8
+"""Bytes of one max-pooling index (int64), whatever the data type of the values."""
 
 
 class _Pool2d(Layer):
@@ -58,6 +68,15 @@ class _Pool2d(Layer):
             ceil_mode=self.ceil_mode,
         )
 
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, which the gradient is spread back over.
+
+        Examples:
+            >>> AvgPool2d(2).saves(Shape(64, 8, 8)).input
+            True
+        """
+        return INPUT_SAVED
+
     def window(self, shape: Shape) -> tuple[Window, Window]:
         """Return the pooling window along each axis; ceil mode adds a last window but changes none
         of its sizes.
@@ -94,6 +113,24 @@ class MaxPool2d(_Pool2d):
     __slots__ = ()
     kind = "maxpool"
     token = "maxpool"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input and where each maximum was: an int64 index per output value.
+
+        Examples:
+            >>> MaxPool2d().saves(Shape(64, 224, 224)).other_bytes == 8 * 64 * 112 * 112
+            True
+        """
+        return Saves(input=True, other_bytes=self.transient_bytes(shape))
+
+    def transient_bytes(self, shape: Shape) -> int:
+        """Return its indices, which PyTorch allocates in inference too.
+
+        Examples:
+            >>> MaxPool2d().transient_bytes(Shape(64, 224, 224)) == 8 * 64 * 112 * 112
+            True
+        """
+        return INDEX_BYTES * self.output_shape(shape).numel
 
 
 class AvgPool2d(_Pool2d):
@@ -141,6 +178,16 @@ class AdaptiveAvgPool2d(Layer):
             Shape(2048, 1, 1)
         """
         return Shape(shape.channels, self.height, self.width)
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, except when it pools to one value a channel: PyTorch then takes the
+        mean, whose gradient needs only the input's size.
+
+        Examples:
+            >>> AdaptiveAvgPool2d(7).saves(Shape(512, 14, 14)).input, AdaptiveAvgPool2d(1).saves(Shape(512, 7, 7)).input
+            (True, False)
+        """
+        return NOTHING_SAVED if (self.height, self.width) == (1, 1) else INPUT_SAVED
 
     def window(self, shape: Shape) -> tuple[Window, Window] | None:
         """Return, along each axis, a window of ``input / output`` pixels at that stride, or None

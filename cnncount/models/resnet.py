@@ -69,6 +69,6 @@ def _block(
     if stride != 1 or channels != out:  # the projection shortcut
         projection = Conv2d(out, 1, stride=stride, bias=False)
         shortcut = conv_norm_activation(net, f"{prefix}downsample.", projection, None, source=entry)
-    net.merge(Add(), [residual, shortcut], f"{prefix}add")  # out += identity
+    net.merge(Add(in_place=True), [residual, shortcut], f"{prefix}add")  # out += identity
     net.layer(ReLU(), f"{prefix}relu{len(convs)}")
     return out

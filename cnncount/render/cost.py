@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from cnncount.conventions import Convention
 from cnncount.memory import TrainingMemory
+from cnncount.precision import Batch
 from cnncount.receptive import ReceptiveField
 from cnncount.units import BYTE_UNITS, format_bytes
 from cnncount.views import BatchFit, ConventionCount, Views
@@ -15,6 +16,7 @@ __all__ = [
     "compute_figure",
     "convention_lines",
     "cost_sections",
+    "data_types",
     "inference_line",
     "receptive_field_table",
     "training_lines",
@@ -30,14 +32,12 @@ def cost_sections(views: Views) -> list[str]:
         >>> views = compute_views(summarize(get_model("vgg16")), budget=16 * 2**30)
         >>> for section in cost_sections(views):
         ...     print(section)
-        INFERENCE peak: 579,120,288 bytes ~= 579 MB (552 MiB), batch of 1, float32
-        BUDGET 17,179,869,184 bytes (16.0 GiB) fits a batch of 647 for inference in float32
+        INFERENCE peak: 579,722,400 bytes ~= 580 MB (553 MiB), batch of 1, float32
+        BUDGET 17,179,869,184 bytes (16.0 GiB) fits a batch of 632 for inference in float32
     """
     sections = []
     if views.inference_peak_bytes is not None:
-        sections.append(
-            inference_line(views.inference_peak_bytes, views.batch.size, views.batch.dtype)
-        )
+        sections.append(inference_line(views.inference_peak_bytes, views.batch))
     if views.training is not None:
         sections.append(training_lines(views.training))
     if views.largest_batch is not None:
@@ -49,16 +49,17 @@ def cost_sections(views: Views) -> list[str]:
     return sections
 
 
-def inference_line(peak: int, batch: int, dtype: str) -> str:
+def inference_line(peak: int, batch: Batch) -> str:
     """Return the peak memory of an inference pass, in bytes, MB and MiB.
 
     Examples:
-        >>> inference_line(579120288, 1, "float32")
-        'INFERENCE peak: 579,120,288 bytes ~= 579 MB (552 MiB), batch of 1, float32'
+        >>> from cnncount import Batch
+        >>> inference_line(579722400, Batch())
+        'INFERENCE peak: 579,722,400 bytes ~= 580 MB (553 MiB), batch of 1, float32'
     """
     return (
         f"INFERENCE peak: {peak:,} bytes ~= {format_bytes(peak)} ({format_bytes(peak, binary=True)}), "
-        f"batch of {batch:,}, {dtype}"
+        f"batch of {batch.size:,}, {data_types(batch)}"
     )
 
 
@@ -76,15 +77,23 @@ def training_lines(memory: TrainingMemory) -> str:
           gradients                         553,430,176 bytes    553 MB    528 MiB
           optimizer state                 1,106,860,352 bytes   1.11 GB   1.03 GiB
           buffers                                     0 bytes       0 B        0 B
-          activations kept for backward   4,645,840,896 bytes   4.65 GB   4.33 GiB
-          total                           6,898,096,768 bytes   6.90 GB   6.42 GiB
+          activations kept for backward   4,645,584,896 bytes   4.65 GB   4.33 GiB
+          total                           6,897,840,768 bytes   6.90 GB   6.42 GiB
+        >>> mixed = training_memory(
+        ...     summarize(get_model("vgg16")), Batch(16, autocast="float16"), accumulation=4, segments=4
+        ... )
+        >>> print(training_lines(mixed).splitlines()[0])
+        TRAINING memory, batch of 16 (4 accumulated: 64 a step), float32 with float16 autocast, sgd optimizer, checkpointed in 4 segments:
     """
     rows = [*memory.parts, ("total", memory.total)]
     width = max(len(f"{size:,}") for _, size in rows)
     batch = memory.batch
-    header = (
-        f"TRAINING memory, batch of {batch.size:,}, {batch.dtype}, {memory.optimizer} optimizer:"
-    )
+    size = f"batch of {batch.size:,}"
+    if memory.accumulation > 1:
+        size += f" ({memory.accumulation} accumulated: {memory.effective_batch:,} a step)"
+    types = data_types(batch)
+    checkpoints = f", checkpointed in {memory.segments} segments" if memory.segments > 1 else ""
+    header = f"TRAINING memory, {size}, {types}, {memory.optimizer} optimizer{checkpoints}:"
     lines = [
         f"  {name:<30}{size:>{width + 2},} bytes  {format_bytes(size):>8}  "
         f"{format_bytes(size, binary=True):>9}"
@@ -97,14 +106,29 @@ def batch_fit_line(fit: BatchFit) -> str:
     """Return the largest batch that fits a budget, and what for.
 
     Examples:
-        >>> print(batch_fit_line(BatchFit(budget=16 * 2**30, optimizer="adam", dtype="float32", batch=204)))
+        >>> from cnncount import Batch
+        >>> print(batch_fit_line(BatchFit(budget=16 * 2**30, optimizer="adam", like=Batch(), batch=204)))
         BUDGET 17,179,869,184 bytes (16.0 GiB) fits a batch of 204 for training with adam in float32
     """
     mode = f"training with {fit.optimizer}" if fit.optimizer else "inference"
     return (
         f"BUDGET {fit.budget:,} bytes ({format_bytes(fit.budget, binary=True)}) fits a batch of "
-        f"{fit.batch:,} for {mode} in {fit.dtype}"
+        f"{fit.batch:,} for {mode} in {data_types(fit.like)}"
     )
+
+
+def data_types(batch: Batch) -> str:
+    """Return the data types a batch runs in, as the reports name them.
+
+    Examples:
+        >>> from cnncount import Batch
+        >>> data_types(Batch()), data_types(Batch(autocast="bfloat16", device="cpu"))
+        ('float32', 'float32 with bfloat16 autocast on the CPU')
+    """
+    types = (
+        batch.dtype if batch.autocast is None else f"{batch.dtype} with {batch.autocast} autocast"
+    )
+    return types if batch.device == "cuda" else f"{types} on the CPU"
 
 
 def activation_figure(count: ConventionCount) -> str:

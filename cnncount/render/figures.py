@@ -8,7 +8,7 @@ from __future__ import annotations
 import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
-from cnncount.memory import OPTIMIZER_STATE, inference_peak_bytes, training_memory
+from cnncount.memory import inference_peak_bytes, training_memory
 from cnncount.precision import Batch
 from cnncount.receptive import ReceptiveField
 from cnncount.summary import Summary
@@ -107,8 +107,13 @@ def resolution_trace(summary: Summary) -> Figure:
     return figure
 
 
-def memory_against_batch(summary: Summary, batches: list[int], budget: int | None = None) -> Figure:
-    """Return training memory (GiB) against batch size for each optimizer, and inference.
+def memory_against_batch(
+    summary: Summary,
+    batches: list[int],
+    budget: int | None = None,
+    optimizers: tuple[str, ...] = ("sgd", "momentum", "adam"),
+) -> Figure:
+    """Return training memory (GiB) against batch size for each of ``optimizers``, and inference.
 
     Examples:
         >>> from cnncount import get_model, summarize
@@ -118,7 +123,7 @@ def memory_against_batch(summary: Summary, batches: list[int], budget: int | Non
     """
     figure, axes = plt.subplots(figsize=(8, 4.5), layout="constrained")
     gib = BYTE_UNITS["GiB"]
-    for optimizer in OPTIMIZER_STATE:
+    for optimizer in optimizers:
         totals = [
             training_memory(summary, Batch(batch), optimizer=optimizer).total / gib
             for batch in batches

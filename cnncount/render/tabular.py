@@ -186,7 +186,7 @@ def to_json(summary: Summary, views: Views | None = None) -> str:
         >>> document["totals"]["params"], document["totals"]["activations"], document["totals"]["macs"]
         (138357544, 15237608, 15470264320)
         >>> json.loads(to_json(vgg16, compute_views(vgg16, budget=16 * 2**30)))["largest_batch"]
-        647
+        632
     """
     import json
 
@@ -232,7 +232,11 @@ def _view_documents(views: Views) -> dict[str, object]:
         documents["training_memory"] = {
             "batch": memory.batch.size,
             "dtype": memory.batch.dtype,
+            "autocast": memory.batch.autocast,
             "optimizer": memory.optimizer,
+            "accumulation": memory.accumulation,
+            "effective_batch": memory.effective_batch,
+            "segments": memory.segments,
             "parts": dict(memory.parts),
             "total_bytes": memory.total,
         }
