@@ -33,14 +33,14 @@ HIDDEN = {
 """What Jupyter collapses (cell metadata ``jupyter``) for each tag that hides part of a cell on the page."""
 
 GLUE_STAND_IN = '''\
-import IPython.display
-
-
 def {name}(name, value, display=True):
     """Stand-in for MyST-NB's glue, which hands a value to the book's prose: here it only shows it."""
     if display:
+        import IPython.display
+
         IPython.display.display(value)'''
-"""What replaces ``from myst_nb import glue [as name]`` in a reader's notebook."""
+"""What replaces ``from myst_nb import glue [as name]`` in a reader's notebook. Its first line is
+what Jupyter shows of the collapsed cell."""
 
 _IMPORT_GLUE = re.compile(r"^(?P<indent>[ \t]*)from[ \t]+myst_nb[ \t]+import[ \t]+glue(?:[ \t]+as[ \t]+(?P<name>\w+))?[ \t]*$", re.MULTILINE)
 
@@ -59,12 +59,11 @@ def reader_notebook(executed: Mapping[str, Any], references: References) -> dict
         >>> notebook["cells"][0]["metadata"]["jupyter"]
         {'source_hidden': True, 'outputs_hidden': True}
         >>> print(notebook["cells"][0]["source"])
-        import IPython.display
-        <BLANKLINE>
-        <BLANKLINE>
         def glue(name, value, display=True):
             \"""Stand-in for MyST-NB's glue, which hands a value to the book's prose: here it only shows it.\"""
             if display:
+                import IPython.display
+        <BLANKLINE>
                 IPython.display.display(value)
         glue('n', 3, display=False)
     """
