@@ -20,6 +20,7 @@ from tests.book import notebooks
 from tests.reader import execute, myst_leftovers
 
 
+@pytest.fixture(scope="module")
 def downloads(book_html: Path) -> dict[str, Path]:
     """Return the notebook behind each page's download button, by page name."""
     found = {}
@@ -31,15 +32,14 @@ def downloads(book_html: Path) -> dict[str, Path]:
     return found
 
 
-def test_every_chapter_offers_its_notebook(book_html: Path) -> None:
-    offered = downloads(book_html)
-    assert sorted(offered) == sorted(chapter.stem for chapter in notebooks())
-    assert all(path.is_file() for path in offered.values())
+def test_every_chapter_offers_its_notebook(downloads: dict[str, Path]) -> None:
+    assert sorted(downloads) == sorted(chapter.stem for chapter in notebooks())
+    assert all(path.is_file() for path in downloads.values())
 
 
 @pytest.mark.parametrize("chapter", [path.stem for path in notebooks()])
-def test_notebook_reads_as_the_page(book_html: Path, chapter: str) -> None:
-    notebook = json.loads(downloads(book_html)[chapter].read_text(encoding="utf-8"))
+def test_notebook_reads_as_the_page(downloads: dict[str, Path], chapter: str) -> None:
+    notebook = json.loads(downloads[chapter].read_text(encoding="utf-8"))
     assert myst_leftovers(notebook) == []
     for cell in notebook["cells"]:
         source = "".join(cell["source"])
@@ -48,8 +48,8 @@ def test_notebook_reads_as_the_page(book_html: Path, chapter: str) -> None:
             assert cell["metadata"]["jupyter"] == {"source_hidden": True, "outputs_hidden": True}
 
 
-def test_figures_keep_their_captions_and_numbers(book_html: Path) -> None:
-    notebook = json.loads(downloads(book_html)["where"].read_text(encoding="utf-8"))
+def test_figures_keep_their_captions_and_numbers(book_html: Path, downloads: dict[str, Path]) -> None:
+    notebook = json.loads(downloads["where"].read_text(encoding="utf-8"))
     page = BeautifulSoup((book_html / "where.html").read_text(encoding="utf-8"), "html.parser")
     numbers = [span.get_text().strip() for span in page.select("figcaption .caption-number")]
     markdown = "\n".join("".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown")
@@ -68,9 +68,9 @@ def test_reader_kernel_is_the_fresh_venv(reader_venv: Path, tmp_path: Path) -> N
 
 
 @pytest.mark.parametrize("chapter", [path.stem for path in notebooks()])
-def test_downloaded_notebook_runs_in_a_bare_venv(book_html: Path, reader_venv: Path, tmp_path: Path, chapter: str) -> None:
+def test_downloaded_notebook_runs_in_a_bare_venv(downloads: dict[str, Path], reader_venv: Path, tmp_path: Path, chapter: str) -> None:
     download = tmp_path / f"{chapter}.ipynb"
-    shutil.copy(downloads(book_html)[chapter], download)
+    shutil.copy(downloads[chapter], download)
     assert sorted(tmp_path.iterdir()) == [download]
     executed = execute(download, reader_venv)  # raises CellExecutionError, naming the cell, on the first error
     figures = [cell for cell in executed.cells if cell.metadata.get("mystnb", {}).get("figure")]
