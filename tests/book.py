@@ -26,6 +26,21 @@ def notebooks() -> list[Path]:
     ]
 
 
+_FILE_NAME = re.compile(r"[\w./-]+\.(png|jpe?g|gif|svg|webp)", re.IGNORECASE)
+
+
+def describes_an_image(alt: str | None) -> bool:
+    """Return whether ``alt`` is an alt text that says something: neither empty nor a file name.
+
+    Examples:
+        >>> describes_an_image("Two bar charts over VGG-16's layers."), describes_an_image(" ")
+        (True, False)
+        >>> describes_an_image("_images/edd6c310.png"), describes_an_image(None)
+        (False, False)
+    """
+    return bool(alt and alt.strip()) and not _FILE_NAME.fullmatch(alt.strip())
+
+
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
 _FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
 _ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")

@@ -1,4 +1,4 @@
-"""Fixtures shared by the tests of the built book: one build per test session."""
+"""Fixtures shared by the tests: one build of the book, one wheel and one reader's venv per test session."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from tests.book import BOOK, BUILD_OPTIONS
+from tests.reader import build_wheel, make_reader_venv
 
 collect_ignore = ["torch_twins.py", "torch_memory.py"]
 """Helpers, not tests, that import an optional dependency: the tests that need them import them
@@ -32,6 +33,18 @@ def book_html(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
     assert "build succeeded" in result.stdout
     return output / "_build" / "html"
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Build the package's wheel from the checkout; return its path."""
+    return build_wheel(tmp_path_factory.mktemp("wheel"))
+
+
+@pytest.fixture(scope="session")
+def reader_venv(tmp_path_factory: pytest.TempPathFactory, wheel: Path) -> Path:
+    """Make a fresh venv with only the wheel, its notebooks extra, nbclient and ipykernel; return its folder."""
+    return make_reader_venv(tmp_path_factory.mktemp("reader") / "venv", wheel)
 
 
 @pytest.fixture(scope="session")

@@ -10,7 +10,7 @@ from pathlib import Path
 from bs4 import BeautifulSoup
 
 from cnncount.published import breakdown_section as section
-from tests.book import BOOK, BUILD_OPTIONS, chapters
+from tests.book import BOOK, BUILD_OPTIONS, chapters, describes_an_image
 
 
 def test_make_book_builds_as_this_test_does() -> None:
@@ -57,3 +57,15 @@ def test_figures_are_images(book_html: Path) -> None:
     assert len(images) == 2
     for source in images:
         assert (book_html / source).stat().st_size > 10_000
+
+
+def test_every_image_says_what_it_shows(book_html: Path) -> None:
+    """A screen reader, or a broken image, shows the alt text: never a file name (MyST-NB's default)."""
+    images = []
+    for chapter in chapters():
+        page = BeautifulSoup(
+            (book_html / f"{chapter.stem}.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        images += [(chapter.stem, image.get("alt")) for image in page.find_all("img")]
+    assert images
+    assert [(name, alt) for name, alt in images if not describes_an_image(alt)] == []

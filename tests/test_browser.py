@@ -1,6 +1,7 @@
 """The built book in a real browser: Debian's Chromium, headless, driven by Playwright.
 
-Every page of the table of contents loads with no console error and no broken image; the
+Every page of the table of contents loads with no console error, no broken image and no image
+without an alt text that says what it shows; the
 VGG-16 page shows the regenerated table; the search finds "fc1"; a chapter's .ipynb download
 parses. A screenshot of the VGG-16 page is left in test-artifacts/. Skipped, with the reason,
 where Playwright or Chromium is missing (`.ci/run` installs Chromium).
@@ -19,7 +20,7 @@ from pathlib import Path
 import pytest
 
 from cnncount.published import breakdown_section as section
-from tests.book import chapters
+from tests.book import chapters, describes_an_image
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install playwright"
@@ -87,11 +88,12 @@ def test_page_loads_without_console_errors_or_broken_images(
 ) -> None:
     page, errors = open_page(browser, f"{site}/{chapter}.html")
     images = page.eval_on_selector_all(
-        "img", "images => images.map(image => [image.src, image.naturalWidth])"
+        "img", "images => images.map(image => [image.src, image.naturalWidth, image.alt])"
     )
     page.close()
     assert errors == []
-    assert all(width > 0 for _, width in images), images
+    assert all(width > 0 for _, width, _ in images), images
+    assert [source for source, _, alt in images if not describes_an_image(alt)] == []
 
 
 def test_vgg16_page_shows_the_regenerated_table(browser, site: str, artifacts: Path) -> None:

@@ -129,22 +129,3 @@ def output_shapes(model: TorchGraph, shape: tuple[int, int, int]) -> list[tuple[
     with torch.no_grad():
         model(torch.zeros(1, *shape))
     return model.shapes
-
-
-def saved_activation_bytes(model: nn.Module, shape: tuple[int, int, int]) -> int:
-    """Return the bytes of the distinct tensors autograd saves for backward in one training step
-    of one image with a cross-entropy loss, parameters excluded."""
-    parameters = {p.untyped_storage().data_ptr() for p in model.parameters()}
-    saved: dict[int, int] = {}
-
-    def pack(tensor: torch.Tensor) -> torch.Tensor:
-        storage = tensor.untyped_storage()
-        if storage.data_ptr() not in parameters:
-            saved[storage.data_ptr()] = storage.nbytes()
-        return tensor
-
-    model.train()
-    with torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
-        logits = model(torch.randn(1, *shape))
-        torch.nn.functional.cross_entropy(logits, torch.zeros(1, dtype=torch.long))
-    return sum(size for size in saved.values() if size > 8)  # the target and the loss are scalars

@@ -1,32 +1,111 @@
-"""Offer each executed chapter as a ``.ipynb`` download, through the theme's own button.
+"""Offer each chapter as a notebook a reader can run, through the theme's ".ipynb" download button.
 
-sphinx-book-theme shows its ".ipynb" download only where a launch service (Binder, Colab...)
-is configured. This extension does without one: it copies the notebook that MyST-NB wrote
-when it executed the chapter into ``_sources`` and tells the theme where it is.
+MyST-NB writes the notebook it executed for each chapter, but that one shows the prose's numbers
+as raw ``{glue:text}`` roles and imports myst_nb in its hidden cells. For each page with an
+executed notebook, this extension writes the reader's notebook (reader_notebook.py) to
+``_sources/<page>.ipynb`` in the HTML output, beside the page's source, and points the theme's
+download button at it. sphinx-book-theme shows that button only where a launch service is
+configured; setting ``ipynb_source`` does without one.
 """
 
 from __future__ import annotations
 
-import shutil
+import json
 from pathlib import Path
 from typing import Any
 
+from myst_roles import References, Target
+from reader_notebook import reader_notebook
 from sphinx.application import Sphinx
+from sphinx.errors import ExtensionError
+from sphinx.util import logging
+
+logger = logging.getLogger(__name__)
 
 EXECUTED = "jupyter_execute"  # MyST-NB's output folder, beside the HTML one
+NOTEBOOKS = "_sources"  # where the theme's download button looks, under the HTML output
 
 
 def offer_notebook(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
-    """Copy the executed notebook of ``pagename``, if there is one, and link the download button to it."""
-    executed = Path(app.outdir).parent / EXECUTED / f"{pagename}.ipynb"
+    """Write the reader's notebook of ``pagename``, if it is a notebook, and link the download button to it."""
+    executed = _executed(app, pagename)
     if not executed.is_file():
         return
-    target = Path(app.outdir) / "_sources" / f"{pagename}.ipynb"
+    try:
+        notebook = reader_notebook(
+            json.loads(executed.read_text(encoding="utf-8")), references(app, pagename)
+        )
+    except ValueError as error:
+        logger.warning(f"no notebook for readers: {error}", location=pagename)
+        return
+    target = Path(app.outdir) / NOTEBOOKS / f"{pagename}.ipynb"
     target.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copy2(executed, target)
+    target.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     context["ipynb_source"] = f"{pagename}.ipynb"
+
+
+def references(app: Sphinx, docname: str) -> References:
+    """Return what the roles of ``docname`` resolve to, from the build: glued values, pages, labels, citations."""
+    env = app.env
+    documents = {
+        name: Target(_href(app, name), env.titles[name].astext())
+        for name in env.found_docs
+        if name in env.titles
+    }
+    labels = {}
+    std = env.get_domain("std")
+    for label, (doc, anchor) in std.anonlabels.items():  # type: ignore[attr-defined]
+        title = std.labels.get(label, ("", "", ""))[2]  # type: ignore[attr-defined]
+        number, figtype = _number(env.toc_fignumbers.get(doc, {}), anchor)
+        labels[label] = Target(
+            f"{_href(app, doc)}#{anchor}", title, number, app.config.numfig_format.get(figtype, "")
+        )
+    exercises = sorted(env.toc_fignumbers.get(docname, {}).get("exercise", {}).values())
+    exercise_format = app.config.numfig_format.get("exercise", "Exercise %s")
+    glue = _executed(app, docname).with_suffix(".glue.json")
+    return References(
+        docname,
+        glued=json.loads(glue.read_text(encoding="utf-8")) if glue.is_file() else {},
+        documents=documents,
+        labels=labels,
+        citations=_citations(app),
+        exercises=[
+            exercise_format.replace("%s", ".".join(map(str, number))) for number in exercises
+        ],
+    )
+
+
+def _executed(app: Sphinx, docname: str) -> Path:
+    return Path(app.outdir).parent / EXECUTED / f"{docname}.ipynb"
+
+
+def _href(app: Sphinx, docname: str) -> str:
+    """Return where a page is, from the notebooks' folder: its reader's notebook, or else its HTML page."""
+    if _executed(app, docname).is_file():
+        return f"{docname}.ipynb"
+    return f"../{app.builder.get_target_uri(docname)}"
+
+
+def _number(fignumbers: dict[str, dict[str, tuple[int, ...]]], anchor: str) -> tuple[str, str]:
+    """Return the number Sphinx gave the element with id ``anchor`` and its kind ("figure"), or two ''."""
+    for figtype, numbers in fignumbers.items():
+        if anchor in numbers:
+            return ".".join(map(str, numbers[anchor])), figtype
+    return "", ""
+
+
+def _citations(app: Sphinx) -> dict[str, str]:
+    """Return the label of each citation of sphinxcontrib-bibtex, where it is loaded."""
+    try:
+        domain = app.env.get_domain("cite")
+    except ExtensionError:
+        return {}
+    return {
+        citation.key: citation.formatted_entry.label
+        for citation in getattr(domain, "citations", [])
+    }
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

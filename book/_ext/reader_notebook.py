@@ -1,0 +1,135 @@
+"""The notebook a reader downloads: an executed chapter, made to read and run in plain Jupyter.
+
+`reader_notebook` is the one transformation, for every place the book hands out a notebook:
+
+- Markdown cells show what the page shows: roles and directives resolved (myst_directives);
+- each figure is followed by its caption, numbered as on the page, and its images get its alt text;
+- code cells keep their executed outputs; ``from myst_nb import glue`` becomes a stand-in that
+  only shows what it is given, as ``glue`` does, so the notebook runs without myst_nb;
+- cells the page hides (``remove-cell``, ``hide-input``...) stay, with their source or outputs
+  collapsed, so a reader sees the page's story and can still open, change and re-run them.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from myst_directives import PlainMarkdown
+from myst_roles import References, resolve_roles
+
+__all__ = ["GLUE_STAND_IN", "reader_notebook"]
+
+HIDDEN = {
+    "remove-cell": ("source_hidden", "outputs_hidden"),
+    "hide-cell": ("source_hidden", "outputs_hidden"),
+    "remove-input": ("source_hidden",),
+    "hide-input": ("source_hidden",),
+    "remove-output": ("outputs_hidden",),
+    "hide-output": ("outputs_hidden",),
+}
+"""What Jupyter collapses (cell metadata ``jupyter``) for each tag that hides part of a cell on the page."""
+
+GLUE_STAND_IN = '''\
+def {name}(name, value, display=True):
+    """Stand-in for MyST-NB's glue, which hands a value to the book's prose: here it only shows it."""
+    if display:
+        import IPython.display
+
+        IPython.display.display(value)'''
+"""What replaces ``from myst_nb import glue [as name]`` in a reader's notebook. Its first line is
+what Jupyter shows of the collapsed cell."""
+
+_IMPORT_GLUE = re.compile(
+    r"^(?P<indent>[ \t]*)from[ \t]+myst_nb[ \t]+import[ \t]+glue(?:[ \t]+as[ \t]+(?P<name>\w+))?[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def reader_notebook(executed: Mapping[str, Any], references: References) -> dict[str, Any]:
+    """Return the reader's notebook of a chapter from the notebook MyST-NB executed (nbformat 4 JSON).
+
+    Examples:
+        >>> executed = {"nbformat": 4, "nbformat_minor": 5, "metadata": {"source_map": [1, 9]}, "cells": [
+        ...     {"cell_type": "code", "id": "a", "metadata": {"tags": ["remove-cell"]}, "outputs": [],
+        ...      "execution_count": 1, "source": "from myst_nb import glue\\nglue('n', 3, display=False)"},
+        ...     {"cell_type": "markdown", "id": "b", "metadata": {}, "source": "{glue:text}`n` layers"}]}
+        >>> notebook = reader_notebook(executed, References("intro", glued={"n": {"data": {"text/plain": "3"}}}))
+        >>> notebook["cells"][1]["source"], notebook["metadata"]
+        ('3 layers', {})
+        >>> notebook["cells"][0]["metadata"]["jupyter"]
+        {'source_hidden': True, 'outputs_hidden': True}
+        >>> print(notebook["cells"][0]["source"])
+        def glue(name, value, display=True):
+            \"""Stand-in for MyST-NB's glue, which hands a value to the book's prose: here it only shows it.\"""
+            if display:
+                import IPython.display
+        <BLANKLINE>
+                IPython.display.display(value)
+        glue('n', 3, display=False)
+    """
+    notebook = copy.deepcopy(dict(executed))
+    notebook["metadata"].pop("source_map", None)  # MyST-NB's map from cells to source lines
+    markdown = PlainMarkdown(references)
+    cells = []
+    for index, cell in enumerate(notebook["cells"]):
+        source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
+        cell["source"] = (
+            markdown(source)
+            if cell["cell_type"] == "markdown"
+            else _without_myst_nb(source, index, references)
+        )
+        for tag in cell["metadata"].get("tags", []):
+            for flag in HIDDEN.get(tag, ()):
+                cell["metadata"].setdefault("jupyter", {})[flag] = True
+        cells.append(cell)
+        figure = cell["metadata"].get("mystnb", {}).get("figure", {})
+        if cell["cell_type"] == "code" and figure.get("caption"):
+            _describe_images(cell)
+            cells.append(_caption(cell, figure, references))
+    notebook["cells"] = cells
+    return notebook
+
+
+def _without_myst_nb(source: str, index: int, references: References) -> str:
+    """Return a code cell's source with myst_nb's glue replaced by the stand-in."""
+    if "myst_nb" in _IMPORT_GLUE.sub("", source):
+        msg = f"{references.docname}: cell {index} uses myst_nb other than by `from myst_nb import glue`, which a reader cannot run"
+        raise ValueError(msg)
+    return _IMPORT_GLUE.sub(
+        lambda match: _stand_in(match.group("name") or "glue", match.group("indent")), source
+    )
+
+
+def _stand_in(name: str, indent: str) -> str:
+    return "\n".join(
+        f"{indent}{line}" if line else "" for line in GLUE_STAND_IN.format(name=name).split("\n")
+    )
+
+
+def _describe_images(cell: dict[str, Any]) -> None:
+    """Give the images of a figure cell the figure's alt text, which nbconvert's HTML shows."""
+    alt = cell["metadata"].get("mystnb", {}).get("image", {}).get("alt")
+    for output in cell.get("outputs", []):
+        for mime in output.get("data", {}):
+            if alt and mime.startswith("image/"):
+                output.setdefault("metadata", {}).setdefault(mime, {})["alt"] = alt
+
+
+def _caption(
+    cell: dict[str, Any], figure: Mapping[str, Any], references: References
+) -> dict[str, Any]:
+    """Return the Markdown cell that shows a figure's caption under it, numbered and anchored as on the page."""
+    name = str(figure.get("name", ""))
+    target = references.labels.get(name.lower()) if name else None
+    anchor = (
+        f'<a id="{target.href.partition("#")[2]}"></a>' if target and "#" in target.href else ""
+    )
+    number = f"**{target.numbered}** " if target and target.numbered else ""
+    caption = resolve_roles(str(figure["caption"]), references)
+    cell_id = f"{cell['id']}-caption" if "id" in cell else None
+    return {"cell_type": "markdown", "metadata": {}, "source": f"{anchor}{number}{caption}"} | (
+        {"id": cell_id} if cell_id else {}
+    )

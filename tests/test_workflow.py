@@ -1,0 +1,62 @@
+"""The publishing workflow (.github/workflows/book.yml), which cannot run here, says what it must:
+on a push to main, build the book with the README's command and deploy _build/html to GitHub Pages."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+import yaml
+
+from tests.reader import ROOT
+
+WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+
+
+@pytest.fixture(scope="module")
+def workflow() -> dict[Any, Any]:
+    parsed = yaml.safe_load(WORKFLOW.read_text(encoding="utf-8"))
+    assert isinstance(parsed, dict)
+    return parsed
+
+
+def steps(workflow: dict[Any, Any]) -> list[dict[str, Any]]:
+    """Return every step of every job, in order."""
+    return [step for job in workflow["jobs"].values() for step in job.get("steps", [])]
+
+
+def uses(workflow: dict[Any, Any], action: str) -> list[dict[str, Any]]:
+    """Return the steps that use ``action`` (``actions/checkout``), whatever its version."""
+    return [step for step in steps(workflow) if step.get("uses", "").split("@")[0] == action]
+
+
+def test_runs_on_pushes_to_main(workflow: dict[Any, Any]) -> None:
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` key as True
+    assert triggers["push"]["branches"] == ["main"]
+
+
+def test_builds_the_book_with_the_readme_command(workflow: dict[Any, Any]) -> None:
+    assert "make book" in (ROOT / "README.md").read_text(encoding="utf-8")
+    commands = [step["run"].strip() for step in steps(workflow) if "run" in step]
+    assert commands == ["make book"]
+    for action in ("actions/checkout", "actions/setup-python", "actions/configure-pages"):
+        assert len(uses(workflow, action)) == 1, action
+
+
+def test_uploads_the_html_and_deploys_it(workflow: dict[Any, Any]) -> None:
+    (upload,) = uses(workflow, "actions/upload-pages-artifact")
+    assert upload["with"]["path"] == "_build/html"
+    (deploy,) = uses(workflow, "actions/deploy-pages")
+    (job,) = [job for job in workflow["jobs"].values() if deploy in job["steps"]]
+    assert job["environment"]["name"] == "github-pages"
+    assert job["needs"] in ("build", ["build"]) and "build" in workflow["jobs"]
+
+
+def test_may_deploy_and_deploys_one_at_a_time(workflow: dict[Any, Any]) -> None:
+    assert workflow["permissions"]["pages"] == "write"
+    assert workflow["permissions"]["id-token"] == "write"
+    assert workflow["concurrency"]["group"]
+
+
+def test_every_action_is_pinned_to_a_version(workflow: dict[Any, Any]) -> None:
+    assert all("@" in step["uses"] for step in steps(workflow) if "uses" in step)
