@@ -16,6 +16,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py
 	$(BIN)/python benchmarks/bench_book.py
+	$(BIN)/python benchmarks/bench_roofline.py
 
 # Optional: PyTorch and torchvision for the cross-check tests, which are skipped without them.
 # torchvision's wheel needs the torch build it was made with: 2.14.1 with 0.29.1 (x86_64; both

@@ -15,7 +15,7 @@ from cnncount.errors import CnncountError, UnknownModelError
 from cnncount.models import MODELS, get_model, resolve
 from cnncount.network import Network
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
-from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICES, Batch
+from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICE_TYPES, Batch
 from cnncount.record import Record
 from cnncount.shapes import Shape
 from cnncount.summary import summarize
@@ -37,6 +37,7 @@ _VALUED = {
     "--checkpoint": "1",
     "--budget": "",
     "--convention": "",
+    "--roofline": "",
 }
 _FLAGS = ("-h", "--help", "--list", "--version", "--receptive-field")
 
@@ -65,6 +66,7 @@ class Options(Record):
         "budget",
         "convention",
         "receptive",
+        "roofline",
     )
 
     action: str
@@ -78,6 +80,7 @@ class Options(Record):
     budget: int | None
     convention: str | None
     receptive: bool
+    roofline: str | None
 
 
 def usage() -> str:
@@ -89,6 +92,7 @@ def usage() -> str:
     """
     from cnncount.conventions import CONVENTIONS
     from cnncount.memory import OPTIMIZER_STATE
+    from cnncount.roofline import DEVICES
 
     optimizers, conventions = list(OPTIMIZER_STATE), list(CONVENTIONS)
     return f"""\
@@ -108,7 +112,7 @@ options:
   --batch N          images per batch, for the memory figures (default: 1)
   --dtype DTYPE      {", ".join(BYTES_PER_VALUE)}: bytes per value (default: float32)
   --amp TYPE         {", ".join(AUTOCAST_TYPES)}: mixed precision, as autocast runs a float32 model
-  --device KIND      {", ".join(DEVICES)}: whose kernels the memory follows (default: cuda)
+  --device KIND      {", ".join(DEVICE_TYPES)}: whose kernels the memory follows (default: cuda)
   --optimizer OPT    {", ".join(optimizers[:6])},
                      {", ".join(optimizers[6:])}: add the training memory, part by part
   --accumulate N     gradients accumulated over N batches before each step (default: 1)
@@ -118,6 +122,8 @@ options:
   --convention NAME  count as a tool does: {", ".join(conventions[:4])},
                      {", ".join(conventions[4:])}
   --receptive-field  add each layer's receptive field: size, jump, start (input pixels)
+  --roofline DEVICE  add each layer's lower bound on time on DEVICE: {", ".join(DEVICES)},
+                     or a peak and a bandwidth such as 67TFLOPS,4.8TB/s
   --list             name the built-in models
   -h, --help         show this help
   --version          show the version
@@ -143,7 +149,7 @@ def read_options(argv: list[str]) -> Options:
         raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
     _choose("--format", valued["--format"], FORMATS)
     _choose("--dtype", valued["--dtype"], tuple(BYTES_PER_VALUE))
-    _choose("--device", valued["--device"], DEVICES)
+    _choose("--device", valued["--device"], DEVICE_TYPES)
     if valued["--amp"]:
         _choose("--amp", valued["--amp"], AUTOCAST_TYPES)
     options = Options(
@@ -163,11 +169,13 @@ def read_options(argv: list[str]) -> Options:
         budget=_budget(valued["--budget"]),
         convention=_chosen_convention(valued["--convention"]),
         receptive="--receptive-field" in flags,
+        roofline=valued["--roofline"] or None,
     )
-    views = (options.optimizer, options.budget, options.convention)
+    views = (options.optimizer, options.budget, options.convention, options.roofline)
     if options.format == "csv" and (any(view is not None for view in views) or options.receptive):
         raise CnncountError(
-            "--optimizer, --budget, --convention, --receptive-field need --format table, markdown or json"
+            "--optimizer, --budget, --convention, --receptive-field, --roofline "
+            "need --format table, markdown or json"
         )
     return options
 
@@ -211,6 +219,7 @@ def run(argv: list[str]) -> str:
         options.receptive,
         accumulation=options.accumulation,
         segments=options.segments,
+        device=options.roofline,
     )
     if options.format == "table":
         from cnncount.render.report import text_report

@@ -6,7 +6,7 @@ from __future__ import annotations
 from cnncount.errors import CnncountError
 from cnncount.record import Record
 
-__all__ = ["AUTOCAST_TYPES", "BYTES_PER_VALUE", "DEVICES", "ONE_IMAGE", "Batch"]
+__all__ = ["AUTOCAST_TYPES", "BYTES_PER_VALUE", "DEVICE_TYPES", "ONE_IMAGE", "Batch"]
 
 BYTES_PER_VALUE = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 """The size of one value of each data type the memory figures are given in."""
@@ -14,7 +14,7 @@ BYTES_PER_VALUE = {"float32": 4, "float16": 2, "bfloat16": 2, "int8": 1}
 AUTOCAST_TYPES = ("float16", "bfloat16")
 """The lower precisions autocast runs convolutions and matrix products in."""
 
-DEVICES = ("cuda", "cpu")
+DEVICE_TYPES = ("cuda", "cpu")
 """The kinds of device whose PyTorch kernels the memory figures follow. They differ in what
 dropout keeps (a bool mask on CUDA, the random noise in the data type on the CPU) and in what
 autocast keeps in float32 (soft-max and layer normalisation on CUDA; nothing these layers use on
@@ -25,7 +25,7 @@ class Batch(Record):
     """``size`` images at once, their values and the model's in ``dtype``; with ``autocast``
     (mixed precision, as PyTorch's autocast runs a float32 model), convolutions and matrix
     products run in that lower precision; ``device`` is the kind of device that runs them, one of
-    :data:`DEVICES`.
+    :data:`DEVICE_TYPES`.
 
     Examples:
         >>> batch = Batch(64, "float16")
@@ -68,8 +68,8 @@ class Batch(Record):
         if autocast is not None and dtype != "float32":
             msg = f"autocast runs a float32 model in {autocast}; the model is in {dtype}"
             raise CnncountError(msg)
-        if device not in DEVICES:
-            raise CnncountError(f"unknown device {device!r}; devices: {', '.join(DEVICES)}")
+        if device not in DEVICE_TYPES:
+            raise CnncountError(f"unknown device {device!r}; devices: {', '.join(DEVICE_TYPES)}")
         self._set(size=size, dtype=dtype, autocast=autocast, device=device)
 
     @property

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from cnncount.conventions import Convention
     from cnncount.memory import TrainingMemory
     from cnncount.receptive import ReceptiveField
+    from cnncount.roofline import Roofline
 
 __all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
 
@@ -74,6 +75,7 @@ class Views(Record):
         "largest_batch",
         "convention",
         "receptive_fields",
+        "roofline",
     )
 
     batch: Batch
@@ -82,6 +84,7 @@ class Views(Record):
     largest_batch: BatchFit | None
     convention: ConventionCount | None
     receptive_fields: list[ReceptiveField] | None
+    roofline: Roofline | None
 
     @property
     def asked(self) -> bool:
@@ -105,11 +108,13 @@ def compute_views(
     *,
     accumulation: int = 1,
     segments: int = 1,
+    device: str | None = None,
 ) -> Views:
     """Return the views asked for: training memory with ``optimizer`` (its gradients accumulated
     over ``accumulation`` batches, its activations checkpointed in ``segments``), the largest
-    batch that fits ``budget`` bytes, the counts of ``convention``, and the ``receptive`` fields.
-    The inference peak comes with either of the first two.
+    batch that fits ``budget`` bytes, the counts of ``convention``, the ``receptive`` fields, and
+    the roofline bound on ``device`` (a named profile or a custom one, see
+    :func:`cnncount.roofline.get_device`). The inference peak comes with either of the first two.
 
     Examples:
         >>> from cnncount import get_model, summarize
@@ -138,6 +143,11 @@ def compute_views(
         from cnncount.receptive import receptive_fields
 
         fields = receptive_fields(summary)
+    bounds = None
+    if device is not None:
+        from cnncount.roofline import get_device, roofline
+
+        bounds = roofline(summary, get_device(device), batch)
     return Views(
         batch=batch,
         inference_peak_bytes=peak,
@@ -145,6 +155,7 @@ def compute_views(
         largest_batch=fit,
         convention=count,
         receptive_fields=fields,
+        roofline=bounds,
     )
 
 

@@ -20,7 +20,7 @@ STACK = (
     ("notation",),
     ("models",),
     ("summary",),
-    ("memory", "conventions", "receptive"),
+    ("memory", "conventions", "receptive", "roofline"),
     ("views",),
     ("render",),
     ("cli", "__main__"),

@@ -204,7 +204,7 @@ def test_help() -> None:
         (
             ["vgg16", "--convention", "ptflops", "--format", "csv"],
             (
-                "--optimizer, --budget, --convention, --receptive-field "
+                "--optimizer, --budget, --convention, --receptive-field, --roofline "
                 "need --format table, markdown or json"
             ),
         ),

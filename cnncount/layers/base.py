@@ -53,7 +53,7 @@ class Saves(Record):
     ``input`` and ``output`` say whether it keeps its input (each input, for a merge) and its
     output; ``values`` counts further values it makes only for the backward pass, in the
     activations' data type; ``mask`` counts the values of a dropout mask, whose type depends on
-    the device (see :data:`cnncount.precision.DEVICES`); ``other_bytes`` counts the bytes of
+    the device (see :data:`cnncount.precision.DEVICE_TYPES`); ``other_bytes`` counts the bytes of
     those in a type of their own (max pooling's int64 indices, layer normalisation's float32
     statistics).
 

@@ -7,6 +7,7 @@ from cnncount.conventions import Convention
 from cnncount.memory import TrainingMemory
 from cnncount.precision import Batch
 from cnncount.receptive import ReceptiveField
+from cnncount.roofline import Roofline
 from cnncount.units import BYTE_UNITS, format_bytes
 from cnncount.views import BatchFit, ConventionCount, Views
 
@@ -19,6 +20,7 @@ __all__ = [
     "data_types",
     "inference_line",
     "receptive_field_table",
+    "roofline_table",
     "training_lines",
 ]
 
@@ -46,6 +48,8 @@ def cost_sections(views: Views) -> list[str]:
         sections.append(convention_lines(views.convention))
     if views.receptive_fields is not None:
         sections.append(receptive_field_table(views.receptive_fields))
+    if views.roofline is not None:
+        sections.append(roofline_table(views.roofline))
     return sections
 
 
@@ -212,4 +216,49 @@ def receptive_field_table(fields: list[ReceptiveField]) -> str:
     for field in fields:
         size = "all" if field.size is None else str(field.size)
         lines.append(f"{field.name:<{width}}{size:>6}{field.jump:>6}{field.start:>8.1f}")
+    return "\n".join(lines)
+
+
+def roofline_table(result: Roofline) -> str:
+    """Return each layer's FLOPs, bytes moved, arithmetic intensity and lower bound on its time,
+    then the network's forward and training bounds.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> from cnncount.roofline import DEVICES, roofline
+        >>> lines = roofline_table(roofline(summarize(get_model("vgg16")), DEVICES["h100-sxm"])).splitlines()
+        >>> for line in lines[:4] + lines[-3:]:
+        ...     print(line)
+        ROOFLINE on h100-sxm (NVIDIA H100 SXM5, a current datacenter GPU): 67.0 TFLOP/s in float32, 3.35 TB/s; ridge at 20.0 FLOP/B; batch of 1, float32
+        layer      GFLOPs     MB  FLOP/B    bound us  bound by
+        conv1       0.173   13.5    12.9       4.016  memory
+        conv2       3.699   25.8   143.2      55.215  compute
+        fc3         0.008   16.4     0.5       4.898  memory
+        FORWARD bound:  0.616 ms (a forward pass: the layers one after another)
+        TRAINING bound: 1.849 ms (a step: the forward pass and a backward pass of about twice it)
+    """
+    device, batch = result.device, result.batch
+    dtype = batch.autocast or batch.dtype
+    header = (
+        f"ROOFLINE on {device.name} ({device.description}): {device.peak(dtype) / 1e12:.1f} TFLOP/s in "
+        f"{dtype}, {device.bandwidth / 1e12:.3g} TB/s; ridge at {device.ridge(dtype):.1f} FLOP/B; "
+        f"batch of {batch.size:,}, {data_types(batch)}"
+    )
+    width = max(len("layer"), *(len(layer.name) for layer in result.layers)) + 2
+    lines = [
+        header,
+        f"{'layer':<{width}}{'GFLOPs':>7}{'MB':>7}{'FLOP/B':>8}{'bound us':>12}  bound by",
+    ]
+    for layer in result.layers:
+        lines.append(
+            f"{layer.name:<{width}}{layer.flops / 1e9:>7.3f}{layer.bytes / 1e6:>7.1f}{layer.intensity:>8.1f}"
+            f"{layer.seconds * 1e6:>12.3f}  {layer.bound}"
+        )
+    lines.append(
+        f"FORWARD bound:  {result.forward_seconds * 1e3:.3f} ms (a forward pass: the layers one after another)"
+    )
+    lines.append(
+        f"TRAINING bound: {result.training_seconds * 1e3:.3f} ms "
+        "(a step: the forward pass and a backward pass of about twice it)"
+    )
     return "\n".join(lines)

@@ -15,7 +15,9 @@ but are never renamed::
 Counts are per image; ``flops`` are two per multiply-accumulate; ``activation_bytes`` are
 for the whole batch in ``dtype``. Further top-level keys hold the views that were asked for:
 ``inference_peak_bytes``, ``training_memory``, ``largest_batch``, ``convention``,
-``receptive_fields``.
+``receptive_fields``, ``roofline`` (``{"device", "peak_flops_per_second",
+"bandwidth_bytes_per_second", "layers": [{"name", "flops", "bytes", "intensity", "seconds",
+"bound"}, ...], "forward_seconds", "training_seconds"}``).
 """
 
 from __future__ import annotations
@@ -251,4 +253,18 @@ def _view_documents(views: Views) -> dict[str, object]:
         }
     if views.receptive_fields is not None:
         documents["receptive_fields"] = [field.as_dict() for field in views.receptive_fields]
+    if views.roofline is not None:
+        result = views.roofline
+        dtype = result.batch.autocast or result.batch.dtype
+        documents["roofline"] = {
+            "device": result.device.name,
+            "peak_flops_per_second": result.device.peak(dtype),
+            "bandwidth_bytes_per_second": result.device.bandwidth,
+            "layers": [
+                {key: value for key, value in layer.as_dict().items() if key != "kind"}
+                for layer in result.layers
+            ],
+            "forward_seconds": result.forward_seconds,
+            "training_seconds": result.training_seconds,
+        }
     return documents

@@ -1,0 +1,160 @@
+"""Print how close PyTorch comes to cnncount's roofline bound on this machine's CPU, layer by layer.
+
+Run where torch and torchvision are installed (`make torch`):
+``.venv/bin/python benchmarks/bench_roofline.py``.
+
+1. This machine's peak: the best FLOP/s of a large float32 matrix product, and the best bytes/s
+   of a large copy (each byte read once and written once), over several runs. These make the
+   device profile the bounds are computed for.
+2. For VGG-16, ResNet-50 and MobileNetV2 as torchvision builds them, each layer's module is
+   timed on its own input (the median of several runs, after a warm-up, batch 8, float32), and
+   compared with cnncount's bound for that layer. A measured time below its bound would be a bug
+   in the bound; the script says so and exits with status 1.
+3. The efficiency, bound / measured, per layer kind: how much of the device the layer uses.
+
+This is a benchmark that prints figures, not a test: timings depend on the machine and its load.
+"""
+
+from __future__ import annotations
+
+import statistics
+import sys
+import time
+
+try:
+    import torch
+    import torchvision
+except ImportError:
+    print("bench_roofline: needs torch and torchvision (make torch installs them); skipped")
+    sys.exit(0)
+
+from cnncount import Batch, get_model, summarize
+from cnncount.roofline import LayerBound, parse_device, roofline
+
+BATCH = 8
+RUNS = 7
+MODELS = {"vgg16-torchvision": "vgg16", "resnet50": "resnet50", "mobilenet-v2": "mobilenet_v2"}
+
+
+def timings(work, runs: int = RUNS) -> list[float]:
+    """Return the seconds of ``runs`` timed calls of ``work``, after one untimed call."""
+    work()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        work()
+        times.append(time.perf_counter() - start)
+    return times
+
+
+def best_seconds(work, runs: int = RUNS) -> float:
+    """Return the fastest of ``runs`` timed calls of ``work``."""
+    return min(timings(work, runs))
+
+
+def median_seconds(work, runs: int = RUNS) -> float:
+    """Return the median of ``runs`` timed calls of ``work``."""
+    return statistics.median(timings(work, runs))
+
+
+def measured_peak() -> tuple[float, float]:
+    """Return this machine's best float32 FLOP/s and best bytes/s.
+
+    A lower bound must hold for every layer, so each roof is the best rate measured of the
+    kernels the layers use. FLOP/s: matrix products of 1024 to 4096 a side, and a 3x3
+    convolution of 256 channels on 56x56 (whose kernel may do fewer multiplications than the
+    direct count: its rate is counted as two FLOPs a multiply-accumulate, as the bounds are).
+    Bytes/s: a copy, and an in-place ReLU, of 128 KiB to 256 MiB, from the caches to memory,
+    since a layer whose tensors fit in the caches moves its bytes at the caches' speed.
+    """
+    flops = 0.0
+    for size in (1024, 2048, 4096):
+        a, b = torch.randn(size, size), torch.randn(size, size)
+        flops = max(flops, 2 * size**3 / best_seconds(lambda a=a, b=b: a @ b, 15))
+    conv = torch.nn.Conv2d(256, 256, 3, padding=1, bias=False).eval()
+    x = torch.randn(BATCH, 256, 56, 56)
+    with torch.no_grad():
+        flops = max(flops, 2 * BATCH * 56 * 56 * 256 * 256 * 9 / best_seconds(lambda: conv(x), 15))
+    bandwidth = 0.0
+    for size in (2**15, 2**17, 2**19, 2**21, 2**22, 2**24, 2**26):  # float32 values
+        source, target = torch.randn(size), torch.empty(size)
+        moved = 2 * size * 4  # each value read once and written once
+        bandwidth = max(bandwidth, moved / best_seconds(lambda s=source, t=target: t.copy_(s), 20))
+        bandwidth = max(bandwidth, moved / best_seconds(lambda s=source: torch.relu_(s), 20))
+    return flops, bandwidth
+
+
+def module_calls(
+    model: torch.nn.Module, x: torch.Tensor
+) -> list[tuple[str, torch.nn.Module, tuple]]:
+    """Return every leaf module's call in one forward pass: its name, itself, and its inputs."""
+    calls = []
+    hooks = [
+        module.register_forward_pre_hook(
+            lambda module, inputs, name=name: calls.append((name, module, inputs))
+        )
+        for name, module in model.named_modules()
+        if not list(module.children())
+    ]
+    with torch.no_grad():
+        model(x)
+    for hook in hooks:
+        hook.remove()
+    return calls
+
+
+def matched(bounds: tuple[LayerBound, ...], calls: list) -> list[tuple[LayerBound, tuple]]:
+    """Pair each bound with the module call of the same name or, where names differ (the
+    notation's conv1 against torchvision's features.0), with the calls in order."""
+    by_name = {name: call for name, *call in calls}
+    if sum(bound.name in by_name for bound in bounds) > len(bounds) // 2:
+        return [(bound, by_name[bound.name]) for bound in bounds if bound.name in by_name]
+    kept = [bound for bound in bounds if bound.kind not in ("add", "concat")]
+    return [(bound, (module, inputs)) for bound, (_, module, inputs) in zip(kept, calls)]
+
+
+def main() -> int:
+    torch.manual_seed(0)
+    flops, bandwidth = measured_peak()
+    device = parse_device(f"{flops:.6g}FLOPS,{bandwidth:.6g}B/s")
+    print(
+        f"this machine ({torch.get_num_threads()} threads): {flops / 1e9:.1f} GFLOP/s float32 "
+        f"(best matrix product or 3x3 convolution), {bandwidth / 1e9:.1f} GB/s (best copy or "
+        f"in-place ReLU, caches included); ridge at {flops / bandwidth:.2f} FLOP/B"
+    )
+    beaten = 0
+    for name, torchvision_name in MODELS.items():
+        summary = summarize(get_model(name))
+        bounds = roofline(summary, device, Batch(BATCH)).layers
+        model = torchvision.models.get_model(torchvision_name, weights=None).eval()
+        shape = summary.input_shape
+        calls = module_calls(model, torch.randn(BATCH, shape.channels, shape.height, shape.width))
+        efficiency: dict[str, list[float]] = {}
+        total_bound = total_measured = 0.0
+        for bound, (module, inputs) in matched(bounds, calls):
+            with torch.no_grad():
+                seconds = median_seconds(lambda module=module, inputs=inputs: module(*inputs))
+            if seconds < bound.seconds:
+                beaten += 1
+                print(
+                    f"  BOUND BEATEN: {name} {bound.name} measured {seconds * 1e6:.1f} us < bound {bound.seconds * 1e6:.1f} us"
+                )
+            efficiency.setdefault(bound.kind, []).append(bound.seconds / seconds)
+            total_bound += bound.seconds
+            total_measured += seconds
+        print(
+            f"{name} (torchvision {torchvision_name}), batch {BATCH}: "
+            f"{sum(map(len, efficiency.values()))} layers timed, bound {total_bound * 1e3:.1f} ms, "
+            f"measured {total_measured * 1e3:.1f} ms, efficiency {total_bound / total_measured:.1%}"
+        )
+        for kind, ratios in sorted(efficiency.items()):
+            print(
+                f"  {kind:<16} {len(ratios):>4} layers  efficiency median {statistics.median(ratios):6.1%}"
+                f"  best {max(ratios):6.1%}"
+            )
+    print("no layer beat its bound" if not beaten else f"{beaten} layers beat their bound")
+    return 1 if beaten else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
