@@ -322,7 +322,7 @@ def filter_spanning_channels(in_channels: int = 3, kernel: int = 3, size: int = 
     for each of the ``in_channels`` input channels, whose products all add up, with the bias, to
     one value of one output channel.
 
-    The counts it writes are cnncount's: the weights of a one-filter :class:`Conv2d`, and the
+    The counts it writes are cnncount's: the weights of a one-filter :class:`~cnncount.layers.conv.Conv2d`, and the
     output size of the window.
 
     Examples:
