@@ -21,6 +21,7 @@ __all__ = [
     "breakdown_section",
     "published_figures",
     "published_params",
+    "published_sources",
 ]
 
 
@@ -96,6 +97,19 @@ def published_params() -> dict[str, int]:
         (138357544, 25557032)
     """
     return {row["model"]: int(row["params"]) for row in _csv_rows("published-params.csv")}
+
+
+def published_sources() -> dict[str, str]:
+    """Return where each built-in model's published parameter count comes from, by its name.
+
+    ``torchvision <name>`` means torchvision's model reports the count to the last digit; other
+    sources are a paper's rounded figure or a sum made by hand from a paper's layers.
+
+    Examples:
+        >>> published_sources()["resnet50"], published_sources()["vgg16-c"]
+        ('torchvision resnet50', 'VGG paper, Table 2: 134 million')
+    """
+    return {row["model"]: row["source"] for row in _csv_rows("published-params.csv")}
 
 
 def _read(name: str) -> str:
