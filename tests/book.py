@@ -46,7 +46,15 @@ _FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*)$")
 _DIRECTIVE = re.compile(r"^\{(?P<name>[\w:.-]+)\}")
 _OPTION = re.compile(r"^:[\w-]+:")
 _CAPTION = re.compile(r"^\s+caption:\s*(?P<caption>.+)$")
-CODE_DIRECTIVES = {"code-cell", "code-block", "code", "sourcecode", "eval-rst", "math", "bibliography"}
+CODE_DIRECTIVES = {
+    "code-cell",
+    "code-block",
+    "code",
+    "sourcecode",
+    "eval-rst",
+    "math",
+    "bibliography",
+}
 """Directives whose content is code, math or generated, not prose: dropped with their fence."""
 _ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
 _INLINE_CODE = re.compile(r"`[^`]*`")
