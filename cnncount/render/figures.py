@@ -9,6 +9,7 @@ from typing import Literal
 
 import matplotlib.pyplot as plt
 from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
 from matplotlib.figure import Figure
 from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
 from matplotlib.transforms import Bbox
@@ -256,8 +257,7 @@ def cost_scatter(summaries: list[Summary]) -> Figure:
     axes.set_xlabel("multiply-accumulates per image (billions)")
     axes.set_ylabel("parameters (millions)")
     axes.grid(alpha=0.3, which="both")
-    figure.canvas.draw()  # fixes the layout, so that the labels can be measured where they land
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = _renderer(figure)  # drawn once: the layout is fixed, the labels land where measured
     frame = axes.get_window_extent(renderer)
     taken = [_point_box(axes, point) for point in points]
     for index, (summary, point) in enumerate(zip(summaries, points)):
@@ -288,6 +288,17 @@ _LABEL_PLACES: tuple[tuple[tuple[int, int], Literal["left", "right"]], ...] = (
 """Where a label may go, in points from its point, and how it is aligned there: right, then left."""
 
 
+def _renderer(figure: Figure) -> RendererAgg:
+    """Draw the figure and return its renderer; a figure that a notebook has already shown and
+    closed gets an Agg canvas of its own."""
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    renderer: RendererAgg = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    return renderer
+
+
 def _point_box(axes: Axes, point: tuple[float, float]) -> Bbox:
     """Return the box, in display pixels, that a scatter marker covers around ``point``."""
     x, y = axes.transData.transform(point)
@@ -308,9 +319,12 @@ def labels_overlap(figure: Figure) -> bool:
         >>> _ = axes.text(0.5, 0.5, "one"), axes.text(0.5, 0.5, "two")
         >>> labels_overlap(figure)
         True
+        >>> from matplotlib.backend_bases import FigureCanvasBase
+        >>> _ = FigureCanvasBase(figure)  # as a notebook leaves a figure it has shown and closed
+        >>> labels_overlap(figure)
+        True
     """
-    figure.canvas.draw()
-    renderer = figure.canvas.get_renderer()  # type: ignore[attr-defined]
+    renderer = _renderer(figure)
     boxes = [text.get_window_extent(renderer) for axes in figure.axes for text in axes.texts]
     return any(
         bool(one.overlaps(other)) for index, one in enumerate(boxes) for other in boxes[index + 1 :]
