@@ -5,7 +5,8 @@ chapters and the tests find them from any working directory, and so does an inst
 
 - ``vgg16-breakdown.txt``: the widely quoted layer-by-layer breakdown of VGG-16 (a Stack
   Overflow answer reproducing the CS231n notes' "VGGNet in detail" table);
-- ``published-vgg16.csv``: VGG-16's memory and compute as tools print them;
+- ``published-vgg16.csv``: VGG-16's memory and compute as tools print them (with the version
+  each was confirmed against), and our own conventions beside them;
 - ``published-params.csv``: the parameter count its authors or torchvision publish for each
   built-in model.
 """
@@ -20,28 +21,37 @@ __all__ = [
     "breakdown_section",
     "published_figures",
     "published_params",
+    "published_sources",
 ]
 
 
 class PublishedFigure(Record):
-    """A figure printed by a tool or quoted for VGG-16, and the convention that reproduces it.
+    """A figure for VGG-16, printed by a tool or computed by us for comparison, and the convention
+    that reproduces it.
 
     ``quantity`` is ``"memory"`` or ``"compute"``; ``published`` is the number as printed;
-    ``as_printed`` says who printed it and how.
+    ``as_printed`` says who printed it, with which version, and how; ``origin`` is ``"tool"`` for
+    a figure a tool or its documentation really printed and ``"ours"`` for one of our own
+    conventions, shown beside them; ``source`` is the key of its entry in the book's
+    bibliography, if any.
 
     Examples:
         >>> figure = published_figures()[0]
-        >>> figure.quantity, figure.convention, figure.model, figure.published
-        ('memory', 'cs231n', 'vgg16', '15,237,608')
+        >>> figure.quantity, figure.convention, figure.model, figure.published, figure.origin
+        ('memory', 'cs231n', 'vgg16', '15,237,608', 'ours')
+        >>> sorted({figure.origin for figure in published_figures()})
+        ['ours', 'tool']
     """
 
-    __slots__ = ("quantity", "convention", "model", "published", "as_printed")
+    __slots__ = ("quantity", "convention", "model", "published", "as_printed", "origin", "source")
 
     quantity: str
     convention: str
     model: str
     published: str
     as_printed: str
+    origin: str
+    source: str
 
 
 def breakdown_lines() -> list[str]:
@@ -70,7 +80,7 @@ def breakdown_section(first: str, last: str) -> list[str]:
 
 
 def published_figures() -> list[PublishedFigure]:
-    """Return every published VGG-16 figure that a convention reproduces.
+    """Return every VGG-16 figure that a convention reproduces, those tools printed and our own.
 
     Examples:
         >>> sorted({figure.quantity for figure in published_figures()})
@@ -87,6 +97,19 @@ def published_params() -> dict[str, int]:
         (138357544, 25557032)
     """
     return {row["model"]: int(row["params"]) for row in _csv_rows("published-params.csv")}
+
+
+def published_sources() -> dict[str, str]:
+    """Return where each built-in model's published parameter count comes from, by its name.
+
+    ``torchvision <name>`` means torchvision's model reports the count to the last digit; other
+    sources are a paper's rounded figure or a sum made by hand from a paper's layers.
+
+    Examples:
+        >>> published_sources()["resnet50"], published_sources()["vgg16-c"]
+        ('torchvision resnet50', 'VGG paper, Table 2: 134 million')
+    """
+    return {row["model"]: row["source"] for row in _csv_rows("published-params.csv")}
 
 
 def _read(name: str) -> str:

@@ -42,7 +42,20 @@ def describes_an_image(alt: str | None) -> bool:
 
 
 _FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-_FENCE = re.compile(r"^(`{3,}|~{3,}).*?^\1[ \t]*$", re.DOTALL | re.MULTILINE)
+_FENCE_OPEN = re.compile(r"^ {0,3}(?P<fence>`{3,}|~{3,}|:{3,})\s*(?P<info>.*)$")
+_DIRECTIVE = re.compile(r"^\{(?P<name>[\w:.-]+)\}")
+_OPTION = re.compile(r"^:[\w-]+:")
+_CAPTION = re.compile(r"^\s+caption:\s*(?P<caption>.+)$")
+CODE_DIRECTIVES = {
+    "code-cell",
+    "code-block",
+    "code",
+    "sourcecode",
+    "eval-rst",
+    "math",
+    "bibliography",
+}
+"""Directives whose content is code, math or generated, not prose: dropped with their fence."""
 _ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)")
@@ -50,12 +63,45 @@ _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 
 
 def prose(text: str) -> str:
-    """Return a chapter's text without its front matter, code, roles, inline code and link targets.
+    """Return a chapter's prose: its text without front matter, code, roles, inline code and link
+    targets, but with what directives such as ``{exercise}``, ``{solution}`` and ``{note}`` say,
+    and with the caption of each figure.
 
     Examples:
         >>> prose("Has {glue:text}`params:,` params, `conv3-64`, and [a link](x.md).\\n```python\\n42\\n```\\n")
-        'Has  params, , and [a link].\\n\\n'
+        'Has  params, , and [a link].\\n'
+        >>> print(prose("````{solution} ex-1\\n:class: dropdown\\nIt is 42.\\n```python\\n>>> 6 * 7\\n```\\n````"))
+        It is 42.
+        >>> print(prose("```{code-cell} ipython3\\n---\\nmystnb:\\n  figure:\\n    caption: All 13 layers.\\n---\\nplot()\\n```"))
+        All 13 layers.
     """
-    for pattern in (_FRONT_MATTER, _FENCE, _COMMENT, _ROLE, _INLINE_CODE):
+    lines = _FRONT_MATTER.sub("", text).split("\n")
+    kept: list[str] = []
+    open_fences: list[str] = []  # the fences of the directives we are inside, innermost last
+    index = 0
+    while index < len(lines):
+        line = lines[index]
+        opening = _FENCE_OPEN.match(line)
+        if open_fences and line.strip() == open_fences[-1]:
+            open_fences.pop()
+        elif opening:
+            fence, info = opening.group("fence"), opening.group("info").strip()
+            directive = _DIRECTIVE.match(info)
+            if directive and directive.group("name") not in CODE_DIRECTIVES:
+                open_fences.append(fence)
+                while index + 1 < len(lines) and _OPTION.match(lines[index + 1]):
+                    index += 1  # a directive's options are not prose
+            else:  # code: skip to its closing fence, keeping only figure captions
+                index += 1
+                while index < len(lines) and lines[index].strip() != fence:
+                    caption = _CAPTION.match(lines[index])
+                    if caption:
+                        kept.append(caption.group("caption"))
+                    index += 1
+        else:
+            kept.append(line)
+        index += 1
+    text = "\n".join(kept)
+    for pattern in (_COMMENT, _ROLE, _INLINE_CODE):
         text = pattern.sub("", text)
     return _LINK_TARGET.sub("]", text)

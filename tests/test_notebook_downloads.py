@@ -9,6 +9,7 @@ no Markdown cell may hold a role, a directive or a target.
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import sys
 from pathlib import Path
@@ -60,6 +61,24 @@ def test_figures_keep_their_captions_and_numbers(
     assert numbers and all(
         f"**{number}**" in markdown and f"[{number}](#" in markdown for number in numbers
     )
+
+
+@pytest.mark.parametrize("chapter", [path.stem for path in notebooks()])
+def test_exercises_keep_their_numbers_and_solutions_stay_folded(
+    book_html: Path, downloads: dict[str, Path], chapter: str
+) -> None:
+    notebook = json.loads(downloads[chapter].read_text(encoding="utf-8"))
+    page = BeautifulSoup((book_html / f"{chapter}.html").read_text(encoding="utf-8"), "html.parser")
+    numbers = [span.get_text().strip() for span in page.select(".exercise .caption-number")]
+    markdown = "\n".join(
+        "".join(cell["source"]) for cell in notebook["cells"] if cell["cell_type"] == "markdown"
+    )
+    assert len(numbers) >= 3  # every chapter ends with at least three exercises
+    assert re.findall(r"\*\*(Exercise \d+)\*\*", markdown) == numbers
+    assert (
+        re.findall(r"<details>\n<summary>Solution to (Exercise \d+)</summary>", markdown) == numbers
+    )
+    assert len(page.select(".solution.dropdown")) == len(numbers)  # folded on the page too
 
 
 def test_reader_kernel_is_the_fresh_venv(reader_venv: Path, tmp_path: Path) -> None:

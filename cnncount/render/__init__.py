@@ -3,7 +3,8 @@
 count nothing: they only lay out, round and convert to bytes what the summary and the views hold.
 
 - :mod:`~cnncount.render.report`: the CS231n-style text report;
-- :mod:`~cnncount.render.tabular`: Markdown, CSV and JSON;
+- :mod:`~cnncount.render.tabular`: Markdown (a summary's, or any table with
+  :func:`~cnncount.render.tabular.markdown_table`), CSV and JSON;
 - :mod:`~cnncount.render.cost`: the text of each view of what a pass costs;
 - :mod:`~cnncount.render.catalogue`: the list of built-in models;
 - :mod:`~cnncount.render.figures`: matplotlib figures, for the book (import it explicitly).
@@ -23,11 +24,12 @@ from cnncount.render.report import (
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
-    from cnncount.render.tabular import to_csv, to_json, to_markdown
+    from cnncount.render.tabular import markdown_table, to_csv, to_json, to_markdown
 
 __all__ = [
     "block_breakdown",
     "fc_details",
+    "markdown_table",
     "reference_table",
     "text_report",
     "to_csv",
@@ -36,7 +38,7 @@ __all__ = [
     "totals_lines",
 ]
 
-_TABULAR = ("to_csv", "to_json", "to_markdown")
+_TABULAR = ("markdown_table", "to_csv", "to_json", "to_markdown")
 
 
 def __getattr__(name: str) -> object:

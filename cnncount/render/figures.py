@@ -5,44 +5,74 @@ loads it.
 
 from __future__ import annotations
 
-import matplotlib.pyplot as plt
-from matplotlib.figure import Figure
+from typing import Literal
 
+import matplotlib.pyplot as plt
+from matplotlib.axes import Axes
+from matplotlib.backends.backend_agg import FigureCanvasAgg, RendererAgg
+from matplotlib.figure import Figure
+from matplotlib.patches import Circle, FancyArrowPatch, Polygon, Rectangle
+from matplotlib.transforms import Bbox
+
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.windows import window_output_size
 from cnncount.memory import inference_peak_bytes, training_memory
+from cnncount.notation import parse_network
 from cnncount.precision import Batch
-from cnncount.receptive import ReceptiveField
-from cnncount.summary import Summary
+from cnncount.receptive import ReceptiveField, receptive_fields
+from cnncount.shapes import Shape
+from cnncount.summary import Summary, summarize
 from cnncount.units import BYTE_UNITS
 
 __all__ = [
     "cost_scatter",
     "cumulative_shares",
+    "filter_spanning_channels",
+    "labels_overlap",
     "macs_per_layer",
     "memory_against_batch",
     "per_layer",
     "receptive_field_growth",
+    "receptive_field_stack",
     "resolution_trace",
+    "sliding_window",
 ]
 
 _PARAMS_COLOUR = "#1f77b4"
 _ACTIVATIONS_COLOUR = "#d62728"
+_WINDOW_COLOUR = "#ff7f0e"
+_SECOND_COLOUR = "#2ca02c"
+_PADDING_COLOUR = "#d9d9d9"
+_FIELD_COLOUR = "#9ecae1"
 
 
 def per_layer(summary: Summary) -> Figure:
-    """Return bar charts of the parameters and the activations of each row.
+    """Return bar charts of the parameters and the activations of each row, both on log scales,
+    so that a layer a thousand times smaller than the largest still shows.
+
+    Rows without parameters (the input, poolings) have no bar in the top chart.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> figure = per_layer(summarize(get_model("vgg16")))
         >>> [axes.get_ylabel() for axes in figure.axes]
-        ['parameters (millions)', 'activations per image (millions)']
+        ['parameters (log scale)', 'activations per image (log scale)']
+        >>> [axes.get_yscale() for axes in figure.axes]
+        ['log', 'log']
     """
     names = [row.name for row in summary.rows]
     figure, (top, bottom) = plt.subplots(2, 1, figsize=(9, 6), sharex=True, layout="constrained")
-    top.bar(names, [row.params / 1e6 for row in summary.rows], color=_PARAMS_COLOUR)
-    top.set_ylabel("parameters (millions)")
-    bottom.bar(names, [row.activations / 1e6 for row in summary.rows], color=_ACTIVATIONS_COLOUR)
-    bottom.set_ylabel("activations per image (millions)")
+    for axes, count, colour in (
+        (top, "params", _PARAMS_COLOUR),
+        (bottom, "activations", _ACTIVATIONS_COLOUR),
+    ):
+        values = [getattr(row, count) for row in summary.rows]
+        axes.bar(names, values, color=colour)
+        axes.set_yscale("log")
+        axes.set_ylim(bottom=min(value for value in values if value) / 2)
+        axes.grid(alpha=0.3, axis="y")
+    top.set_ylabel("parameters (log scale)")
+    bottom.set_ylabel("activations per image (log scale)")
     bottom.tick_params(axis="x", labelrotation=90)
     return figure
 
@@ -55,6 +85,8 @@ def cumulative_shares(summary: Summary) -> Figure:
         >>> figure = cumulative_shares(summarize(get_model("vgg16")))
         >>> [line.get_label() for line in figure.axes[0].get_lines()]
         ['parameters', 'activations']
+
+    The legend sits above the axes, where it hides no part of either curve.
     """
     names = [row.name for row in summary.rows]
     figure, axes = plt.subplots(figsize=(9, 4), layout="constrained")
@@ -70,7 +102,7 @@ def cumulative_shares(summary: Summary) -> Figure:
     axes.set_ylabel("cumulative share of the total (%)")
     axes.set_ylim(0, 102)
     axes.tick_params(axis="x", labelrotation=90)
-    axes.legend(loc="center left")
+    axes.legend(loc="lower center", bbox_to_anchor=(0.5, 1.0), ncols=2, frameon=False)
     axes.grid(alpha=0.3)
     return figure
 
@@ -205,22 +237,366 @@ def receptive_field_growth(fields: list[ReceptiveField]) -> Figure:
 def cost_scatter(summaries: list[Summary]) -> Figure:
     """Return each network as a point: parameters against multiply-accumulates, both on log axes.
 
+    Each label goes to the first place around its point, from a fixed list of offsets, where it
+    overlaps no label already placed, no other point and no edge of the axes.
+
     Examples:
         >>> from cnncount import get_model, summarize
-        >>> figure = cost_scatter([summarize(get_model(name)) for name in ("vgg16", "resnet50")])
+        >>> figure = cost_scatter([summarize(get_model(name)) for name in ("vgg16", "vgg19", "resnet50")])
         >>> [text.get_text() for text in figure.axes[0].texts]
-        ['vgg16', 'resnet50']
+        ['vgg16', 'vgg19', 'resnet50']
+        >>> labels_overlap(figure)
+        False
     """
     figure, axes = plt.subplots(figsize=(8, 5.5), layout="constrained")
-    for summary in summaries:
-        params, macs = summary.totals.params / 1e6, summary.totals.macs / 1e9
-        axes.scatter(macs, params, color=_PARAMS_COLOUR)
-        axes.annotate(
-            summary.model, (macs, params), textcoords="offset points", xytext=(4, 3), fontsize=8
-        )
+    points = [(summary.totals.macs / 1e9, summary.totals.params / 1e6) for summary in summaries]
+    axes.scatter(*zip(*points), color=_PARAMS_COLOUR)
     axes.set_xscale("log")
     axes.set_yscale("log")
+    axes.margins(0.12)
     axes.set_xlabel("multiply-accumulates per image (billions)")
     axes.set_ylabel("parameters (millions)")
     axes.grid(alpha=0.3, which="both")
+    renderer = _renderer(figure)  # drawn once: the layout is fixed, the labels land where measured
+    frame = axes.get_window_extent(renderer)
+    taken = [_point_box(axes, point) for point in points]
+    for index, (summary, point) in enumerate(zip(summaries, points)):
+        label = axes.annotate(
+            summary.model, point, xytext=_LABEL_PLACES[0][0], textcoords="offset points", fontsize=8
+        )
+        for offset, alignment in _LABEL_PLACES:
+            label.set_position(offset)
+            label.set_horizontalalignment(alignment)
+            box = label.get_window_extent(renderer)
+            others = taken[:index] + taken[index + 1 :]  # every point but its own, and the labels
+            if _inside(box, frame) and not any(box.overlaps(other) for other in others):
+                break
+        taken.append(label.get_window_extent(renderer))
     return figure
+
+
+_LABEL_PLACES: tuple[tuple[tuple[int, int], Literal["left", "right"]], ...] = (
+    ((5, 3), "left"),
+    ((5, -10), "left"),
+    ((-5, 3), "right"),
+    ((-5, -10), "right"),
+    ((5, 10), "left"),
+    ((-5, 10), "right"),
+    ((5, -17), "left"),
+    ((-5, -17), "right"),
+)
+"""Where a label may go, in points from its point, and how it is aligned there: right, then left."""
+
+
+def _renderer(figure: Figure) -> RendererAgg:
+    """Draw the figure and return its renderer; a figure that a notebook has already shown and
+    closed gets an Agg canvas of its own."""
+    canvas = figure.canvas
+    if not isinstance(canvas, FigureCanvasAgg):
+        canvas = FigureCanvasAgg(figure)
+    canvas.draw()  # type: ignore[no-untyped-call]
+    renderer: RendererAgg = canvas.get_renderer()  # type: ignore[no-untyped-call]
+    return renderer
+
+
+def _point_box(axes: Axes, point: tuple[float, float]) -> Bbox:
+    """Return the box, in display pixels, that a scatter marker covers around ``point``."""
+    x, y = axes.transData.transform(point)
+    return Bbox.from_extents(x - 4, y - 4, x + 4, y + 4)
+
+
+def _inside(box: Bbox, frame: Bbox) -> bool:
+    return bool(
+        frame.x0 <= box.x0 and box.x1 <= frame.x1 and frame.y0 <= box.y0 and box.y1 <= frame.y1
+    )
+
+
+def labels_overlap(figure: Figure) -> bool:
+    """Return whether any two texts drawn in the figure's axes overlap on the page.
+
+    Examples:
+        >>> figure, axes = plt.subplots()
+        >>> _ = axes.text(0.5, 0.5, "one"), axes.text(0.5, 0.5, "two")
+        >>> labels_overlap(figure)
+        True
+        >>> from matplotlib.backend_bases import FigureCanvasBase
+        >>> _ = FigureCanvasBase(figure)  # as a notebook leaves a figure it has shown and closed
+        >>> labels_overlap(figure)
+        True
+    """
+    renderer = _renderer(figure)
+    boxes = [text.get_window_extent(renderer) for axes in figure.axes for text in axes.texts]
+    return any(
+        bool(one.overlaps(other)) for index, one in enumerate(boxes) for other in boxes[index + 1 :]
+    )
+
+
+def filter_spanning_channels(in_channels: int = 3, kernel: int = 3, size: int = 5) -> Figure:
+    """Return a drawing of one filter of a convolution: a ``kernel`` x ``kernel`` slice of weights
+    for each of the ``in_channels`` input channels, whose products all add up, with the bias, to
+    one value of one output channel.
+
+    The counts it writes are cnncount's: the weights of a one-filter :class:`~cnncount.layers.conv.Conv2d`, and the
+    output size of the window.
+
+    Examples:
+        >>> figure = filter_spanning_channels()
+        >>> figure.axes[0].texts[-1].get_text()
+        'one filter: 3 x 3 x 3 = 27 weights and 1 bias make one output value'
+        >>> labels_overlap(figure)
+        False
+    """
+    input_shape = Shape(in_channels, size, size)
+    conv = Conv2d(1, kernel)
+    out = conv.output_shape(input_shape).height
+    figure, axes = plt.subplots(figsize=(2.0 + 1.75 * in_channels + 1.5, 3.4), layout="constrained")
+    gap = size + 1.5
+    row, column = 1, 1  # the window's top-left pixel, which is also its output's position
+    for channel in range(in_channels):
+        left = channel * gap
+        _grid(axes, left, 0, size, size)
+        axes.add_patch(
+            Rectangle(
+                (left + column, size - row - kernel),
+                kernel,
+                kernel,
+                facecolor=_WINDOW_COLOUR,
+                alpha=0.5,
+                edgecolor=_WINDOW_COLOUR,
+                linewidth=2,
+            )
+        )
+        axes.text(
+            left + size / 2, size + 0.4, f"input channel {channel + 1}", ha="center", fontsize=8
+        )
+    total = (in_channels - 1) * gap + size
+    centre = (total + 1.8, size / 2)
+    axes.add_patch(Circle(centre, 0.6, facecolor="white", edgecolor="black"))
+    axes.text(*centre, "+", ha="center", va="center", fontsize=12)
+    for channel in range(in_channels):
+        window = (channel * gap + column + kernel / 2, size - row - kernel / 2)
+        axes.add_patch(
+            FancyArrowPatch(
+                window,
+                centre,
+                arrowstyle="->",
+                color=_WINDOW_COLOUR,
+                mutation_scale=10,
+                shrinkB=18,
+                connectionstyle="arc3,rad=-0.25",
+            )
+        )
+    output_left = centre[0] + 1.8
+    bottom = (size - out) / 2
+    _grid(axes, output_left, bottom, out, out)
+    axes.add_patch(
+        Rectangle((output_left + column, bottom + out - row - 1), 1, 1, facecolor=_WINDOW_COLOUR)
+    )
+    axes.add_patch(
+        FancyArrowPatch(
+            centre,
+            (output_left + column + 0.5, bottom + out - row - 0.5),
+            arrowstyle="->",
+            mutation_scale=10,
+            shrinkA=18,
+        )
+    )
+    axes.text(
+        output_left + out / 2, bottom + out + 0.4, "one output channel", ha="center", fontsize=8
+    )
+    weights = conv.weights(input_shape)
+    line = (
+        f"one filter: {kernel} x {kernel} x {in_channels} = {weights} weights and "
+        f"{conv.biases(input_shape)} bias make one output value"
+    )
+    return _under(figure, line, -0.5, output_left + out + 0.5, size + 1.0, fontsize=9)
+
+
+def sliding_window(size: int = 5, kernel: int = 3, stride: int = 2, padding: int = 1) -> Figure:
+    """Return a drawing of a ``kernel`` x ``kernel`` window slid at ``stride`` over a ``size`` x
+    ``size`` input padded with ``padding`` pixels, beside the output it makes, with the
+    output-size formula worked out for these numbers by
+    :func:`~cnncount.layers.windows.window_output_size`.
+
+    The first window and the next one along the row are drawn in full; a dot marks where every
+    window starts.
+
+    Examples:
+        >>> figure = sliding_window()
+        >>> print(figure.axes[0].texts[-1].get_text())
+        $n_{out} = \\lfloor (n + 2p - k) / s \\rfloor + 1 = \\lfloor (5 + 2 \\cdot 1 - 3) / 2 \\rfloor + 1 = 3$
+        >>> labels_overlap(figure)
+        False
+    """
+    out = window_output_size(size, kernel, stride, padding)
+    padded = size + 2 * padding
+    figure, axes = plt.subplots(figsize=(7.5, 4.2), layout="constrained")
+    for y in range(padded):
+        for x in range(padded):
+            inside = padding <= x < padding + size and padding <= y < padding + size
+            axes.add_patch(
+                Rectangle(
+                    (x, y),
+                    1,
+                    1,
+                    facecolor="white" if inside else _PADDING_COLOUR,
+                    edgecolor="grey",
+                    linewidth=0.6,
+                    hatch="" if inside else "//",
+                )
+            )
+    for index, colour in ((0, _WINDOW_COLOUR), (1, _SECOND_COLOUR)):
+        if index < out:
+            x = index * stride
+            axes.add_patch(
+                Rectangle(
+                    (x + 0.06, padded - kernel + 0.06),
+                    kernel - 0.12,
+                    kernel - 0.12,
+                    fill=False,
+                    edgecolor=colour,
+                    linewidth=2.5,
+                )
+            )
+    for row in range(out):
+        for column in range(out):
+            axes.plot(
+                column * stride + 0.5, padded - row * stride - 0.5, "o", color="black", markersize=3
+            )
+    axes.text(
+        padded / 2,
+        padded + 0.3,
+        f"input {size} x {size}, padding {padding} (hatched)",
+        ha="center",
+        fontsize=9,
+    )
+    left = padded + 2.5
+    bottom = (padded - out) / 2
+    _grid(axes, left, bottom, out, out)
+    for index, colour in ((0, _WINDOW_COLOUR), (1, _SECOND_COLOUR)):
+        if index < out:
+            axes.add_patch(
+                Rectangle((left + index, bottom + out - 1), 1, 1, facecolor=colour, alpha=0.8)
+            )
+    axes.text(left + out / 2, bottom + out + 0.3, f"output {out} x {out}", ha="center", fontsize=9)
+    axes.add_patch(
+        FancyArrowPatch(
+            (padded + 0.4, padded / 2), (left - 0.4, padded / 2), arrowstyle="->", mutation_scale=12
+        )
+    )
+    axes.text(
+        (padded + left) / 2, padded / 2 + 0.35, f"k={kernel}, s={stride}", ha="center", fontsize=8
+    )
+    formula = (
+        r"$n_{out} = \lfloor (n + 2p - k) / s \rfloor + 1 = "
+        rf"\lfloor ({size} + 2 \cdot {padding} - {kernel}) / {stride} \rfloor + 1 = {out}$"
+    )
+    return _under(figure, formula, -0.3, left + out + 0.3, padded + 0.9, fontsize=11)
+
+
+def receptive_field_stack(layers: int = 3, kernel: int = 3, width: int = 11) -> Figure:
+    """Return a drawing, along one axis, of what one output sees through ``layers`` stacked
+    ``kernel``-wide stride-1 convolutions, beside one convolution of the same receptive field.
+
+    Each row is a layer's output; the shaded cells are those the top output depends on. The
+    sizes are cnncount's (:func:`~cnncount.receptive.receptive_fields`).
+
+    Examples:
+        >>> figure = receptive_field_stack()
+        >>> [axes.get_title() for axes in figure.axes]
+        ['three 3x3 convolutions', 'one 7x7 convolution']
+        >>> labels_overlap(figure)
+        False
+    """
+    shape = Shape(1, width, width)
+    stacked = _field_sizes(" ".join([f"conv{kernel}-1"] * layers), shape)
+    single_kernel = stacked[-1]
+    single = _field_sizes(f"conv{single_kernel}-1", shape)
+    figure, (left, right) = plt.subplots(
+        1,
+        2,
+        figsize=(9, 3.6),
+        layout="constrained",
+        width_ratios=[1, 1],
+    )
+    names = ["three", "two", "one"]
+    count = names[3 - layers] if 1 <= layers <= 3 else str(layers)
+    for axes, sizes, title in (
+        (left, stacked, f"{count} {kernel}x{kernel} convolutions"),
+        (right, single, f"one {single_kernel}x{single_kernel} convolution"),
+    ):
+        depth = len(sizes) - 1
+        for level, seen in enumerate(reversed(sizes)):  # the input at the bottom, row 0
+            start = (width - seen) // 2
+            for x in range(width):
+                axes.add_patch(
+                    Rectangle(
+                        (x, level * 2),
+                        1,
+                        1,
+                        facecolor=_FIELD_COLOUR if start <= x < start + seen else "white",
+                        edgecolor="grey",
+                        linewidth=0.6,
+                    )
+                )
+            if level:
+                below = sizes[depth - level + 1]
+                low = (width - below) // 2
+                axes.add_patch(
+                    Polygon(
+                        [
+                            (start, level * 2),
+                            (start + seen, level * 2),
+                            (low + below, level * 2 - 1),
+                            (low, level * 2 - 1),
+                        ],
+                        closed=True,
+                        facecolor=_FIELD_COLOUR,
+                        alpha=0.35,
+                        edgecolor="none",
+                    )
+                )
+            label = "input" if level == 0 else f"layer {level}"
+            axes.text(-0.4, level * 2 + 0.5, label, ha="right", va="center", fontsize=8)
+            what = "pixels" if level == 0 else "outputs" if level < depth else "output"
+            axes.text(
+                width + 0.4, level * 2 + 0.5, f"{seen} {what}", ha="left", va="center", fontsize=8
+            )
+        axes.set_title(title, fontsize=10)
+        _frame(axes, -3.2, width + 3.6, -0.4, 2 * depth + 1.4)
+    return figure
+
+
+def _field_sizes(spec: str, shape: Shape) -> list[int]:
+    """Return the receptive field of one output of each row of ``spec``, the input's (1) first."""
+    sizes = [field.size for field in receptive_fields(summarize(parse_network(spec, shape)))]
+    return [size for size in sizes if size is not None]
+
+
+def _grid(axes: Axes, left: float, bottom: float, columns: int, rows: int) -> None:
+    """Draw a grid of ``columns`` x ``rows`` unit cells from its bottom-left corner."""
+    for y in range(rows):
+        for x in range(columns):
+            axes.add_patch(
+                Rectangle(
+                    (left + x, bottom + y), 1, 1, facecolor="white", edgecolor="grey", linewidth=0.6
+                )
+            )
+
+
+def _under(
+    figure: Figure, line: str, left: float, right: float, top: float, fontsize: int
+) -> Figure:
+    """Write ``line`` centred under a drawing of the figure's only axes, frame it, and return it."""
+    axes = figure.axes[0]
+    axes.text((left + right) / 2, -1.1, line, ha="center", fontsize=fontsize)
+    _frame(axes, left, right, -1.7, top)
+    return figure
+
+
+def _frame(axes: Axes, left: float, right: float, bottom: float, top: float) -> None:
+    """Show exactly the given region, in equal units, without axes."""
+    axes.set_xlim(left, right)
+    axes.set_ylim(bottom, top)
+    axes.set_aspect("equal")
+    axes.axis("off")

@@ -28,11 +28,11 @@ from cnncount.summary import COUNTS, Row, Summary
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
-    from collections.abc import Callable
+    from collections.abc import Callable, Iterable, Sequence
 
     from cnncount.views import Views
 
-__all__ = ["COLUMNS", "Column", "to_csv", "to_json", "to_markdown"]
+__all__ = ["COLUMNS", "Column", "markdown_table", "to_csv", "to_json", "to_markdown"]
 
 
 class Column(Record):
@@ -113,6 +113,41 @@ CSV = ("name", "kind", "token", "channels", "height", "width", *COUNTS)
 JSON = ("name", "kind", "token", "inputs", "output_shape", *COUNTS, "flops", "activation_bytes")
 
 
+def markdown_table(
+    headings: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[bool] = ()
+) -> str:
+    """Return a GitHub-flavoured Markdown table: one heading per column, one line per row.
+
+    Integers are written with thousands separators and every other cell as ``str`` gives it; an
+    empty cell stays empty. ``numeric`` says which columns are right-aligned (none by default).
+
+    Examples:
+        >>> print(markdown_table(["layer", "params"], [["fc1", 102764544], ["**total**", ""]], [False, True]))
+        | layer | params |
+        |:--|--:|
+        | fc1 | 102,764,544 |
+        | **total** | |
+        >>> markdown_table(["a"], [[1, 2]])
+        Traceback (most recent call last):
+        ...
+        ValueError: row 1 has 2 cells for 1 headings: [1, 2]
+    """
+    aligned = list(numeric) or [False] * len(headings)
+    if len(aligned) != len(headings):
+        msg = f"{len(aligned)} alignments for {len(headings)} headings: {list(numeric)!r}"
+        raise ValueError(msg)
+    lines = [
+        _markdown_line(headings),
+        "|" + "|".join("--:" if right else ":--" for right in aligned) + "|",
+    ]
+    for number, row in enumerate(rows, start=1):
+        if len(row) != len(headings):
+            msg = f"row {number} has {len(row)} cells for {len(headings)} headings: {list(row)!r}"
+            raise ValueError(msg)
+        lines.append(_markdown_line([_markdown_cell(cell) for cell in row]))
+    return "\n".join(lines)
+
+
 def to_markdown(summary: Summary, views: Views | None = None) -> str:
     """Return a GitHub-flavoured Markdown table of the rows, with a totals line, and the views
     that were asked for as a text block.
@@ -129,20 +164,17 @@ def to_markdown(summary: Summary, views: Views | None = None) -> str:
     """
     batch = Batch() if views is None else views.batch
     columns = [COLUMNS[key] for key in MARKDOWN]
-    lines = [
-        "| " + " | ".join(column.heading for column in columns) + " |",
-        "|" + "|".join("--:" if column.numeric else ":--" for column in columns) + "|",
+    rows: list[list[object]] = [
+        [column.read(row, batch) for column in columns] for row in summary.rows
     ]
-    for row in summary.rows:
-        cells = (_markdown_cell(column.read(row, batch)) for column in columns)
-        lines.append("| " + " | ".join(cells) + " |")
     totals = [
-        f"**{getattr(summary.totals, column.key):,}**" for column in columns if column.numeric
+        f"**{getattr(summary.totals, column.key):,}**" if column.numeric else ""
+        for column in columns
     ]
-    lines.append(
-        "| **total** | " + "| " * (len(columns) - len(totals) - 1) + " | ".join(totals) + " |"
+    rows.append(["**total**", *totals[1:]])
+    text = markdown_table(
+        [column.heading for column in columns], rows, [column.numeric for column in columns]
     )
-    text = "\n".join(lines)
     if views is not None and views.asked:
         from cnncount.render.cost import cost_sections
 
@@ -216,7 +248,12 @@ def to_json(summary: Summary, views: Views | None = None) -> str:
 
 
 def _markdown_cell(value: object) -> str:
-    return f"{value:,}" if isinstance(value, int) else str(value)
+    return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
+
+
+def _markdown_line(cells: Sequence[str]) -> str:
+    """Return one line of a Markdown table; an empty cell is a single space between its bars."""
+    return "|" + "|".join(f" {cell} " if cell else " " for cell in cells) + "|"
 
 
 def _json_value(value: object) -> object:
