@@ -232,10 +232,18 @@ def test_a_figure_is_followed_by_its_caption_and_its_images_by_their_alt_text() 
     assert drawn["outputs"][0]["metadata"] == {"image/png": {"alt": "Two bar charts."}}
     assert caption == {
         "cell_type": "markdown",
-        "id": "c-caption",
+        "id": "cell-1-caption",
         "metadata": {},
         "source": '<a id="fig-per-layer"></a>**Fig. 2** Per layer, 74%.',
     }
     assert (
         executed["cells"] == [figure] and figure["outputs"][0]["metadata"] == {}
     )  # the executed notebook is left as it was
+
+
+def test_cells_are_numbered_and_a_figure_cell_names_matplotlib() -> None:
+    figure = code_cell("from cnncount.render.figures import per_layer\nper_layer(summary)")
+    cells = reader_notebook(notebook(code_cell("1"), figure), BOOK_REFERENCES)["cells"]
+    assert [cell["id"] for cell in cells] == ["cell-1", "cell-2"]  # MyST-NB's are random
+    assert cells[0]["source"] == "1"
+    assert cells[1]["source"].splitlines()[0].startswith("import matplotlib  #")

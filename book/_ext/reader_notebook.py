@@ -1,11 +1,15 @@
-"""The notebook a reader downloads: an executed chapter, made to read and run in plain Jupyter.
+"""The notebook a reader downloads or runs in the browser: an executed chapter, made to read and
+run in plain Jupyter and in JupyterLite's Pyodide kernel.
 
-`reader_notebook` is the one transformation, for every place the book hands out a notebook:
+`reader_notebook` is the one transformation, for every place the book hands out a notebook (the
+download button, and the live version of lite.py):
 
 - Markdown cells show what the page shows: roles and directives resolved (myst_directives);
 - each figure is followed by its caption, numbered as on the page, and its images get its alt text;
 - code cells keep their executed outputs; ``from myst_nb import glue`` becomes a stand-in that
   only shows what it is given, as ``glue`` does, so the notebook runs without myst_nb;
+- a cell that imports cnncount's figures also names matplotlib, which Pyodide then loads;
+- cells are numbered (``cell-1``...), so two builds write the same file;
 - cells the page hides (``remove-cell``, ``hide-input``...) stay, with their source or outputs
   collapsed, so a reader sees the page's story and can still open, change and re-run them.
 """
@@ -41,6 +45,13 @@ def {name}(name, value, display=True):
         IPython.display.display(value)'''
 """What replaces ``from myst_nb import glue [as name]`` in a reader's notebook. Its first line is
 what Jupyter shows of the collapsed cell."""
+
+PYODIDE_PACKAGES = {"cnncount.render.figures": "matplotlib"}
+"""The modules of cnncount that import a package Pyodide must load first, and that package.
+Pyodide's kernel loads the packages a cell imports by name, not those its imports import: a cell
+that uses such a module gets a first line that names the package (elsewhere, a plain import)."""
+
+NAMES_PACKAGE = "import {package}  # named here so that a browser's Pyodide kernel loads it"
 
 _IMPORT_GLUE = re.compile(
     r"^(?P<indent>[ \t]*)from[ \t]+myst_nb[ \t]+import[ \t]+glue(?:[ \t]+as[ \t]+(?P<name>\w+))?[ \t]*$",
@@ -79,8 +90,9 @@ def reader_notebook(executed: Mapping[str, Any], references: References) -> dict
         cell["source"] = (
             markdown(source)
             if cell["cell_type"] == "markdown"
-            else _without_myst_nb(source, index, references)
+            else with_pyodide_packages(_without_myst_nb(source, index, references))
         )
+        cell["id"] = f"cell-{index + 1}"  # MyST-NB's ids are random
         for tag in cell["metadata"].get("tags", []):
             for flag in HIDDEN.get(tag, ()):
                 cell["metadata"].setdefault("jupyter", {})[flag] = True
@@ -91,6 +103,25 @@ def reader_notebook(executed: Mapping[str, Any], references: References) -> dict
             cells.append(_caption(cell, figure, references))
     notebook["cells"] = cells
     return notebook
+
+
+def with_pyodide_packages(source: str) -> str:
+    """Return a code cell's source with a first line naming each package Pyodide must load for it.
+
+    Examples:
+        >>> print(with_pyodide_packages("from cnncount.render.figures import per_layer"))
+        import matplotlib  # named here so that a browser's Pyodide kernel loads it
+        from cnncount.render.figures import per_layer
+        >>> with_pyodide_packages("import cnncount")
+        'import cnncount'
+    """
+    needed = [
+        package
+        for module, package in PYODIDE_PACKAGES.items()
+        if re.search(rf"\b{re.escape(module)}\b", source)
+        and not re.search(rf"^import {re.escape(package)}\b", source, re.MULTILINE)
+    ]
+    return "\n".join([*(NAMES_PACKAGE.format(package=package) for package in needed), source])
 
 
 def _without_myst_nb(source: str, index: int, references: References) -> str:
