@@ -30,7 +30,7 @@ def offer_notebook(
     app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any
 ) -> None:
     """Write the reader's notebook of ``pagename``, if it is a notebook, and link the download button to it."""
-    executed = _executed(app, pagename)
+    executed = executed_notebook(app, pagename)
     if not executed.is_file():
         return
     try:
@@ -64,7 +64,7 @@ def references(app: Sphinx, docname: str) -> References:
         )
     exercises = sorted(env.toc_fignumbers.get(docname, {}).get("exercise", {}).values())
     exercise_format = app.config.numfig_format.get("exercise", "Exercise %s")
-    glue = _executed(app, docname).with_suffix(".glue.json")
+    glue = executed_notebook(app, docname).with_suffix(".glue.json")
     return References(
         docname,
         glued=json.loads(glue.read_text(encoding="utf-8")) if glue.is_file() else {},
@@ -77,13 +77,14 @@ def references(app: Sphinx, docname: str) -> References:
     )
 
 
-def _executed(app: Sphinx, docname: str) -> Path:
+def executed_notebook(app: Sphinx, docname: str) -> Path:
+    """Return where MyST-NB writes the notebook it executed for ``docname`` (there is none for a page that is not a notebook)."""
     return Path(app.outdir).parent / EXECUTED / f"{docname}.ipynb"
 
 
 def _href(app: Sphinx, docname: str) -> str:
     """Return where a page is, from the notebooks' folder: its reader's notebook, or else its HTML page."""
-    if _executed(app, docname).is_file():
+    if executed_notebook(app, docname).is_file():
         return f"{docname}.ipynb"
     return f"../{app.builder.get_target_uri(docname)}"
 
