@@ -3,12 +3,21 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+PYODIDE := _build/pyodide
 
-.PHONY: book test bench serve clean torch
+.PHONY: book book-offline test bench serve clean torch
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build book/ --warningiserror --nitpick --keep-going
 	@echo "The book is in _build/html/index.html; preview it with: make serve"
+
+# The same book with Pyodide in its site, so that its live code runs with no network (needs npm).
+book-offline: $(STAMP) $(PYODIDE)/pyodide-lock.json
+	CNNCOUNT_PYODIDE=$(PYODIDE) $(BIN)/jupyter-book build book/ --warningiserror --nitpick --keep-going
+	@echo "The book, Pyodide included, is in _build/html/index.html; preview it with: make serve"
+
+$(PYODIDE)/pyodide-lock.json: tools/pyodide_offline.py $(STAMP)
+	$(BIN)/python tools/pyodide_offline.py $(PYODIDE)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
