@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
 from pathlib import Path
 
 import yaml
@@ -10,6 +12,19 @@ import yaml
 BOOK = Path(__file__).parent.parent / "book"
 BUILD_OPTIONS = ("--warningiserror", "--nitpick", "--keep-going")
 """The options of the README's `make book`: warnings (broken references included) are errors."""
+
+NPM = os.environ.get("CNNCOUNT_NPM") or shutil.which("npm") or "npm"
+"""npm, which fetches Pyodide for the book's live code to run offline, or the one named by $CNNCOUNT_NPM."""
+
+NPM_MISSING = (
+    f"npm is not installed ({NPM}): apt-get install npm lays out the offline Pyodide"
+    " that the tests of live code need (tools/pyodide_offline.py)"
+)
+
+
+def has_npm() -> bool:
+    """Return whether npm is installed, as $CNNCOUNT_NPM or on the PATH."""
+    return shutil.which(NPM) is not None
 
 
 def chapters() -> list[Path]:

@@ -1,7 +1,7 @@
 """The built book in a real browser: Debian's Chromium, headless, driven by Playwright.
 
-Every page of the table of contents loads with no console error, no broken image and no image
-without an alt text that says what it shows; the
+Every page of the table of contents loads with no console error, no request off its own origin,
+no broken image and no image without an alt text that says what it shows; the
 VGG-16 page shows the regenerated table; the search finds "fc1"; a chapter's .ipynb download
 parses. A screenshot of the VGG-16 page is left in test-artifacts/. Skipped, with the reason,
 where Playwright or Chromium is missing (`.ci/run` installs Chromium).
@@ -9,57 +9,30 @@ where Playwright or Chromium is missing (`.ci/run` installs Chromium).
 
 from __future__ import annotations
 
-import functools
 import json
-import os
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 
 from cnncount.published import breakdown_section as section
 from tests.book import chapters, describes_an_image
+from tests.chromium import CHROMIUM, FLAGS, MISSING, serve
 
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install playwright"
 )
 
-CHROMIUM = Path(os.environ.get("CNNCOUNT_CHROMIUM", "/usr/bin/chromium"))
-"""Debian's Chromium, or the browser named by $CNNCOUNT_CHROMIUM."""
 if not CHROMIUM.exists():
-    pytest.skip(
-        f"Chromium is not installed at {CHROMIUM}: apt-get install chromium runs the browser tests",
-        allow_module_level=True,
-    )
-
-FLAGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # silence the request log
-        pass
+    pytest.skip(MISSING, allow_module_level=True)
 
 
 @pytest.fixture(scope="module")
 def site(book_html: Path) -> Iterator[str]:
     """Serve the built book on a free port of localhost; yield its address."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(book_html))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
+    with serve(book_html) as address:
+        yield address
 
 
 @pytest.fixture(scope="module")
@@ -71,13 +44,24 @@ def browser() -> Iterator[object]:
 
 
 def open_page(browser, url: str) -> tuple[object, list[str]]:
-    """Open ``url`` in a fresh page; return the page and the list its console errors go to."""
+    """Open ``url`` in a fresh page; return the page and the list its console errors go to, and
+    any request it makes off its own origin."""
     page = browser.new_page(viewport={"width": 1300, "height": 900})
     errors: list[str] = []
     page.on(
         "console", lambda message: errors.append(message.text) if message.type == "error" else None
     )
     page.on("pageerror", lambda error: errors.append(str(error)))
+    origin = urlsplit(url).netloc
+    page.on(
+        "request",
+        lambda request: (
+            errors.append(f"off the origin: {request.url}")
+            if urlsplit(request.url).scheme in ("http", "https")
+            and urlsplit(request.url).netloc != origin
+            else None
+        ),
+    )
     page.goto(url, wait_until="networkidle")
     return page, errors
 

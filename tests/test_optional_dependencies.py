@@ -1,8 +1,9 @@
 """The test command passes where the optional dependencies are missing: nothing that needs them is
 imported when the tests are collected, and the tests that need them say why they are skipped.
 
-CI installs PyTorch and Chromium, so it never sees a machine without them; this test makes one,
-by hiding the optional packages from a fresh interpreter, and collects the whole suite there.
+CI installs PyTorch, Chromium and npm, so it never sees a machine without them; this test makes
+one, by hiding the optional packages from a fresh interpreter and naming a browser and an npm that
+do not exist, and collects the whole suite there.
 """
 
 from __future__ import annotations
@@ -35,7 +36,11 @@ def collect_without_optional(*arguments: str) -> subprocess.CompletedProcess[str
         capture_output=True,
         text=True,
         check=False,
-        env={**os.environ, "CNNCOUNT_CHROMIUM": "/nonexistent/chromium"},
+        env={
+            **os.environ,
+            "CNNCOUNT_CHROMIUM": "/nonexistent/chromium",
+            "CNNCOUNT_NPM": "/nonexistent/npm",
+        },
     )
 
 
@@ -46,7 +51,7 @@ def test_collection_needs_no_optional_dependency() -> None:
 
 
 def test_tests_that_need_them_are_skipped_with_the_reason() -> None:
-    modules = ["tests/test_torch_crosscheck.py", "tests/test_browser.py"]
+    modules = ["tests/test_torch_crosscheck.py", "tests/test_browser.py", "tests/test_live.py"]
     result = collect_without_optional(*modules, "-q")
     assert result.returncode == pytest.ExitCode.NO_TESTS_COLLECTED, (
         result.stdout[-3000:] + result.stderr[-3000:]
@@ -57,3 +62,4 @@ def test_tests_that_need_them_are_skipped_with_the_reason() -> None:
         "Chromium is not installed" in result.stdout
         or "Playwright is not installed" in result.stdout
     )
+    assert "npm is not installed (/nonexistent/npm)" in result.stdout

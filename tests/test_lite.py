@@ -1,0 +1,122 @@
+"""The book's live version as built: a JupyterLite site in ``_build/html/lite`` that needs no server.
+
+Checked without a browser (tests/test_live.py runs it in one): each chapter links its reader's
+notebook in the Lite site, the very file its download button offers; the kernel installs the
+wheel of this checkout as it starts; every example of the API reference has its live notebook;
+no page asks another host for anything; the build leaves nothing in the source tree; and
+Pyodide comes either from its CDN or, where the session built with it (npm installed), from the
+site, with a lock that describes the files served.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+import zipfile
+from pathlib import Path
+from typing import Any
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from bs4 import BeautifulSoup
+
+from tests.book import BOOK, chapters, notebooks
+
+LITE_LINK = "Run this chapter in your browser"
+
+
+def page(book_html: Path, name: str) -> BeautifulSoup:
+    return BeautifulSoup((book_html / name).read_text(encoding="utf-8"), "html.parser")
+
+
+def kernel_settings(book_html: Path) -> dict[str, Any]:
+    """Return the Pyodide kernel's settings in the Lite site's jupyter-lite.json."""
+    config = json.loads((book_html / "lite" / "jupyter-lite.json").read_text(encoding="utf-8"))
+    settings = config["jupyter-config-data"]["litePluginSettings"]
+    kernel: dict[str, Any] = settings["@jupyterlite/pyodide-kernel-extension:kernel"]
+    return kernel
+
+
+@pytest.mark.parametrize("chapter", [path.stem for path in chapters()])
+def test_each_chapter_runs_its_reader_notebook_live(book_html: Path, chapter: str) -> None:
+    links = page(book_html, f"{chapter}.html").select("p.lite-launch a")
+    if chapter not in {path.stem for path in notebooks()}:
+        assert links == []
+        return
+    assert [(link.get_text(), link["href"]) for link in links] == [
+        (LITE_LINK, f"lite/notebooks/index.html?path={chapter}.ipynb")
+    ]
+    live = book_html / "lite" / "files" / f"{chapter}.ipynb"
+    assert live.read_bytes() == (book_html / "_sources" / f"{chapter}.ipynb").read_bytes()
+
+
+def test_the_kernel_installs_the_wheel_of_this_checkout(book_html: Path) -> None:
+    (url,) = kernel_settings(book_html)["loadPyodideOptions"]["packages"]
+    worker = "lite/extensions/@jupyterlite/pyodide-kernel-extension/static/"  # URLs resolve from it
+    wheel = book_html / urljoin(worker, url)
+    assert wheel.name.startswith("cnncount-") and wheel.is_file()
+    with zipfile.ZipFile(wheel) as archive:
+        modules = {name: archive.read(name) for name in archive.namelist() if name.endswith(".py")}
+    assert modules and all(
+        (BOOK.parent / name).read_bytes() == source for name, source in modules.items()
+    )
+    assert len(modules) == len(list((BOOK.parent / "cnncount").rglob("*.py")))
+
+
+def test_every_api_example_has_its_live_notebook(book_html: Path) -> None:
+    api = page(book_html, "api.html")
+    rubrics = [rubric for rubric in api.select("p.rubric") if rubric.get_text() == "Examples"]
+    buttons = api.select(".try_examples_outer_container > .try_examples_button_container button")
+    assert len(buttons) == len(rubrics) > 100
+    names = [re.search(r"path=([\w-]+\.ipynb)", button["onclick"]).group(1) for button in buttons]
+    assert len(set(names)) == len(names)
+    for name in names:
+        notebook = json.loads((book_html / "lite" / "files" / name).read_text(encoding="utf-8"))
+        first = notebook["cells"][0]["source"]
+        assert first.startswith("# The examples of cnncount."), name
+
+
+def remote(soup: BeautifulSoup) -> list[str]:
+    """Return what a page would load from another host: its stylesheets, icons, scripts, images, frames."""
+    loaded = [tag.get("href", "") for tag in soup.find_all("link")]
+    loaded += [tag.get("src", "") for tag in soup.find_all(["script", "img", "iframe"])]
+    return [url for url in loaded if urlsplit(url).netloc]
+
+
+def test_no_page_asks_another_host_for_anything(book_html: Path) -> None:
+    pages = sorted(book_html.glob("*.html"))
+    assert len(pages) > len(chapters())
+    assert {path.name: remote(page(book_html, path.name)) for path in pages} == {
+        path.name: [] for path in pages
+    }
+
+
+def test_the_build_leaves_nothing_in_the_source_tree(book_html: Path) -> None:
+    # jupyterlite-sphinx's contents folder and doit's task database, had the build left them there
+    assert not (BOOK / "_contents").exists()
+    assert not (BOOK / ".jupyterlite.doit.db").exists()
+
+
+def test_pyodide_comes_from_its_cdn_or_from_the_site_with_a_true_lock(book_html: Path) -> None:
+    settings = kernel_settings(book_html)
+    served = book_html / "lite" / "static" / "pyodide"
+    if not served.is_dir():  # `make book`: the kernel's default, Pyodide's CDN, and comm from here
+        assert "pyodideUrl" not in settings
+        assert list((book_html / "lite" / "pypi").glob("comm-*.whl"))
+        return
+    assert settings["pyodideUrl"] == "./static/pyodide/pyodide.mjs"
+    lock = json.loads((served / "pyodide-lock.json").read_text(encoding="utf-8"))
+    local = {
+        name: entry for name, entry in lock["packages"].items() if "://" not in entry["file_name"]
+    }
+    assert {"micropip", "ipython", "jedi", "comm"} <= set(local)
+    for entry in local.values():
+        assert (
+            hashlib.sha256((served / entry["file_name"]).read_bytes()).hexdigest()
+            == entry["sha256"]
+        )
+        assert {re.sub(r"[-_.]+", "-", name).lower() for name in entry["depends"]} <= set(local)
+    assert lock["packages"]["matplotlib"]["file_name"].startswith(
+        "https://cdn.jsdelivr.net/pyodide/"
+    )
