@@ -6,8 +6,9 @@ a notebook in JupyterLite, in place. The directive is replaced here by one that
 
 - names the notebook, and the HTML elements it toggles, after the example rather than with a
   random ``uuid4``, so that two builds write the same files;
-- opens the notebook with a cell that gives it the documented module's names, as its doctest has
-  them (``Shape``, ``summarize``... without an import), and names the packages Pyodide must load;
+- opens the notebook with a cell that gives it the names of the module that defines the documented
+  object, as its doctest has them (``Shape``, ``summarize``... without an import), and names the
+  packages Pyodide must load;
 - never reuses another example's notebook: the directive keys notebooks by page and line, and the
   lines of docstrings restart at each ``automodule``.
 
@@ -18,6 +19,8 @@ contents as the build starts, and the directive writes its notebooks only when i
 from __future__ import annotations
 
 import hashlib
+import importlib
+import inspect
 import itertools
 import json
 import uuid
@@ -60,7 +63,7 @@ def setup_try_examples(app: Sphinx) -> None:
             finally:
                 upstream.uuid4 = random
             notebook = Path(self.env.config.jupyterlite_content_dir) / self.options["path"]
-            _finish(notebook, self.env.ref_context.get("py:module"))
+            _finish(notebook, _doctest_module(self.env))
             return result
 
     app.add_directive("try_examples", TryExamples, override=True)
@@ -76,6 +79,22 @@ def _uuids(seed: str) -> Iterator[uuid.UUID]:
     """Yield UUIDs that follow from ``seed``, one after another."""
     for number in itertools.count():
         yield uuid.UUID(bytes=hashlib.sha256(f"{seed}\n{number}".encode()).digest()[:16], version=4)
+
+
+def _doctest_module(env: BuildEnvironment) -> str | None:
+    """Return the module whose names the example's doctest has: the documented object's own (a
+    package documents what it imports from its modules), else the module being documented."""
+    module = env.ref_context.get("py:module")
+    documented = env.temp_data.get("object")  # (name, prefix) of the object being described
+    if not module or not documented:
+        return module
+    chain: list[Any] = [importlib.import_module(module)]
+    for part in documented[0].split("."):
+        chain.append(getattr(chain[-1], part, None))
+    for found in reversed(chain):
+        if inspect.isclass(found) or inspect.isroutine(found):
+            return str(found.__module__)
+    return module
 
 
 def _finish(path: Path, module: str | None) -> None:
