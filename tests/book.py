@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import yaml
@@ -20,6 +22,28 @@ NPM_MISSING = (
     f"npm is not installed ({NPM}): apt-get install npm lays out the offline Pyodide"
     " that the tests of live code need (tools/pyodide_offline.py)"
 )
+
+
+PYODIDE = "CNNCOUNT_PYODIDE"
+"""The variable that makes the build serve Pyodide from the site (book/_ext/lite.py)."""
+
+
+def build_book(output: Path, pyodide: Path | None) -> None:
+    """Build the book into ``output`` as `make book` does, or, given the folder that
+    tools/pyodide_offline.py made, as `make book-offline` does; fail the test if it fails."""
+    environment = {name: value for name, value in os.environ.items() if name != PYODIDE}
+    if pyodide is not None:
+        environment[PYODIDE] = str(pyodide)
+    jupyter_book = Path(sys.executable).parent / "jupyter-book"
+    result = subprocess.run(
+        [str(jupyter_book), "build", str(BOOK), *BUILD_OPTIONS, "--path-output", str(output)],
+        capture_output=True,
+        text=True,
+        check=False,
+        env=environment,
+    )
+    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
+    assert "build succeeded" in result.stdout
 
 
 def has_npm() -> bool:

@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
-from tests.book import BOOK, BUILD_OPTIONS, NPM, has_npm
+from tests.book import BOOK, NPM, build_book, has_npm
 from tests.reader import build_wheel, make_reader_venv
 
 collect_ignore = ["torch_twins.py", "torch_memory.py"]
 """Helpers, not tests, that import an optional dependency: the tests that need them import them
 where it is installed, and skip with the reason where it is not."""
-
-PYODIDE = "CNNCOUNT_PYODIDE"
-"""The variable that makes the build serve Pyodide from the site (book/_ext/lite.py)."""
 
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 """Where the tests leave what a person may want to look at: screenshots, the external links."""
@@ -46,19 +42,7 @@ def book_html(tmp_path_factory: pytest.TempPathFactory, offline_pyodide: Path | 
     """Build the book into a fresh folder, every chapter executed, as `make book` does, with the
     offline Pyodide where there is one (`make book-offline`); return its HTML."""
     output = tmp_path_factory.mktemp("book")
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    environment = {name: value for name, value in os.environ.items() if name != PYODIDE}
-    if offline_pyodide is not None:
-        environment[PYODIDE] = str(offline_pyodide)
-    result = subprocess.run(
-        [str(jupyter_book), "build", str(BOOK), *BUILD_OPTIONS, "--path-output", str(output)],
-        capture_output=True,
-        text=True,
-        check=False,
-        env=environment,
-    )
-    assert result.returncode == 0, result.stdout[-4000:] + result.stderr[-4000:]
-    assert "build succeeded" in result.stdout
+    build_book(output, offline_pyodide)
     return output / "_build" / "html"
 
 

@@ -16,6 +16,7 @@ import hashlib
 import io
 import json
 import re
+import sys
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -23,8 +24,9 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup
+from jupyterlite_pyodide_kernel.constants import PYODIDE_VERSION
 
-from tests.book import BOOK, chapters, notebooks
+from tests.book import BOOK, PYODIDE, build_book, chapters, notebooks
 
 LITE_LINK = "Run this chapter in your browser"
 
@@ -121,6 +123,8 @@ def test_every_api_example_notebook_gives_the_outputs_of_its_docstring(book_html
                 shown = "".join(output["data"]["text/plain"] for output in cell["outputs"]).strip()
                 if not agrees(shown, got):
                     differ.append(f"{path.name}: {cell['source']!r} gave {got!r}, not {shown!r}")
+        if "matplotlib.pyplot" in sys.modules:  # the figures' examples draw
+            sys.modules["matplotlib.pyplot"].close("all")
     assert differ == []
 
 
@@ -167,3 +171,34 @@ def test_pyodide_comes_from_its_cdn_or_from_the_site_with_a_true_lock(book_html:
     assert lock["packages"]["matplotlib"]["file_name"].startswith(
         "https://cdn.jsdelivr.net/pyodide/"
     )
+
+
+def digests(folder: Path) -> dict[str, str]:
+    """Return the sha256 of every file under ``folder``, by its path there."""
+    return {
+        path.relative_to(folder).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
+        for path in sorted(folder.rglob("*"))
+        if path.is_file()
+    }
+
+
+def test_building_again_writes_the_same_live_site(
+    book_html: Path, offline_pyodide: Path | None
+) -> None:
+    """`make book` again with nothing changed: the Lite site is built anew (the API page read
+    again for its examples' notebooks, which the build empties) into the same files."""
+    before = digests(book_html / "lite")
+    build_book(book_html.parent.parent, offline_pyodide)
+    assert digests(book_html / "lite") == before
+    assert not (BOOK / ".jupyterlite.doit.db").exists()
+
+
+def test_make_book_offline_builds_as_the_tests_do() -> None:
+    makefile = (BOOK.parent / "Makefile").read_text(encoding="utf-8")
+    assert f"{PYODIDE}=$(PYODIDE) $(BIN)/jupyter-book build" in makefile
+    assert "$(BIN)/python tools/pyodide_offline.py $(PYODIDE)" in makefile
+
+
+def test_the_readme_names_the_pyodide_the_kernel_expects() -> None:
+    readme = (BOOK.parent / "README.md").read_text(encoding="utf-8")
+    assert f"npm pack pyodide@{PYODIDE_VERSION}" in readme
