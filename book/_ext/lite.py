@@ -80,35 +80,36 @@ def prepare_lite_dir(app: Sphinx) -> None:
     else:
         for wheel_file in _download(KERNEL_WHEELS, _work(app) / "downloads"):
             shutil.copyfile(wheel_file, source / "pypi" / wheel_file.name)
-    kernel = {
-        "loadPyodideOptions": {"packages": [f"../../../../{url}"]}
-    }  # from the worker's folder
-    _write_json(
-        source / "jupyter-lite.json",
-        {
-            "jupyter-lite-schema-version": 0,
-            "jupyter-config-data": {
-                "appName": "cnncount",
-                "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel},
-            },
+    _write_json(source / "jupyter-lite.json", _runtime_settings(url))
+    _write_json(source / "jupyter_lite_config.json", _build_settings(_work(app), epoch))
+
+
+def _runtime_settings(wheel_url: str) -> dict[str, Any]:
+    """Return the site's settings: the kernel installs the wheel at ``wheel_url`` as it starts."""
+    # The kernel resolves the address from its worker's folder, four levels down the site.
+    kernel = {"loadPyodideOptions": {"packages": [f"../../../../{wheel_url}"]}}
+    return {
+        "jupyter-lite-schema-version": 0,
+        "jupyter-config-data": {
+            "appName": "cnncount",
+            "litePluginSettings": {"@jupyterlite/pyodide-kernel-extension:kernel": kernel},
         },
-    )
-    _write_json(
-        source / "jupyter_lite_config.json",
-        {
-            "LiteBuildConfig": {
-                "no_sourcemaps": True,
-                "source_date_epoch": epoch,  # the indexes' times: the same on every build
-                "cache_dir": str(_work(app) / "cache"),
-                "ignore_sys_prefix": ["federated_extensions"],  # only the kernel's labextension:
-            },
-            "FederatedExtensionAddon": {  # jupytext's would fail to start in the REPL
-                "extra_labextensions_path": [
-                    str(Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite")
-                ],
-            },
+    }
+
+
+def _build_settings(work: Path, epoch: int) -> dict[str, Any]:
+    """Return the settings of ``jupyter lite build``."""
+    # Of the environment's labextensions, only the kernel's: jupytext's fails to start in the REPL.
+    kernel_extension = Path(sys.prefix) / "share/jupyter/labextensions/@jupyterlite"
+    return {
+        "LiteBuildConfig": {
+            "no_sourcemaps": True,
+            "source_date_epoch": epoch,  # the times in the site's indexes
+            "cache_dir": str(work / "cache"),
+            "ignore_sys_prefix": ["federated_extensions"],
         },
-    )
+        "FederatedExtensionAddon": {"extra_labextensions_path": [str(kernel_extension)]},
+    }
 
 
 def _copy_pyodide(folder: Path, target: Path) -> None:
@@ -116,9 +117,7 @@ def _copy_pyodide(folder: Path, target: Path) -> None:
     missing = [
         name for name in ("pyodide.mjs", "pyodide-lock.json") if not (folder / name).is_file()
     ]
-    if (
-        missing
-    ):  # jupyter lite build would build a site that cannot start its kernel, and say nothing
+    if missing:  # jupyter lite build would make a site whose kernel cannot start, and say nothing
         msg = f"${PYODIDE_VARIABLE} is {folder}, which has no {' or '.join(missing)}: make it with tools/pyodide_offline.py"
         raise ExtensionError(msg)
     shutil.copytree(folder, target)
@@ -222,7 +221,7 @@ def copy_reader_notebooks(app: Sphinx, exception: Exception | None) -> None:
 
 def publish_wheel(app: Sphinx, exception: Exception | None) -> None:
     """Put cnncount's wheel where jupyter-lite.json says, once the Lite build has made its folder."""
-    if exception is not None or not hasattr(app.env, "lite_wheel"):
+    if exception is not None or app.builder.format != "html" or not hasattr(app.env, "lite_wheel"):
         return
     wheel, url = app.env.lite_wheel
     target = Path(app.outdir) / LITE / url
