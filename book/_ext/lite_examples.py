@@ -12,8 +12,9 @@ a notebook in JupyterLite, in place. The directive is replaced here by one that
 - never reuses another example's notebook: the directive keys notebooks by page and line, and the
   lines of docstrings restart at each ``automodule``.
 
-The pages with examples are read again on every build: jupyterlite-sphinx empties the Lite
-contents as the build starts, and the directive writes its notebooks only when its page is read.
+jupyterlite-sphinx empties the Lite contents as each build starts, and the directive writes its
+notebooks only when its page is read: each notebook is kept in ``_build/lite/examples`` too, and
+put back in the contents at the end of every build, so that an unchanged page need not be read.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ import importlib
 import inspect
 import itertools
 import json
+import shutil
 import uuid
 from collections import Counter
 from collections.abc import Iterator
@@ -44,7 +46,7 @@ the names the module imports (``Shape``) and those its ``__all__`` leaves out.""
 
 
 def setup_try_examples(app: Sphinx) -> None:
-    """Replace jupyterlite-sphinx's ``try_examples`` directive, and read its pages on every build."""
+    """Replace jupyterlite-sphinx's ``try_examples`` directive, and keep its notebooks between builds."""
     from jupyterlite_sphinx import jupyterlite_sphinx as upstream
 
     class TryExamples(upstream.TryExamplesDirective):  # type: ignore[misc]
@@ -56,7 +58,6 @@ def setup_try_examples(app: Sphinx) -> None:
             self.env.temp_data.get("generated_notebooks", {}).pop(
                 f"{self.env.docname}-{self.lineno}", None
             )
-            _example_pages(self.env).add(self.env.docname)
             random, upstream.uuid4 = upstream.uuid4, lambda: next(names)
             try:
                 result: list[nodes.Node] = super().run()
@@ -64,15 +65,16 @@ def setup_try_examples(app: Sphinx) -> None:
                 upstream.uuid4 = random
             notebook = Path(self.env.config.jupyterlite_content_dir) / self.options["path"]
             _finish(notebook, _doctest_module(self.env))
+            _kept(self.env.app).mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(notebook, _kept(self.env.app) / notebook.name)
+            _example_notebooks(self.env).setdefault(self.env.docname, set()).add(notebook.name)
             return result
 
     app.add_directive("try_examples", TryExamples, override=True)
-    app.connect("env-get-outdated", _read_example_pages)
-    app.connect("env-purge-doc", lambda app, env, docname: _example_pages(env).discard(docname))
-    app.connect(
-        "env-merge-info",
-        lambda app, env, docnames, other: _example_pages(env).update(_example_pages(other)),
-    )
+    app.connect("env-get-outdated", _pages_whose_notebooks_are_gone)
+    app.connect("env-purge-doc", _forget_example_notebooks)
+    app.connect("env-merge-info", _merge_example_notebooks)
+    app.connect("build-finished", _restore_example_notebooks, priority=400)
 
 
 def _uuids(seed: str) -> Iterator[uuid.UUID]:
@@ -114,16 +116,49 @@ def _finish(path: Path, module: str | None) -> None:
     path.write_text(json.dumps(notebook, indent=4, ensure_ascii=False), encoding="utf-8")
 
 
-def _example_pages(env: BuildEnvironment) -> set[str]:
-    """Return the pages with examples, kept in the environment between builds."""
-    if not hasattr(env, "lite_example_pages"):
-        env.lite_example_pages = set()  # type: ignore[attr-defined]
-    pages: set[str] = env.lite_example_pages  # type: ignore[attr-defined]
-    return pages
+def _kept(app: Sphinx) -> Path:
+    """Return where the examples' notebooks are kept between builds, ``_build/lite/examples``."""
+    return Path(app.outdir).parent / "lite" / "examples"
 
 
-def _read_example_pages(
+def _example_notebooks(env: BuildEnvironment) -> dict[str, set[str]]:
+    """Return the names of the examples' notebooks of each page, kept in the environment."""
+    if not hasattr(env, "lite_example_notebooks"):
+        env.lite_example_notebooks = {}  # type: ignore[attr-defined]
+    notebooks: dict[str, set[str]] = env.lite_example_notebooks  # type: ignore[attr-defined]
+    return notebooks
+
+
+def _pages_whose_notebooks_are_gone(
     app: Sphinx, env: BuildEnvironment, added: set[str], changed: set[str], removed: set[str]
 ) -> list[str]:
-    """Return the pages with examples, to be read again even if unchanged."""
-    return sorted((_example_pages(env) & env.found_docs) - removed)
+    """Return the pages to read again because a notebook of theirs is no longer kept (``_build/lite`` deleted)."""
+    notebooks = _example_notebooks(env)
+    return sorted(
+        docname
+        for docname, names in notebooks.items()
+        if docname not in removed and not all((_kept(app) / name).is_file() for name in names)
+    )
+
+
+def _forget_example_notebooks(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
+    """Forget the notebooks of a page that is read again or removed."""
+    _example_notebooks(env).pop(docname, None)
+
+
+def _merge_example_notebooks(
+    app: Sphinx, env: BuildEnvironment, docnames: set[str], other: BuildEnvironment
+) -> None:
+    """Take the notebooks of the pages that a parallel reader read."""
+    theirs = _example_notebooks(other)
+    _example_notebooks(env).update({name: theirs[name] for name in docnames & theirs.keys()})
+
+
+def _restore_example_notebooks(app: Sphinx, exception: Exception | None) -> None:
+    """Put every page's example notebooks in the Lite contents, before jupyterlite-sphinx builds it."""
+    if exception is not None or app.builder.format != "html":
+        return
+    contents = Path(app.config.jupyterlite_content_dir)
+    for names in _example_notebooks(app.env).values():
+        for name in sorted(names):
+            shutil.copyfile(_kept(app) / name, contents / name)
