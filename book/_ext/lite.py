@@ -10,7 +10,8 @@ This extension gives it its inputs and tidies up after it:
 - under each chapter's title, a "Run this chapter in your browser" link to that notebook;
 - the API reference's examples run live (lite_examples.py);
 - no request off the book's origin until live code runs: jupyterlite-sphinx's Google font goes;
-- no ``.jupyterlite.doit.db`` left in ``book/``, where ``jupyter lite build`` runs.
+- no ``.jupyterlite.doit.db`` left in ``book/``, where ``jupyter lite build`` runs, and the
+  times of the book's own files as Sphinx wrote them.
 
 Pyodide comes from its CDN, as JupyterLite's kernel has it by default, unless the environment
 variable ``CNNCOUNT_PYODIDE`` names a folder made by ``tools/pyodide_offline.py``: the site then
@@ -240,6 +241,32 @@ def drop_remote_css(
     ]
 
 
+class FileTimes:
+    """The modification times of the book's own files, kept across the Lite build.
+
+    With a ``source_date_epoch``, ``jupyter lite build`` sets the time of every file under the
+    folder of what it copies to that epoch, and its output is inside the HTML: every page would
+    seem older than its source, and Sphinx would write each one again on the next build.
+    """
+
+    def __init__(self) -> None:
+        self.times: dict[Path, tuple[int, int]] = {}
+
+    def keep(self, app: Sphinx, exception: Exception | None) -> None:
+        """Note the times of the files of the HTML output outside ``lite/``."""
+        outdir = Path(app.outdir)
+        self.times = {
+            path: (path.stat().st_atime_ns, path.stat().st_mtime_ns)
+            for path in outdir.rglob("*")
+            if path.is_file() and path.relative_to(outdir).parts[0] != LITE
+        }
+
+    def restore(self, app: Sphinx, exception: Exception | None) -> None:
+        """Give those files their times back."""
+        for path, times in self.times.items():
+            os.utime(path, ns=times)
+
+
 def remove_doit_db(app: Sphinx, exception: Exception | None = None) -> None:
     """Remove the task database ``jupyter lite build`` leaves in ``book/``, its working folder.
 
@@ -258,7 +285,10 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("html-page-context", drop_remote_css, priority=1000)
     app.connect("build-finished", copy_reader_notebooks, priority=400)
     app.connect("build-finished", remove_doit_db, priority=400)
+    times = FileTimes()
+    app.connect("build-finished", times.keep, priority=450)
     # jupyterlite-sphinx builds the Lite site at priority 500
     app.connect("build-finished", remove_doit_db, priority=600)
+    app.connect("build-finished", times.restore, priority=600)
     app.connect("build-finished", publish_wheel, priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
