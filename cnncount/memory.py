@@ -58,7 +58,7 @@ OPTIMIZER_STATE = {
     "adadelta": 2,
     "amsgrad": 3,
 }
-"""Values of optimizer state per parameter, as ``torch.optim`` keeps them: none for plain SGD;
+"""Values of optimizer state per parameter, as ``torch.optim`` keeps them. None for plain SGD;
 the momentum buffer (SGD with momentum); the sum of squares (Adagrad) or their running mean
 (RMSprop); the two moment estimates (Adam, AdamW, NAdam, RAdam), the first moment and the
 infinity norm (Adamax), or the running means of squared gradients and updates (Adadelta); and

@@ -170,7 +170,7 @@ def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "sp
 
 _MERGES: dict[str, type[Merge]] = {")add": Add, ")cat": Concat}
 MAX_DEPTH = 64
-"""How deep groups may nest: far beyond any real network, well within Python's recursion."""
+"""How deep groups may nest, far beyond any real network and well within Python's recursion."""
 
 
 def _tokens(spec: str) -> list[tuple[str, int]]:

@@ -35,7 +35,7 @@ __all__ = [
 ]
 
 TRAINING_FACTOR = 3
-"""A training step's time over a forward pass's: the forward, and a backward of about twice it."""
+"""A training step's time over a forward pass's, the forward and a backward of about twice it."""
 
 
 class Device(Record):
@@ -148,7 +148,7 @@ class Roofline(Record):
 
     @property
     def forward_seconds(self) -> float:
-        """The lower bound on a forward pass: the layers' bounds, one after another.
+        """The lower bound on a forward pass, the layers' bounds one after another.
 
         Examples:
             >>> from cnncount import get_model, summarize
@@ -159,7 +159,7 @@ class Roofline(Record):
 
     @property
     def training_seconds(self) -> float:
-        """The lower bound on a training step: :data:`TRAINING_FACTOR` forward passes.
+        """The lower bound on a training step, :data:`TRAINING_FACTOR` forward passes.
 
         Examples:
             >>> from cnncount import get_model, summarize

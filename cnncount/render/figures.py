@@ -285,7 +285,7 @@ _LABEL_PLACES: tuple[tuple[tuple[int, int], Literal["left", "right"]], ...] = (
     ((5, -17), "left"),
     ((-5, -17), "right"),
 )
-"""Where a label may go, in points from its point, and how it is aligned there: right, then left."""
+"""Where a label may go, in points from its point, and how it is aligned there (right, then left)."""
 
 
 def _renderer(figure: Figure) -> RendererAgg:
