@@ -13,9 +13,7 @@ from hypothesis import strategies as st
 
 pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
 
-torch = pytest.importorskip(
-    "torch", reason="PyTorch is not installed: `make torch` installs it"
-)
+torch = pytest.importorskip("torch", reason="PyTorch is not installed: `make torch` installs it")
 
 from torch.utils.flop_counter import FlopCounterMode
 
