@@ -94,7 +94,7 @@ def evolve(record: R, **changes: object) -> R:
     Examples:
         >>> from cnncount.layers import Conv2d
         >>> evolve(Conv2d(64, 3, padding=1), stride=2)
-        Conv2d(out_channels=64, kernel_size=3, stride=2, padding=1, dilation=1, groups=1, bias=True)
+        Conv2d(out_channels=64, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(1, 1), groups=1, bias=True)
         >>> evolve(Conv2d(64, 3), groups=3)
         Traceback (most recent call last):
         ...

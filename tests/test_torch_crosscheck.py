@@ -18,26 +18,52 @@ torch = pytest.importorskip("torch", reason="PyTorch is not installed: `make tor
 from torch.utils.flop_counter import FlopCounterMode
 
 from cnncount import (
+    GELU,
     AdaptiveAvgPool2d,
+    Add,
     AvgPool2d,
     BatchNorm2d,
+    Builder,
+    ChannelChunk,
+    ChannelShuffle,
+    ClassToken,
+    ClassTokenReadout,
+    Concat,
     Conv2d,
+    ConvTranspose2d,
     Dropout,
     Flatten,
+    Hardsigmoid,
+    Hardswish,
     LayerError,
+    LayerNorm,
+    LayerScale,
     Linear,
     LocalResponseNorm,
     MaxPool2d,
-    Network,
+    MultiheadAttention,
+    Multiply,
+    PatchEmbedding,
+    PositionEmbedding,
+    PositionwiseLinear,
     ReLU,
     Shape,
+    Sigmoid,
+    SiLU,
     Softmax,
+    StochasticDepth,
     get_model,
     summarize,
 )
 from cnncount.memory import kept_for_backward_bytes
 from cnncount.models import MODELS
-from tests.torch_twins import output_shapes, saved_activation_bytes, torch_accepts, torch_network
+from tests.torch_twins import (
+    output_shapes,
+    saved_activation_bytes,
+    torch_accepts,
+    torch_layer,
+    torch_network,
+)
 
 
 def torch_flops(model, shape: Shape) -> int:
@@ -89,21 +115,66 @@ def test_what_autograd_keeps_for_vgg16() -> None:
 
 
 @st.composite
+def sizes(draw, least: int, most: int):
+    """One size for both axes, or a (height, width) pair."""
+    if draw(st.booleans()):
+        return draw(st.integers(least, most))
+    return (draw(st.integers(least, most)), draw(st.integers(least, most)))
+
+
+@st.composite
 def convolutions(draw):
     groups = draw(st.sampled_from([1, 1, 2, 3]))
-    stride = draw(st.integers(1, 3))
+    stride = draw(sizes(1, 3))
     padding = draw(
-        st.sampled_from(["same"]) if stride == 1 and draw(st.booleans()) else st.integers(0, 4)
+        st.sampled_from(["same"]) if stride == 1 and draw(st.booleans()) else sizes(0, 4)
     )
     return Conv2d(
         groups * draw(st.integers(1, 4)),
-        draw(st.integers(1, 7)),
+        draw(sizes(1, 7)),
         stride=stride,
         padding=padding,
-        dilation=draw(st.integers(1, 3)),
+        dilation=draw(sizes(1, 3)),
         groups=groups,
         bias=draw(st.booleans()),
     )
+
+
+@st.composite
+def transposed_convolutions(draw):
+    groups = draw(st.sampled_from([1, 1, 2, 3]))
+    strides, dilations = draw(sizes(1, 3)), draw(sizes(1, 2))
+    below = [  # output padding must be below the stride or the dilation, on each axis
+        max(pair) - 1
+        for pair in zip(
+            *(size if isinstance(size, tuple) else (size, size) for size in (strides, dilations))
+        )
+    ]
+    return ConvTranspose2d(
+        groups * draw(st.integers(1, 4)),
+        draw(sizes(1, 5)),
+        stride=strides,
+        padding=draw(sizes(0, 3)),
+        output_padding=(draw(st.integers(0, below[0])), draw(st.integers(0, below[1]))),
+        dilation=dilations,
+        groups=groups,
+        bias=draw(st.booleans()),
+    )
+
+
+@pytest.mark.parametrize(
+    ("stride", "dilation", "output_padding"), [(1, 1, 1), (2, 1, 2), (2, 3, 3), ((2, 1), 1, (1, 1))]
+)
+def test_an_output_padding_refused_by_cnncount_is_refused_by_torch(
+    stride, dilation, output_padding
+) -> None:
+    with pytest.raises(LayerError, match="output padding"):
+        ConvTranspose2d(4, 3, stride=stride, dilation=dilation, output_padding=output_padding)
+    twin = torch.nn.ConvTranspose2d(
+        2, 4, 3, stride=stride, dilation=dilation, output_padding=output_padding
+    )
+    with pytest.raises(RuntimeError, match="output padding must be smaller"):
+        twin(torch.zeros(1, 2, 8, 8))
 
 
 @st.composite
@@ -118,16 +189,35 @@ def poolings(draw):
     )
 
 
-spatial_layers = st.one_of(
-    convolutions(),
-    poolings(),
-    st.builds(AdaptiveAvgPool2d, st.integers(1, 6), st.integers(1, 6)),
-    st.builds(LocalResponseNorm, st.integers(1, 5)),
-    st.just(BatchNorm2d()),
-    st.just(ReLU()),
-    st.just(Dropout()),
-    st.just(Softmax()),
-)
+def spatial_layers(shape: Shape | None):
+    """Layers of every kind that keeps a map a map; the costly ones only where ``shape`` (None
+    where an earlier layer is refused) keeps them small."""
+    small = shape is not None and shape.height * shape.width <= 576
+    return st.one_of(
+        convolutions(),
+        *([transposed_convolutions()] if small else []),
+        poolings(),
+        st.builds(AdaptiveAvgPool2d, st.integers(1, 6), st.integers(1, 6)),
+        st.builds(LocalResponseNorm, st.integers(1, 5)),
+        st.just(BatchNorm2d()),
+        st.just(LayerNorm()),
+        st.just(LayerScale()),
+        st.just(PositionEmbedding()),
+        st.sampled_from([ReLU(), Dropout(), Softmax()]),
+        st.sampled_from([SiLU(), Hardswish(), Hardsigmoid(), Sigmoid(), GELU()]),
+        st.builds(StochasticDepth, st.floats(0, 1)),
+        st.builds(PositionwiseLinear, st.integers(1, 16), st.booleans()),
+        st.builds(ChannelShuffle, st.integers(1, 4)),
+        st.integers(1, 3).flatmap(
+            lambda n: st.builds(ChannelChunk, st.just(n), st.integers(0, n - 1))
+        ),
+        st.builds(PatchEmbedding, st.integers(1, 16), st.integers(1, 8), st.booleans()),
+        st.just(ClassToken()),
+        st.just(ClassTokenReadout()),
+        *([st.builds(MultiheadAttention, st.integers(1, 4), st.booleans())] if small else []),
+    )
+
+
 head_layers = st.one_of(
     st.builds(Linear, st.integers(1, 32), st.booleans()),
     st.just(ReLU()),
@@ -136,21 +226,92 @@ head_layers = st.one_of(
 )
 
 
+def after(layer, shape: Shape | None) -> Shape | None:
+    """Return the output shape of ``layer`` for ``shape``, or None where either is refused."""
+    try:
+        return None if shape is None else layer.output_shape(shape)
+    except LayerError:
+        return None
+
+
 @st.composite
-def stacks(draw):
-    shape = Shape(draw(st.integers(1, 6)), draw(st.integers(1, 40)), draw(st.integers(1, 40)))
-    layers = draw(st.lists(spatial_layers, min_size=1, max_size=5))
-    if draw(st.booleans()):
-        layers += [
-            draw(st.sampled_from([Flatten(), Linear(draw(st.integers(1, 32)))])),
-            *draw(st.lists(head_layers, max_size=3)),
+def chain_onto(draw, net: Builder, source: str, shape: Shape | None, most: int, least: int = 0):
+    """Add ``least`` to ``most`` spatial layers reading ``source``; return the last name and its
+    shape."""
+    for _ in range(draw(st.integers(least, most))):
+        layer = draw(spatial_layers(shape))
+        source, shape = net.layer(layer, source=source), after(layer, shape)
+    return source, shape
+
+
+@st.composite
+def group_onto(draw, net: Builder, shape: Shape | None):
+    """Add branches reading the last layer and their merge: an addition, a concatenation or a
+    product, or a squeeze-and-excitation gate times its input."""
+    entry = net.last
+    if shape is not None and draw(st.booleans()):  # squeeze-and-excitation, often fitting
+        channels = draw(st.sampled_from([shape.channels, shape.channels, 1, 3]))
+        gate = [
+            AdaptiveAvgPool2d(1),
+            Conv2d(draw(st.integers(1, 8)), 1),
+            draw(st.sampled_from([ReLU(), SiLU()])),
+            Conv2d(channels, 1),
+            draw(st.sampled_from([Sigmoid(), Hardsigmoid()])),
         ]
-    return Network.chain(layers, shape, name="generated")
+        gated = net.chain(gate, source=entry)
+        net.merge(Multiply(), [gated, entry])
+        return
+    ends = [draw(chain_onto(net, entry, shape, 3)) for _ in range(draw(st.integers(2, 3)))]
+    merge = draw(st.sampled_from([Add(), Concat(), Multiply()]))
+    if len({end for end, _ in ends}) < len(ends):  # two empty branches: the same node twice
+        return
+    net.merge(merge, [end for end, _ in ends])
 
 
-@settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(stacks())
-def test_generated_stacks_agree_with_torch(network) -> None:
+def network_shape(net: Builder) -> Shape | None:
+    """Return the output shape of the network built so far, or None where it is refused."""
+    try:
+        return summarize(net.build()).rows[-1].output_shape
+    except LayerError:
+        return None
+
+
+@st.composite
+def networks(draw):
+    """Random networks of every layer kind: chains with groups, and at times a classifier.
+
+    One in three starts as a vision transformer does: an image of whole patches, embedded, a class
+    token put first and positions added.
+    """
+    channels, patch = draw(st.integers(1, 6)), draw(st.integers(1, 6))
+    tokens = draw(st.integers(0, 2)) == 0
+    if tokens:
+        shape = Shape(channels, patch * draw(st.integers(1, 5)), patch * draw(st.integers(1, 5)))
+    else:
+        shape = Shape(channels, draw(st.integers(1, 24)), draw(st.integers(1, 24)))
+    net = Builder("generated", shape)
+    if tokens:
+        dim = draw(st.integers(1, 4)) * draw(st.sampled_from([1, 2, 3]))
+        net.chain([PatchEmbedding(dim, patch), ClassToken(), PositionEmbedding()])
+    for _ in range(draw(st.integers(1, 5))):
+        current = shape if net.last == "input" else network_shape(net)
+        if draw(st.integers(0, 3)) == 0:
+            draw(group_onto(net, current))
+        else:
+            draw(chain_onto(net, net.last, current, 1, least=1))
+    if draw(st.booleans()):
+        net.chain(
+            [
+                draw(st.sampled_from([Flatten(), Linear(draw(st.integers(1, 32)))])),
+                *draw(st.lists(head_layers, max_size=3)),
+            ]
+        )
+    return net.build()
+
+
+@settings(max_examples=800, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(networks())
+def test_generated_networks_agree_with_torch(network) -> None:
     try:
         summary = summarize(network)
     except LayerError as error:
@@ -158,4 +319,17 @@ def test_generated_stacks_agree_with_torch(network) -> None:
         assert not torch_accepts(network), f"cnncount refused what PyTorch runs: {error}"
         return
     event("counted by both")
+    for kind in {row.kind for row in summary.rows[1:]}:
+        event(f"counted: {kind}")
     check_against_torch(summary)
+
+
+def test_the_attention_twin_is_pytorchs_attention() -> None:
+    """The twin computes attention step by step, so that flop_counter sees both matrix products;
+    it computes what nn.MultiheadAttention computes."""
+    twin = torch_layer(MultiheadAttention(4), Shape(32, 1, 10)).eval()
+    x = torch.randn(2, 32, 1, 10)
+    tokens = x.flatten(2).transpose(1, 2)
+    with torch.no_grad():
+        expected, _ = twin.attention(tokens, tokens, tokens, need_weights=False)
+        assert torch.allclose(twin(x).flatten(2).transpose(1, 2), expected, atol=1e-5)

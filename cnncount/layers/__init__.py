@@ -2,29 +2,61 @@
 
 from __future__ import annotations
 
+from cnncount.layers.attention import MultiheadAttention
 from cnncount.layers.base import Layer
-from cnncount.layers.conv import Conv2d
-from cnncount.layers.linear import Flatten, Linear
-from cnncount.layers.merge import Add, Concat, Merge
-from cnncount.layers.norm import BatchNorm2d, LocalResponseNorm
-from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
+from cnncount.layers.channels import ChannelChunk, ChannelShuffle
+from cnncount.layers.conv import Conv2d, ConvTranspose2d
+from cnncount.layers.linear import Flatten, Linear, PositionwiseLinear
+from cnncount.layers.merge import Add, Concat, Merge, Multiply
+from cnncount.layers.norm import BatchNorm2d, LayerNorm, LayerScale, LocalResponseNorm
+from cnncount.layers.pointwise import (
+    GELU,
+    Dropout,
+    Hardsigmoid,
+    Hardswish,
+    ReLU,
+    ReLU6,
+    Sigmoid,
+    SiLU,
+    Softmax,
+    StochasticDepth,
+)
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from cnncount.layers.tokens import ClassToken, ClassTokenReadout, PatchEmbedding, PositionEmbedding
 
 __all__ = [
+    "GELU",
     "AdaptiveAvgPool2d",
     "Add",
     "AvgPool2d",
     "BatchNorm2d",
+    "ChannelChunk",
+    "ChannelShuffle",
+    "ClassToken",
+    "ClassTokenReadout",
     "Concat",
     "Conv2d",
+    "ConvTranspose2d",
     "Dropout",
     "Flatten",
+    "Hardsigmoid",
+    "Hardswish",
     "Layer",
+    "LayerNorm",
+    "LayerScale",
     "Linear",
     "LocalResponseNorm",
     "MaxPool2d",
     "Merge",
+    "MultiheadAttention",
+    "Multiply",
+    "PatchEmbedding",
+    "PositionEmbedding",
+    "PositionwiseLinear",
     "ReLU",
     "ReLU6",
+    "SiLU",
+    "Sigmoid",
     "Softmax",
+    "StochasticDepth",
 ]
