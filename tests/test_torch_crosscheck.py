@@ -63,6 +63,8 @@ from tests.torch_twins import (
     torch_accepts,
     torch_layer,
     torch_network,
+    torchvision_counts,
+    torchvision_model,
 )
 
 
@@ -104,6 +106,66 @@ def test_built_in_model_agrees_with_torch(model) -> None:
     summary = summarize(get_model(model))
     check_against_torch(summary)
     assert sum(p.numel() for p in torch_network(summary).parameters()) == summary.totals.params
+
+
+TORCHVISION_MODELS = [name for name, model in MODELS.items() if model.torchvision is not None]
+
+
+@pytest.fixture(scope="module")
+def torchvision():
+    return pytest.importorskip(
+        "torchvision", reason="torchvision is not installed: `make torch` installs it"
+    )
+
+
+def same_shape(row, shape: tuple[int, ...]) -> bool:
+    """Return whether a row's output shape is torchvision's module's, in cnncount's layout.
+
+    A map that torchvision holds channels last (ConvNeXt's linear layers) has its channels last;
+    a patch embedding's map is read as a sequence, row after row; a map that torchvision has
+    flattened before a layer that keeps its shape (AlexNet's first dropout) is its values."""
+    ours = tuple(row.output_shape.as_list())
+    if isinstance(row.layer, PatchEmbedding):
+        return ours == (shape[0], 1, shape[1] * shape[2])
+    flattened = (row.output_shape.numel, 1, 1)
+    return shape in (ours, (*ours[1:], ours[0]), flattened)
+
+
+@pytest.mark.parametrize("model", TORCHVISION_MODELS)
+def test_built_in_model_agrees_with_torchvision_module_by_module(torchvision, model) -> None:
+    """Each module of torchvision's model against the row of the same name: output shape,
+    parameters, biases, running statistics and flop_counter's multiply-accumulates; each
+    parameter outside a module (a class token, a layer scale) against the row named after it;
+    every other row learns and multiplies nothing; and the totals."""
+    summary = summarize(get_model(model))
+    rows = {row.name: row for row in summary.rows}
+    shape = summary.input_shape
+    reference = torchvision_model(MODELS[model].torchvision)
+    modules, loose, macs = torchvision_counts(
+        reference, (shape.channels, shape.height, shape.width)
+    )
+    for name, counts in modules.items():
+        if counts.shape is None:  # never called: ShuffleNetV2's empty branch1, unused drop paths
+            assert counts.params == counts.buffers == 0, name
+            continue
+        if name not in rows:
+            assert counts.params == counts.buffers == counts.macs == 0, name
+            continue
+        row = rows[name]
+        assert (row.params, row.biases, row.buffers, row.macs) == (
+            counts.params,
+            counts.biases,
+            counts.buffers,
+            counts.macs,
+        ), name
+        assert same_shape(row, counts.shape), (name, row.output_shape, counts.shape)
+    for name, size in loose.items():
+        assert rows[name].params == size, name
+    for name, row in rows.items():
+        if name not in modules and name not in loose:
+            assert row.params == row.buffers == row.macs == 0, name
+    assert summary.totals.params == sum(p.numel() for p in reference.parameters())
+    assert summary.totals.macs == macs
 
 
 def test_what_autograd_keeps_for_vgg16() -> None:

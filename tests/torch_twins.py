@@ -348,3 +348,110 @@ def saved_activation_bytes(model: nn.Module, shape: tuple[int, int, int]) -> int
         logits = model(torch.randn(1, *shape))
         torch.nn.functional.cross_entropy(logits, torch.zeros(1, dtype=torch.long))
     return sum(size for size in saved.values() if size > 8)  # the target and the loss are scalars
+
+
+class ModuleCounts:
+    """What torchvision's module called ``name`` holds and does, for one image: the output shape of
+    its first call in cnncount's layout, its parameters, biases and running statistics, and its
+    multiply-accumulates over all its calls."""
+
+    def __init__(self, name: str, module: nn.Module) -> None:
+        self.name = name
+        self.module = module
+        parameters = dict(module.named_parameters())
+        self.params = sum(p.numel() for p in parameters.values())
+        self.biases = sum(p.numel() for key, p in parameters.items() if key.endswith("bias"))
+        self.buffers = sum(
+            b.numel()
+            for key, b in module.named_buffers()
+            if key.endswith(("running_mean", "running_var"))
+        )
+        self.shape: tuple[int, ...] | None = None
+        self.macs = 0
+
+
+def torchvision_model(name: str) -> nn.Module:
+    """Return torchvision's model ``name`` without weights, in evaluation mode; GoogLeNet and
+    Inception-v3 without their auxiliary heads."""
+    import torchvision
+
+    options = (
+        {"aux_logits": False, "init_weights": False}
+        if name in ("googlenet", "inception_v3")
+        else {}
+    )
+    return torchvision.models.get_model(name, weights=None, **options).eval()
+
+
+def _layout(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Write a tensor's shape without its batch as cnncount does: (n,) as (n, 1, 1), a sequence of
+    L tokens of D values (L, D) as (D, 1, L), a map (C, H, W) as it is."""
+    if len(shape) == 1:
+        return (shape[0], 1, 1)
+    if len(shape) == 2:
+        return (shape[1], 1, shape[0])
+    return shape
+
+
+def attention_matmul_macs(module: nn.MultiheadAttention, tokens: torch.Tensor) -> int:
+    """Return the multiply-accumulates of Q Kᵀ and A V in one self-attention call on ``tokens``
+    (batch, L, E; L, batch, E unless batch first), counted from the module's own sizes: per head
+    L² x E/heads each, so 2 L² E.
+
+    PyTorch's CPU attention kernel runs them, but ``flop_counter`` has no formula for it."""
+    batch, length = tokens.shape[:2] if module.batch_first else tokens.shape[1::-1]
+    head_dim = module.embed_dim // module.num_heads
+    return 2 * batch * module.num_heads * length * length * head_dim
+
+
+def torchvision_counts(
+    model: nn.Module, shape: tuple[int, int, int]
+) -> tuple[dict[str, ModuleCounts], dict[str, int], int]:
+    """Run ``model`` on one image of ``shape`` under ``flop_counter``; return its leaf modules
+    (``nn.MultiheadAttention`` counted as one) by name, the parameters that belong to no leaf
+    (ViT's class token and position embedding, ConvNeXt's layer scales) by name with their sizes,
+    and the total multiply-accumulates.
+
+    Attention runs with gradients on, where PyTorch takes the path whose projections
+    ``flop_counter`` sees; its two matrix products are added from :func:`attention_matmul_macs`.
+    """
+    from torch.utils.flop_counter import FlopCounterMode
+
+    attentions = (nn.MultiheadAttention,)
+    leaves: dict[str, ModuleCounts] = {}
+    inside_attention: set[str] = set()
+    for name, module in model.named_modules():
+        if any(name.startswith(f"{outer}.") for outer in inside_attention):
+            continue
+        if isinstance(module, attentions):
+            inside_attention.add(name)
+        if isinstance(module, attentions) or not list(module.children()):
+            leaves[name] = ModuleCounts(name, module)
+    owned = {id(p) for counts in leaves.values() for p in counts.module.parameters()}
+    loose = {name: p.numel() for name, p in model.named_parameters() if id(p) not in owned}
+    matmuls: dict[str, int] = {}
+
+    def record(counts: ModuleCounts):
+        def hook(module: nn.Module, inputs: tuple[torch.Tensor, ...], output: object) -> None:
+            tensor = output[0] if isinstance(output, tuple) else output
+            if counts.shape is None:
+                counts.shape = _layout(tuple(tensor.shape[1:]))
+            if isinstance(module, attentions):
+                matmuls[counts.name] = matmuls.get(counts.name, 0) + attention_matmul_macs(
+                    module, inputs[0]
+                )
+
+        return hook
+
+    handles = [counts.module.register_forward_hook(record(counts)) for counts in leaves.values()]
+    counter = FlopCounterMode(display=False)
+    gradients = any(isinstance(module, attentions) for module in model.modules())
+    with counter, torch.set_grad_enabled(gradients):
+        model(torch.zeros(1, *shape))
+    for handle in handles:
+        handle.remove()
+    root = type(model).__name__
+    flops = counter.get_flop_counts()
+    for name, counts in leaves.items():
+        counts.macs = sum(flops.get(f"{root}.{name}", {}).values()) // 2 + matmuls.get(name, 0)
+    return leaves, loose, counter.get_total_flops() // 2 + sum(matmuls.values())

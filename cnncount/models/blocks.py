@@ -1,11 +1,52 @@
-"""The blocks that many families share: a convolution with its batch norm and activation."""
+"""The blocks that many families share: a convolution with its batch norm and activation, a
+squeeze-and-excitation gate, and a chain named as torchvision's ``nn.Sequential`` names it."""
 
 from __future__ import annotations
 
-from cnncount.layers import BatchNorm2d, Conv2d, Layer
-from cnncount.network import Builder
+from cnncount.layers import (
+    AdaptiveAvgPool2d,
+    BatchNorm2d,
+    Conv2d,
+    Layer,
+    Multiply,
+    ReLU,
+    Sigmoid,
+)
+from cnncount.network import Builder, Network
+from cnncount.notation import parse_layers
+from cnncount.shapes import Shape
 
-__all__ = ["conv_norm_activation", "norm_activation_conv"]
+__all__ = [
+    "conv_norm_activation",
+    "make_divisible",
+    "norm_activation_conv",
+    "sequential",
+    "squeeze_excitation",
+]
+
+
+def sequential(
+    input_shape: Shape, parts: tuple[tuple[str, str], ...], name: str = "net"
+) -> Network:
+    """Return the chain that ``parts`` write in the notation, each layer named as torchvision
+    names it: ``prefix`` and its index within the part where the prefix ends with a dot (an
+    ``nn.Sequential``), ``prefix`` alone for a part of one layer.
+
+    Examples:
+        >>> net = sequential(Shape(3, 32, 32), (("features.", "conv3-8 relu maxpool"), ("avgpool", "gap"), ("classifier.", "FC-10")))
+        >>> [node.name for node in net.nodes]
+        ['features.0', 'features.1', 'features.2', 'avgpool', 'classifier.0']
+    """
+    net = Builder(name, input_shape)
+    for prefix, spec in parts:
+        layers = parse_layers(spec)
+        if prefix.endswith("."):
+            for index, layer in enumerate(layers):
+                net.layer(layer, f"{prefix}{index}")
+        else:
+            (layer,) = layers
+            net.layer(layer, prefix)
+    return net.build()
 
 
 def conv_norm_activation(
@@ -52,3 +93,45 @@ def norm_activation_conv(
     net.layer(BatchNorm2d(), prefix + names[0], source)
     net.layer(activation, prefix + names[1])
     return net.layer(conv, prefix + names[2])
+
+
+def squeeze_excitation(
+    net: Builder,
+    prefix: str,
+    channels: int,
+    squeeze: int,
+    activation: Layer | None = None,
+    gate: Layer | None = None,
+) -> str:
+    """Add torchvision's ``SqueezeExcitation`` on the last layer, a map of ``channels``: global
+    pooling, a 1x1 convolution to ``squeeze`` channels, ``activation`` (ReLU unless told), a 1x1
+    convolution back, ``gate`` (a sigmoid unless told), and the gate times the map; return the
+    product's name.
+
+    Examples:
+        >>> from cnncount import SiLU, summarize
+        >>> net = Builder("net", Shape(96, 56, 56))
+        >>> squeeze_excitation(net, "se.", 96, 4, SiLU())
+        'se.mul'
+        >>> [(row.name, str(row.output_shape), row.params) for row in summarize(net.build()).rows[1:]]
+        [('se.avgpool', '96x1x1', 0), ('se.fc1', '4x1x1', 388), ('se.activation', '4x1x1', 0), ('se.fc2', '96x1x1', 480), ('se.scale_activation', '96x1x1', 0), ('se.mul', '96x56x56', 0)]
+    """
+    entry = net.last
+    net.layer(AdaptiveAvgPool2d(1), f"{prefix}avgpool")
+    net.layer(Conv2d(squeeze, 1), f"{prefix}fc1")
+    net.layer(ReLU() if activation is None else activation, f"{prefix}activation")
+    net.layer(Conv2d(channels, 1), f"{prefix}fc2")
+    net.layer(Sigmoid() if gate is None else gate, f"{prefix}scale_activation")
+    return net.merge(Multiply(), [net.last, entry], f"{prefix}mul")  # scale * input
+
+
+def make_divisible(value: float, divisor: int = 8) -> int:
+    """Return ``value`` rounded to a multiple of ``divisor``, never below 90% of it, as
+    torchvision's ``_make_divisible`` rounds channel widths.
+
+    Examples:
+        >>> make_divisible(72 // 4), make_divisible(120 // 4), make_divisible(16)
+        (24, 32, 16)
+    """
+    rounded = max(divisor, int(value + divisor / 2) // divisor * divisor)
+    return rounded + divisor if rounded < 0.9 * value else rounded
