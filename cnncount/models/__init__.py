@@ -85,10 +85,22 @@ def _googlenet(input_shape: Shape) -> Network:
     return googlenet(input_shape)
 
 
+def _inception_v3(input_shape: Shape) -> Network:
+    from cnncount.models.inception import inception_v3
+
+    return inception_v3(input_shape)
+
+
 def _mobilenet_v2(input_shape: Shape) -> Network:
     from cnncount.models.mobilenet import mobilenet_v2
 
     return mobilenet_v2(input_shape)
+
+
+def _mobilenet_v3(size: str, input_shape: Shape) -> Network:
+    from cnncount.models.mobilenet import mobilenet_v3
+
+    return mobilenet_v3(size, input_shape)
 
 
 def _squeezenet(version: str, input_shape: Shape) -> Network:
@@ -101,6 +113,18 @@ def _densenet121(input_shape: Shape) -> Network:
     from cnncount.models.densenet import densenet121
 
     return densenet121(input_shape)
+
+
+def _convnext_tiny(input_shape: Shape) -> Network:
+    from cnncount.models.convnext import convnext_tiny
+
+    return convnext_tiny(input_shape)
+
+
+def _efficientnet_b0(input_shape: Shape) -> Network:
+    from cnncount.models.efficientnet import efficientnet_b0
+
+    return efficientnet_b0(input_shape)
 
 
 _IMAGENET = Shape(3, 224, 224)
@@ -203,6 +227,16 @@ MODELS: dict[str, Model] = {
         torchvision="mobilenet_v2",
     ),
     **{
+        f"mobilenet-v3-{size}": _model(
+            f"MobileNetV3 {size.title()} (Howard et al., 2019): hard swish and squeeze-and-excitation, "
+            "as in torchvision",
+            _mobilenet_v3,
+            size,
+            torchvision=f"mobilenet_v3_{size}",
+        )
+        for size in ("large", "small")
+    },
+    **{
         f"squeezenet{version}": _model(
             f"SqueezeNet {version} (Iandola et al., 2016), as in torchvision",
             _squeezenet,
@@ -215,6 +249,24 @@ MODELS: dict[str, Model] = {
         "DenseNet-121 (Huang et al., 2017), as in torchvision",
         _densenet121,
         torchvision="densenet121",
+    ),
+    "efficientnet-b0": _model(
+        "EfficientNet-B0 (Tan & Le, 2019): MBConv blocks with squeeze-and-excitation, as in torchvision",
+        _efficientnet_b0,
+        torchvision="efficientnet_b0",
+    ),
+    "convnext-tiny": _model(
+        "ConvNeXt-Tiny (Liu et al., 2022): depthwise 7x7, layer norm, GELU and layer scale, "
+        "as in torchvision",
+        _convnext_tiny,
+        torchvision="convnext_tiny",
+    ),
+    "inception-v3": _model(
+        "Inception-v3 (Szegedy et al., 2015) without its auxiliary classifier, 7x7 factored into "
+        "1x7 and 7x1, as in torchvision",
+        _inception_v3,
+        torchvision="inception_v3",
+        input_shape=Shape(3, 299, 299),
     ),
 }
 """Every built-in model, by name, in the order ``cnncount --list`` shows them."""
@@ -230,8 +282,10 @@ def model_names() -> list[str]:
     """Return the built-in models' names, in the order they are listed.
 
     Examples:
-        >>> model_names()[:6], len(model_names())
-        (['lenet5', 'alexnet', 'alexnet-paper', 'vgg11', 'vgg11-lrn', 'vgg13'], 25)
+        >>> model_names()[:6]
+        ['lenet5', 'alexnet', 'alexnet-paper', 'vgg11', 'vgg11-lrn', 'vgg13']
+        >>> "inception-v3" in model_names(), "inception_v3" in model_names()
+        (True, False)
     """
     return list(MODELS)
 

@@ -5,19 +5,24 @@ from __future__ import annotations
 
 from cnncount.layers import (
     AdaptiveAvgPool2d,
+    Add,
     BatchNorm2d,
     Conv2d,
     Layer,
     Multiply,
     ReLU,
     Sigmoid,
+    StochasticDepth,
 )
+from cnncount.layers.base import Pair
 from cnncount.network import Builder, Network
 from cnncount.notation import parse_layers
 from cnncount.shapes import Shape
 
 __all__ = [
+    "basic_conv",
     "conv_norm_activation",
+    "inverted_residual",
     "make_divisible",
     "norm_activation_conv",
     "sequential",
@@ -71,6 +76,30 @@ def conv_norm_activation(
     net.layer(conv, prefix + names[0], source)
     last = net.layer(BatchNorm2d(), prefix + names[1])
     return last if activation is None else net.layer(activation, prefix + names[2])
+
+
+def basic_conv(
+    net: Builder,
+    name: str,
+    out: int,
+    kernel: int | Pair,
+    stride: int = 1,
+    padding: int | Pair = 0,
+    source: str | None = None,
+) -> str:
+    """Add torchvision's ``BasicConv2d`` of GoogLeNet and Inception-v3: a convolution without
+    bias, batch norm, and a functional in-place ReLU (named ``relu`` here); return its name.
+
+    Examples:
+        >>> from cnncount import Shape
+        >>> net = Builder("net", Shape(128, 17, 17))
+        >>> basic_conv(net, "branch7x7_2", 128, (1, 7), padding=(0, 3))
+        'branch7x7_2.relu'
+        >>> [node.name for node in net.build().nodes]
+        ['branch7x7_2.conv', 'branch7x7_2.bn', 'branch7x7_2.relu']
+    """
+    conv = Conv2d(out, kernel, stride=stride, padding=padding, bias=False)
+    return conv_norm_activation(net, f"{name}.", conv, ReLU(), ("conv", "bn", "relu"), source)
 
 
 def norm_activation_conv(
@@ -135,3 +164,55 @@ def make_divisible(value: float, divisor: int = 8) -> int:
     """
     rounded = max(divisor, int(value + divisor / 2) // divisor * divisor)
     return rounded + divisor if rounded < 0.9 * value else rounded
+
+
+def inverted_residual(
+    net: Builder,
+    prefix: str,
+    channels: int,
+    hidden: int,
+    out: int,
+    kernel: int,
+    stride: int,
+    activation: Layer,
+    squeeze: tuple[int, Layer, Layer] | None = None,
+    drop: float | None = None,
+) -> str:
+    """Add the inverted residual block of MobileNetV3 and EfficientNet (MBConv), named as
+    torchvision names its ``block`` Sequential; return the last name.
+
+    A 1x1 expansion from ``channels`` to ``hidden`` (left out where they are equal), a depthwise
+    ``kernel`` x ``kernel`` convolution at ``stride``, each with batch norm and ``activation``;
+    squeeze-and-excitation where ``squeeze`` gives its width, activation and gate; a 1x1 projection
+    to ``out`` with batch norm and no activation; and, where the shapes allow, stochastic depth
+    with probability ``drop`` (unless None) and the residual addition.
+
+    Examples:
+        >>> from cnncount import Hardsigmoid, Hardswish, Shape, summarize
+        >>> net = Builder("net", Shape(40, 28, 28))
+        >>> se = (32, ReLU(), Hardsigmoid())
+        >>> inverted_residual(net, "features.5.", 40, 120, 40, 5, 1, Hardswish(), se)
+        'features.5.add'
+        >>> summarize(net.build()).totals.params  # torchvision's features.5 of MobileNetV3 Large
+        20992
+    """
+    entry = net.last
+    layer = 0
+    if hidden != channels:
+        expand = Conv2d(hidden, 1, bias=False)
+        conv_norm_activation(net, f"{prefix}block.0.", expand, activation)
+        layer = 1
+    depthwise = Conv2d(
+        hidden, kernel, stride=stride, padding=(kernel - 1) // 2, groups=hidden, bias=False
+    )
+    conv_norm_activation(net, f"{prefix}block.{layer}.", depthwise, activation)
+    if squeeze is not None:
+        layer += 1
+        squeeze_excitation(net, f"{prefix}block.{layer}.", hidden, *squeeze)
+    project = Conv2d(out, 1, bias=False)
+    projected = conv_norm_activation(net, f"{prefix}block.{layer + 1}.", project, None)
+    if stride != 1 or channels != out:
+        return projected
+    if drop is not None:
+        net.layer(StochasticDepth(drop), f"{prefix}stochastic_depth")
+    return net.merge(Add(), [net.last, entry], f"{prefix}add")  # result += input
