@@ -168,6 +168,30 @@ def test_built_in_model_agrees_with_torchvision_module_by_module(torchvision, mo
     assert summary.totals.macs == macs
 
 
+def test_vit_attention_counted_analytically_is_what_the_math_kernel_counts(torchvision) -> None:
+    """flop_counter counts nothing of nn.MultiheadAttention on its fused inference path, and misses
+    Q Kᵀ and A V in the CPU attention kernel with gradients on; with PyTorch's math kernel both
+    are two batched matrix products it counts. That count equals cnncount's, block by block."""
+    from torch.nn.attention import SDPBackend, sdpa_kernel
+
+    summary = summarize(get_model("vit-b-16"))
+    model = torchvision_model("vit_b_16")
+    image = torch.zeros(1, 3, 224, 224)
+    fused = FlopCounterMode(display=False)
+    with fused, torch.no_grad():
+        model(image)
+    math = FlopCounterMode(display=False)
+    with math, sdpa_kernel(SDPBackend.MATH), torch.enable_grad():
+        model(image)
+    counts = math.get_flop_counts()
+    attention = [row for row in summary.rows if row.kind == "attention"]
+    assert len(attention) == 12
+    for row in attention:
+        assert sum(counts[f"VisionTransformer.{row.name}"].values()) == 2 * row.macs, row.name
+    assert math.get_total_flops() == 2 * summary.totals.macs
+    assert fused.get_total_flops() == 2 * (summary.totals.macs - sum(row.macs for row in attention))
+
+
 def test_what_autograd_keeps_for_vgg16() -> None:
     """The kept-for-backward convention against the tensors PyTorch really saves (within 0.01%)."""
     summary = summarize(get_model("vgg16-torchvision"))

@@ -59,11 +59,12 @@ def conv_norm_activation(
     prefix: str,
     conv: Conv2d,
     activation: Layer | None,
-    names: tuple[str, str, str] = ("0", "1", "2"),
+    names: tuple[str, ...] = ("0", "1", "2"),
     source: str | None = None,
 ) -> str:
     """Add ``conv``, a batch norm and ``activation`` (none if None), named ``prefix`` and ``names``
-    as torchvision's ``Conv2dNormActivation`` names them; return the last name.
+    as torchvision's ``Conv2dNormActivation`` names them (the third name only with an
+    activation); return the last name.
 
     Examples:
         >>> from cnncount import ReLU6, Shape
