@@ -16,10 +16,6 @@ from cnncount.layers import (
     Add,
     AvgPool2d,
     BatchNorm2d,
-    ChannelChunk,
-    ChannelShuffle,
-    ClassToken,
-    ClassTokenReadout,
     Concat,
     Conv2d,
     ConvTranspose2d,
@@ -34,10 +30,7 @@ from cnncount.layers import (
     LocalResponseNorm,
     MaxPool2d,
     Merge,
-    MultiheadAttention,
     Multiply,
-    PatchEmbedding,
-    PositionEmbedding,
     PositionwiseLinear,
     ReLU,
     ReLU6,
@@ -52,6 +45,18 @@ from cnncount.notation import parse_layer, parse_layers, parse_network
 from cnncount.precision import Batch
 from cnncount.shapes import Shape
 from cnncount.summary import Row, Summary, summarize
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from cnncount.layers import (
+        ChannelChunk,
+        ChannelShuffle,
+        ClassToken,
+        ClassTokenReadout,
+        MultiheadAttention,
+        PatchEmbedding,
+        PositionEmbedding,
+    )
 
 __version__ = "0.1.0"
 
@@ -108,3 +113,19 @@ __all__ = [
     "parse_network",
     "summarize",
 ]
+
+
+def __getattr__(name: str) -> object:
+    """Return one of the layers that :mod:`cnncount.layers` loads when first asked for.
+
+    Examples:
+        >>> from cnncount import PatchEmbedding
+        >>> PatchEmbedding(768, 16)
+        PatchEmbedding(dim=768, patch_size=16, bias=True)
+    """
+    from cnncount import layers
+
+    if name not in layers.LAZY:
+        raise AttributeError(f"module 'cnncount' has no attribute {name!r}")
+    value: object = getattr(layers, name)
+    return value

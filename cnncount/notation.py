@@ -14,10 +14,6 @@ from cnncount.layers import (
     Add,
     AvgPool2d,
     BatchNorm2d,
-    ChannelChunk,
-    ChannelShuffle,
-    ClassToken,
-    ClassTokenReadout,
     Concat,
     Conv2d,
     ConvTranspose2d,
@@ -32,10 +28,7 @@ from cnncount.layers import (
     LocalResponseNorm,
     MaxPool2d,
     Merge,
-    MultiheadAttention,
     Multiply,
-    PatchEmbedding,
-    PositionEmbedding,
     PositionwiseLinear,
     ReLU,
     ReLU6,
@@ -415,11 +408,15 @@ def _linear(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _shuffle(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.channels import ChannelShuffle  # loaded with the first that is asked for
+
     _only(options, "", "shuffle")
     return ChannelShuffle(_whole(rest, "groups"))
 
 
 def _chunk(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.channels import ChannelChunk
+
     _only(options, "", "chunk")
     number_text, of, chunks_text = rest.partition("of")
     if not of:
@@ -431,6 +428,8 @@ def _chunk(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _patch(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.tokens import PatchEmbedding
+
     _only(options, "nobias", "patch")
     size_text, dash, dim_text = rest.partition("-")
     if not dash:
@@ -441,6 +440,8 @@ def _patch(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _attention(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.attention import MultiheadAttention
+
     _only(options, "nobias", "mha")
     return MultiheadAttention(_whole(rest, "heads"), bias=not _flag(options, "nobias"))
 
@@ -450,6 +451,23 @@ def _plain(layer: type[Layer], token: str) -> Callable[[str, dict[str, str]], La
         _only(options, "", token)
         _nothing_after(token, rest)
         return layer()
+
+    return build
+
+
+def _sequence_layer(token: str) -> Callable[[str, dict[str, str]], Layer]:
+    """Build the layer of a token that takes nothing: a class token, a position embedding or the
+    class token's readout, from :mod:`cnncount.layers.tokens`, loaded on first use."""
+
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        from cnncount.layers import tokens
+
+        kinds: dict[str, type[Layer]] = {
+            "classtoken": tokens.ClassToken,
+            "posembed": tokens.PositionEmbedding,
+            "cls": tokens.ClassTokenReadout,
+        }
+        return _plain(kinds[token], token)(rest, options)
 
     return build
 
@@ -489,9 +507,9 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "shuffle": _shuffle,
     "chunk": _chunk,
     "patch": _patch,
-    "classtoken": _plain(ClassToken, "classtoken"),
-    "posembed": _plain(PositionEmbedding, "posembed"),
+    "classtoken": _sequence_layer("classtoken"),
+    "posembed": _sequence_layer("posembed"),
     "mha": _attention,
-    "cls": _plain(ClassTokenReadout, "cls"),
+    "cls": _sequence_layer("cls"),
 }
 """Each token's prefix and the builder of its layer from the rest of the head and the options."""

@@ -1,10 +1,13 @@
-"""The layer types: each answers, for an input shape, its output shape and its counts."""
+"""The layer types: each answers, for an input shape, its output shape and its counts.
+
+The layers of transformers and of ShuffleNet (:mod:`~cnncount.layers.tokens`,
+:mod:`~cnncount.layers.attention`, :mod:`~cnncount.layers.channels`) load when one of them is
+first asked for, so that a network without them does not pay for their import.
+"""
 
 from __future__ import annotations
 
-from cnncount.layers.attention import MultiheadAttention
 from cnncount.layers.base import Layer
-from cnncount.layers.channels import ChannelChunk, ChannelShuffle
 from cnncount.layers.conv import Conv2d, ConvTranspose2d
 from cnncount.layers.linear import Flatten, Linear, PositionwiseLinear
 from cnncount.layers.merge import Add, Concat, Merge, Multiply
@@ -22,7 +25,17 @@ from cnncount.layers.pointwise import (
     StochasticDepth,
 )
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
-from cnncount.layers.tokens import ClassToken, ClassTokenReadout, PatchEmbedding, PositionEmbedding
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from cnncount.layers.attention import MultiheadAttention
+    from cnncount.layers.channels import ChannelChunk, ChannelShuffle
+    from cnncount.layers.tokens import (
+        ClassToken,
+        ClassTokenReadout,
+        PatchEmbedding,
+        PositionEmbedding,
+    )
 
 __all__ = [
     "GELU",
@@ -60,3 +73,30 @@ __all__ = [
     "Softmax",
     "StochasticDepth",
 ]
+
+LAZY = {
+    "MultiheadAttention": "attention",
+    "ChannelChunk": "channels",
+    "ChannelShuffle": "channels",
+    "ClassToken": "tokens",
+    "ClassTokenReadout": "tokens",
+    "PatchEmbedding": "tokens",
+    "PositionEmbedding": "tokens",
+}
+"""The layers loaded when first asked for, and the module of each."""
+
+
+def __getattr__(name: str) -> object:
+    """Return a layer of :data:`LAZY`, importing its module on first use.
+
+    Examples:
+        >>> from cnncount.layers import MultiheadAttention
+        >>> MultiheadAttention(12)
+        MultiheadAttention(heads=12, bias=True)
+    """
+    if name not in LAZY:
+        raise AttributeError(f"module 'cnncount.layers' has no attribute {name!r}")
+    module = __import__(f"cnncount.layers.{LAZY[name]}", fromlist=[name])
+    value: object = getattr(module, name)
+    globals()[name] = value
+    return value

@@ -233,14 +233,9 @@ def sliding_window_shape(
         ...
         cnncount.errors.LayerError: kernel 1x7 (dilation 1x2, extent 1x13) with padding 0 does not fit input 5x5
     """
-    kernels, strides, paddings, dilations = (
-        require_pair(name, value, least)
-        for name, value, least in (
-            ("kernel", kernel, 1),
-            ("stride", stride, 1),
-            ("padding", padding, 0),
-            ("dilation", dilation, 1),
-        )
+    kernels, strides, paddings, dilations = (  # validated by the layer
+        value if isinstance(value, tuple) else (value, value)
+        for value in (kernel, stride, padding, dilation)
     )
     height, width = (
         window_output_size(

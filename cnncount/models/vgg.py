@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from cnncount.models.blocks import sequential
 from cnncount.network import Network
 from cnncount.notation import parse_network
 from cnncount.shapes import Shape
@@ -74,6 +73,8 @@ def vgg_modules(
         >>> summary.totals.params, summary.rows[1].name, summary.rows[-1].name
         (138365992, 'features.0', 'classifier.6')
     """
+    from cnncount.models.blocks import sequential  # not needed by the paper's configurations
+
     return sequential(input_shape, _module_parts(column, batch_norm, avgpool))
 
 
