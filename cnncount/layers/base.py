@@ -44,7 +44,7 @@ WeightFactors = tuple[tuple[int, ...], ...]
 """A layer's weight count as groups of factors; ``((3, 3, 64), (128,))`` reads (3*3*64)*128."""
 
 Pair = tuple[int, int]
-"""A size along the height and along the width: a kernel, a stride, a padding or a dilation."""
+"""A kernel, stride, padding or dilation as its size along the height and along the width."""
 
 
 class Layer(Record):

@@ -10,9 +10,9 @@ from cnncount.shapes import Shape
 __all__ = ["STAGES", "regnet_y_400mf"]
 
 STAGES = ((48, 1), (104, 3), (208, 6), (440, 6))
-"""Each stage's width and blocks: torchvision's ``BlockParams.from_init_params(depth=16, w_0=48,
-w_a=27.89, w_m=2.09, group_width=8)``, whose block widths, rounded to multiples of 8, fall into
-four runs."""
+"""Each stage's width and blocks, as torchvision's ``BlockParams.from_init_params(depth=16,
+w_0=48, w_a=27.89, w_m=2.09, group_width=8)`` makes them (its block widths, rounded to multiples
+of 8, fall into four runs)."""
 
 GROUP_WIDTH = 8
 """Channels per group of each block's 3x3 convolution."""
