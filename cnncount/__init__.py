@@ -11,21 +11,16 @@ from __future__ import annotations
 
 from cnncount.errors import CnncountError, LayerError, SpecError, UnknownModelError
 from cnncount.layers import (
-    GELU,
     AdaptiveAvgPool2d,
     Add,
     AvgPool2d,
     BatchNorm2d,
     Concat,
     Conv2d,
-    ConvTranspose2d,
     Dropout,
     Flatten,
-    Hardsigmoid,
-    Hardswish,
     Layer,
     LayerNorm,
-    LayerScale,
     Linear,
     LocalResponseNorm,
     MaxPool2d,
@@ -34,10 +29,7 @@ from cnncount.layers import (
     PositionwiseLinear,
     ReLU,
     ReLU6,
-    Sigmoid,
-    SiLU,
     Softmax,
-    StochasticDepth,
 )
 from cnncount.models import get_model, model_names
 from cnncount.network import Builder, Network, Node
@@ -49,13 +41,21 @@ from cnncount.summary import Row, Summary, summarize
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from cnncount.layers import (
+        GELU,
         ChannelChunk,
         ChannelShuffle,
         ClassToken,
         ClassTokenReadout,
+        ConvTranspose2d,
+        Hardsigmoid,
+        Hardswish,
+        LayerScale,
         MultiheadAttention,
         PatchEmbedding,
         PositionEmbedding,
+        Sigmoid,
+        SiLU,
+        StochasticDepth,
     )
 
 __version__ = "0.1.0"

@@ -9,21 +9,16 @@ from __future__ import annotations
 
 from cnncount.errors import CnncountError, LayerError, SpecError
 from cnncount.layers import (
-    GELU,
     AdaptiveAvgPool2d,
     Add,
     AvgPool2d,
     BatchNorm2d,
     Concat,
     Conv2d,
-    ConvTranspose2d,
     Dropout,
     Flatten,
-    Hardsigmoid,
-    Hardswish,
     Layer,
     LayerNorm,
-    LayerScale,
     Linear,
     LocalResponseNorm,
     MaxPool2d,
@@ -32,10 +27,7 @@ from cnncount.layers import (
     PositionwiseLinear,
     ReLU,
     ReLU6,
-    Sigmoid,
-    SiLU,
     Softmax,
-    StochasticDepth,
 )
 from cnncount.layers.windows import preserving_padding
 from cnncount.network import INPUT, Builder, Network
@@ -319,7 +311,11 @@ def _conv(rest: str, options: dict[str, str]) -> Conv2d:
     )
 
 
-def _convt(rest: str, options: dict[str, str]) -> ConvTranspose2d:
+def _convt(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.transposed import (
+        ConvTranspose2d,  # loaded with the first that is asked for
+    )
+
     _only(options, "s p op d g nobias", "convt")
     kernel, channels = _kernel_channels(rest, "convt")
     return ConvTranspose2d(
@@ -389,6 +385,8 @@ def _dropout(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _droppath(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.residual import StochasticDepth
+
     _only(options, "", "droppath")
     if not rest:
         raise LayerError("expected droppath<probability>, e.g. droppath0.1")
@@ -455,19 +453,13 @@ def _plain(layer: type[Layer], token: str) -> Callable[[str, dict[str, str]], La
     return build
 
 
-def _sequence_layer(token: str) -> Callable[[str, dict[str, str]], Layer]:
-    """Build the layer of a token that takes nothing: a class token, a position embedding or the
-    class token's readout, from :mod:`cnncount.layers.tokens`, loaded on first use."""
+def _later(module: str, name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
+    """Build the layer ``name`` of a token that takes nothing, from ``cnncount.layers.<module>``,
+    loaded when the first such token is read."""
 
     def build(rest: str, options: dict[str, str]) -> Layer:
-        from cnncount.layers import tokens
-
-        kinds: dict[str, type[Layer]] = {
-            "classtoken": tokens.ClassToken,
-            "posembed": tokens.PositionEmbedding,
-            "cls": tokens.ClassTokenReadout,
-        }
-        return _plain(kinds[token], token)(rest, options)
+        layer = getattr(__import__(f"cnncount.layers.{module}", fromlist=[name]), name)
+        return _plain(layer, token)(rest, options)
 
     return build
 
@@ -491,14 +483,14 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "bn": _plain(BatchNorm2d, "bn"),
     "layernorm": _plain(LayerNorm, "layernorm"),
     "ln": _plain(LayerNorm, "ln"),
-    "layerscale": _plain(LayerScale, "layerscale"),
+    "layerscale": _later("residual", "LayerScale", "layerscale"),
     "relu6": _plain(ReLU6, "relu6"),
     "relu": _plain(ReLU, "relu"),
-    "silu": _plain(SiLU, "silu"),
-    "hardswish": _plain(Hardswish, "hardswish"),
-    "hardsigmoid": _plain(Hardsigmoid, "hardsigmoid"),
-    "sigmoid": _plain(Sigmoid, "sigmoid"),
-    "gelu": _plain(GELU, "gelu"),
+    "silu": _later("gates", "SiLU", "silu"),
+    "hardswish": _later("gates", "Hardswish", "hardswish"),
+    "hardsigmoid": _later("gates", "Hardsigmoid", "hardsigmoid"),
+    "sigmoid": _later("gates", "Sigmoid", "sigmoid"),
+    "gelu": _later("gates", "GELU", "gelu"),
     "dropout": _dropout,
     "droppath": _droppath,
     "soft-max": _plain(Softmax, "soft-max"),
@@ -507,9 +499,9 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "shuffle": _shuffle,
     "chunk": _chunk,
     "patch": _patch,
-    "classtoken": _sequence_layer("classtoken"),
-    "posembed": _sequence_layer("posembed"),
+    "classtoken": _later("tokens", "ClassToken", "classtoken"),
+    "posembed": _later("tokens", "PositionEmbedding", "posembed"),
     "mha": _attention,
-    "cls": _sequence_layer("cls"),
+    "cls": _later("tokens", "ClassTokenReadout", "cls"),
 }
 """Each token's prefix and the builder of its layer from the rest of the head and the options."""

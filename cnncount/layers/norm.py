@@ -1,11 +1,11 @@
-"""Normalisation layers (batch, layer and local response normalisation) and layer scale."""
+"""Normalisation layers: batch, layer and local response normalisation."""
 
 from __future__ import annotations
 
 from cnncount.layers.base import Layer, WeightFactors, require_positive
 from cnncount.shapes import Shape
 
-__all__ = ["BatchNorm2d", "LayerNorm", "LayerScale", "LocalResponseNorm"]
+__all__ = ["BatchNorm2d", "LayerNorm", "LocalResponseNorm"]
 
 
 class BatchNorm2d(Layer):
@@ -140,45 +140,3 @@ class LayerNorm(Layer):
 
     def __str__(self) -> str:
         return "ln"
-
-
-class LayerScale(Layer):
-    """Layer scale (Touvron et al., 2021): each channel multiplied by its own learned factor,
-    as ConvNeXt scales the output of a block's branch before the residual addition.
-
-    It is a normalisation layer's learned scale without the normalisation or the shift: C
-    weights, no biases, and, since ``flop_counter`` counts no element-wise product, no
-    multiply-accumulates.
-
-    Examples:
-        >>> scale, shape = LayerScale(), Shape(96, 56, 56)
-        >>> scale.weights(shape), scale.biases(shape), scale.macs(shape), scale.output_shape(shape)
-        (96, 0, 0, Shape(96, 56, 56))
-        >>> str(scale), scale.in_place
-        ('layerscale', False)
-    """
-
-    __slots__ = ()
-    kind = "layerscale"
-    category = "normalization"
-
-    def weight_factors(self, shape: Shape) -> WeightFactors:
-        """Return one factor per channel.
-
-        Examples:
-            >>> LayerScale().weight_factors(Shape(768, 7, 7))
-            ((768,),)
-        """
-        return ((shape.channels,),)
-
-    def weights(self, shape: Shape) -> int:
-        """Return one learned factor per channel.
-
-        Examples:
-            >>> LayerScale().weights(Shape(768, 7, 7))
-            768
-        """
-        return shape.channels
-
-    def __str__(self) -> str:
-        return "layerscale"
