@@ -43,6 +43,7 @@ from cnncount import (
     MaxPool2d,
     MultiheadAttention,
     Multiply,
+    Network,
     PatchEmbedding,
     PositionEmbedding,
     PositionwiseLinear,
@@ -246,6 +247,23 @@ def transposed_convolutions(draw):
         groups=groups,
         bias=draw(st.booleans()),
     )
+
+
+def test_a_transposed_convolution_with_no_output_along_one_axis_is_refused() -> None:
+    """PyTorch refuses a transposed convolution whose output is empty along an axis, except a
+    grouped one (another kernel), which returns an empty tensor; cnncount refuses both, as no map
+    is empty."""
+    for groups in (1, 2):
+        layer = ConvTranspose2d(
+            2, 1, stride=2, padding=(0, 1), output_padding=(0, 1), groups=groups
+        )
+        with pytest.raises(LayerError, match="leaves no output from input 1x1"):
+            layer.output_shape(Shape(2, 1, 1))
+        assert not torch_accepts(Network.chain([layer], Shape(2, 1, 1)))
+    grouped = torch.nn.ConvTranspose2d(
+        2, 2, 1, stride=2, padding=(0, 1), output_padding=(0, 1), groups=2
+    )
+    assert grouped(torch.zeros(1, 2, 1, 1)).shape == (1, 2, 1, 0)
 
 
 @pytest.mark.parametrize(

@@ -305,7 +305,8 @@ def torch_network(summary: Summary) -> TorchGraph:
 
 
 def torch_accepts(network: Network) -> bool:
-    """Return whether PyTorch runs the network on one image of its input."""
+    """Return whether PyTorch runs the network on one image of its input to a tensor that is not
+    empty."""
     shape = network.input_shape
     values = {"input": torch.zeros(1, shape.channels, shape.height, shape.width)}
     try:
@@ -319,6 +320,10 @@ def torch_accepts(network: Network) -> bool:
                 spatial = tuple(x.shape[2:]) or (1, 1)
                 module = torch_layer(node.layer, Shape(x.shape[1], *spatial)).eval()
                 values[node.name] = module(x)
+                if values[node.name].numel() == 0:
+                    # PyTorch's grouped transposed convolution returns an output empty along an
+                    # axis where the others refuse it; cnncount refuses it
+                    return False
     except REFUSALS:
         return False
     return True
