@@ -1,12 +1,13 @@
-"""Layers where branches meet: residual addition and channel concatenation."""
+"""Layers where branches meet: residual addition, channel concatenation, and the product of a
+gate and a map (squeeze-and-excitation)."""
 
 from __future__ import annotations
 
 from cnncount.errors import LayerError
-from cnncount.layers.base import Layer
+from cnncount.layers.base import INPUT_SAVED, Layer, Saves
 from cnncount.shapes import Shape
 
-__all__ = ["Add", "Concat", "Merge"]
+__all__ = ["Add", "Concat", "Merge", "Multiply"]
 
 
 class Merge(Layer):
@@ -104,3 +105,62 @@ class Concat(Merge):
 
     def __str__(self) -> str:
         return "concat"
+
+
+class Multiply(Merge):
+    """The element-wise product of branches, broadcast as PyTorch broadcasts: a branch of size 1
+    along an axis is repeated along it.
+
+    Squeeze-and-excitation is its use: a C x 1 x 1 gate, computed from the map by global pooling,
+    two 1 x 1 convolutions and a sigmoid, times the C x H x W map, channel by channel. It learns
+    nothing, and ``flop_counter`` counts no element-wise product, so it has no
+    multiply-accumulates.
+
+    Examples:
+        >>> Multiply().merge_shape([Shape(96, 1, 1), Shape(96, 56, 56)], ["se.sigmoid", "conv"])
+        Shape(96, 56, 56)
+        >>> Multiply().merge_shape([Shape(64, 1, 1), Shape(96, 56, 56)], ["se.sigmoid", "conv"])
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: cannot multiply branches whose sizes differ other than by 1: branch 'se.sigmoid' gives 64x1x1 but branch 'conv' gives 96x56x56
+    """
+
+    __slots__ = ()
+    kind = "mul"
+    _misfit = "cannot multiply branches whose sizes differ other than by 1"
+
+    def merge_shape(self, shapes: list[Shape], branches: list[str]) -> Shape:
+        """Return the broadcast shape: along each axis the size other than 1, where all such
+        sizes agree; the error names the first branch of one size and a branch of another.
+
+        Examples:
+            >>> Multiply().merge_shape([Shape(8, 1, 5), Shape(8, 4, 1)], ["a", "b"])
+            Shape(8, 4, 5)
+        """
+        sizes = []
+        for axis in range(3):
+            size, owner = 1, 0
+            for index, shape in enumerate(shapes):
+                value = shape.as_list()[axis]
+                if value != 1 and size == 1:
+                    size, owner = value, index
+                elif value not in (1, size):
+                    msg = (
+                        f"{self._misfit}: branch {branches[owner]!r} gives {shapes[owner]} "
+                        f"but branch {branches[index]!r} gives {shape}"
+                    )
+                    raise LayerError(msg)
+            sizes.append(size)
+        return Shape(*sizes)
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its inputs: each factor's gradient needs the other.
+
+        Examples:
+            >>> Multiply().saves(Shape(96, 56, 56)).input
+            True
+        """
+        return INPUT_SAVED
+
+    def __str__(self) -> str:
+        return "mul"
