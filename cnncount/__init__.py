@@ -12,24 +12,13 @@ from __future__ import annotations
 from cnncount.errors import CnncountError, LayerError, SpecError, UnknownModelError
 from cnncount.layers import (
     AdaptiveAvgPool2d,
-    Add,
     AvgPool2d,
-    BatchNorm2d,
-    Concat,
     Conv2d,
-    Dropout,
     Flatten,
     Layer,
-    LayerNorm,
     Linear,
-    LocalResponseNorm,
     MaxPool2d,
-    Merge,
-    Multiply,
     PositionwiseLinear,
-    ReLU,
-    ReLU6,
-    Softmax,
 )
 from cnncount.models import get_model, model_names
 from cnncount.network import Builder, Network, Node
@@ -42,19 +31,30 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from cnncount.layers import (
         GELU,
+        Add,
+        BatchNorm2d,
         ChannelChunk,
         ChannelShuffle,
         ClassToken,
         ClassTokenReadout,
+        Concat,
         ConvTranspose2d,
+        Dropout,
         Hardsigmoid,
         Hardswish,
+        LayerNorm,
         LayerScale,
+        LocalResponseNorm,
+        Merge,
         MultiheadAttention,
+        Multiply,
         PatchEmbedding,
         PositionEmbedding,
+        ReLU,
+        ReLU6,
         Sigmoid,
         SiLU,
+        Softmax,
         StochasticDepth,
     )
 

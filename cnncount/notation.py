@@ -10,24 +10,13 @@ from __future__ import annotations
 from cnncount.errors import CnncountError, LayerError, SpecError
 from cnncount.layers import (
     AdaptiveAvgPool2d,
-    Add,
     AvgPool2d,
-    BatchNorm2d,
-    Concat,
     Conv2d,
-    Dropout,
     Flatten,
     Layer,
-    LayerNorm,
     Linear,
-    LocalResponseNorm,
     MaxPool2d,
-    Merge,
-    Multiply,
     PositionwiseLinear,
-    ReLU,
-    ReLU6,
-    Softmax,
 )
 from cnncount.layers.windows import preserving_padding
 from cnncount.network import INPUT, Builder, Network
@@ -178,7 +167,8 @@ def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "sp
     return builder.build()
 
 
-_MERGES: dict[str, type[Merge]] = {")add": Add, ")cat": Concat, ")mul": Multiply}
+_MERGES = {")add": "Add", ")cat": "Concat", ")mul": "Multiply"}
+"""The merge each group's closing token names, from :mod:`cnncount.layers.merge`."""
 MAX_DEPTH = 64
 """How deep groups may nest, far beyond any real network and well within Python's recursion."""
 
@@ -244,7 +234,9 @@ def _group(
             break
     if len(ends) < 2:
         raise _spec_error("a group needs two or more branches, separated by '|'", tokens, opening)
-    return index, builder.merge(_MERGES[closing](), ends)
+    from cnncount.layers import merge  # loaded with the first group
+
+    return index, builder.merge(getattr(merge, _MERGES[closing])(), ends)
 
 
 def _read_options(options: list[str]) -> dict[str, str]:
@@ -375,11 +367,15 @@ def _fc(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _lrn(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.norm import LocalResponseNorm
+
     _only(options, "", "LRN")
     return LocalResponseNorm(_whole(rest, "size") if rest else 5)
 
 
 def _dropout(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.pointwise import Dropout
+
     _only(options, "", "dropout")
     return Dropout(_probability(rest, "dropout") if rest else 0.5)
 
@@ -479,13 +475,13 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "fc-": _fc,
     "linear-": _linear,
     "lrn": _lrn,
-    "batchnorm": _plain(BatchNorm2d, "batchnorm"),
-    "bn": _plain(BatchNorm2d, "bn"),
-    "layernorm": _plain(LayerNorm, "layernorm"),
-    "ln": _plain(LayerNorm, "ln"),
+    "batchnorm": _later("norm", "BatchNorm2d", "batchnorm"),
+    "bn": _later("norm", "BatchNorm2d", "bn"),
+    "layernorm": _later("norm", "LayerNorm", "layernorm"),
+    "ln": _later("norm", "LayerNorm", "ln"),
     "layerscale": _later("residual", "LayerScale", "layerscale"),
-    "relu6": _plain(ReLU6, "relu6"),
-    "relu": _plain(ReLU, "relu"),
+    "relu6": _later("pointwise", "ReLU6", "relu6"),
+    "relu": _later("pointwise", "ReLU", "relu"),
     "silu": _later("gates", "SiLU", "silu"),
     "hardswish": _later("gates", "Hardswish", "hardswish"),
     "hardsigmoid": _later("gates", "Hardsigmoid", "hardsigmoid"),
@@ -493,8 +489,8 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "gelu": _later("gates", "GELU", "gelu"),
     "dropout": _dropout,
     "droppath": _droppath,
-    "soft-max": _plain(Softmax, "soft-max"),
-    "softmax": _plain(Softmax, "softmax"),
+    "soft-max": _later("pointwise", "Softmax", "soft-max"),
+    "softmax": _later("pointwise", "Softmax", "softmax"),
     "flatten": _plain(Flatten, "flatten"),
     "shuffle": _shuffle,
     "chunk": _chunk,

@@ -181,17 +181,17 @@ def test_a_positionwise_linear_counts_as_a_1x1_convolution() -> None:
 
 
 def test_squeeze_and_excitation_multiplies_a_gate_by_the_map() -> None:
-    assert Multiply().merge_shape([Shape(96, 1, 1), Shape(96, 56, 56)], ["gate", "map"]) == Shape(
+    assert Multiply().output_shape_of(
+        [Shape(96, 1, 1), Shape(96, 56, 56)], ["gate", "map"]
+    ) == Shape(96, 56, 56)
+    assert Multiply().output_shape_of([Shape(96, 56, 56), Shape(96, 56, 56)], ["a", "b"]) == Shape(
         96, 56, 56
     )
-    assert Multiply().merge_shape([Shape(96, 56, 56), Shape(96, 56, 56)], ["a", "b"]) == Shape(
-        96, 56, 56
-    )
-    assert Multiply().merge_shape(
+    assert Multiply().output_shape_of(
         [Shape(1, 1, 7), Shape(4, 5, 1), Shape(1, 5, 7)], ["a", "b", "c"]
     ) == Shape(4, 5, 7)
     with pytest.raises(LayerError) as caught:
-        Multiply().merge_shape(
+        Multiply().output_shape_of(
             [Shape(96, 1, 1), Shape(96, 4, 4), Shape(96, 5, 5)], ["gate", "a", "b"]
         )
     assert str(caught.value) == (

@@ -1,7 +1,9 @@
 """The layer types: each answers, for an input shape, its output shape and its counts.
 
-The layers that only modern networks use load when one of them is first asked for, so that a
-network without them does not pay for their import: transposed convolution
+The layers that a chain in the VGG paper's notation does not use load when one of them is first
+asked for, so that a network without them does not pay for their import: merges
+(:mod:`~cnncount.layers.merge`), normalisations (:mod:`~cnncount.layers.norm`), the rectifiers,
+dropout and the soft-max (:mod:`~cnncount.layers.pointwise`), transposed convolution
 (:mod:`~cnncount.layers.transposed`), gates and self-gated activations
 (:mod:`~cnncount.layers.gates`), layer scale and stochastic depth
 (:mod:`~cnncount.layers.residual`), channel chunks and shuffles
@@ -14,9 +16,6 @@ from __future__ import annotations
 from cnncount.layers.base import Layer
 from cnncount.layers.conv import Conv2d
 from cnncount.layers.linear import Flatten, Linear, PositionwiseLinear
-from cnncount.layers.merge import Add, Concat, Merge, Multiply
-from cnncount.layers.norm import BatchNorm2d, LayerNorm, LocalResponseNorm
-from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
@@ -24,6 +23,9 @@ if TYPE_CHECKING:
     from cnncount.layers.attention import MultiheadAttention
     from cnncount.layers.channels import ChannelChunk, ChannelShuffle
     from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU
+    from cnncount.layers.merge import Add, Concat, Merge, Multiply
+    from cnncount.layers.norm import BatchNorm2d, LayerNorm, LocalResponseNorm
+    from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
     from cnncount.layers.residual import LayerScale, StochasticDepth
     from cnncount.layers.tokens import (
         ClassToken,
@@ -71,6 +73,17 @@ __all__ = [
 ]
 
 LAZY = {
+    "Add": "merge",
+    "Concat": "merge",
+    "Merge": "merge",
+    "Multiply": "merge",
+    "BatchNorm2d": "norm",
+    "LayerNorm": "norm",
+    "LocalResponseNorm": "norm",
+    "Dropout": "pointwise",
+    "ReLU": "pointwise",
+    "ReLU6": "pointwise",
+    "Softmax": "pointwise",
     "ConvTranspose2d": "transposed",
     "GELU": "gates",
     "Hardsigmoid": "gates",

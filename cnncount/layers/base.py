@@ -179,6 +179,19 @@ class Layer(Record):
         """
         return None
 
+    def output_shape_of(self, shapes: list[Shape], sources: list[str]) -> Shape:
+        """Return the output shape for inputs of ``shapes``, read from the rows ``sources``: the
+        layer's one input's, or, for a merge, its branches', whose fit it checks.
+
+        Examples:
+            >>> from cnncount.layers import Add, ReLU
+            >>> ReLU().output_shape_of([Shape(64, 8, 8)], ["conv1"])
+            Shape(64, 8, 8)
+            >>> Add().output_shape_of([Shape(64, 8, 8), Shape(64, 8, 8)], ["conv2", "conv1"])
+            Shape(64, 8, 8)
+        """
+        return self.output_shape(shapes[0])
+
     def output_shape(self, shape: Shape) -> Shape:
         """Return the shape of the output for an input of ``shape`` (identity by default).
 
