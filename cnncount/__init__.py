@@ -56,6 +56,7 @@ if TYPE_CHECKING:
         SiLU,
         Softmax,
         StochasticDepth,
+        Tanh,
     )
 
 __version__ = "0.1.0"
@@ -105,6 +106,7 @@ __all__ = [
     "SpecError",
     "StochasticDepth",
     "Summary",
+    "Tanh",
     "UnknownModelError",
     "get_model",
     "model_names",

@@ -42,7 +42,7 @@ _SEPARATORS = " \t\r\n,"
 _EXPECTED = (
     "expected conv<kernel>-<channels>, convt<kernel>-<channels>, maxpool, avgpool, gap, "
     "adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, ln, layerscale, relu, "
-    "relu6, silu, hardswish, hardsigmoid, sigmoid, gelu, dropout, droppath<p>, soft-max, "
+    "relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, "
     "flatten, shuffle<groups>, chunk<i>of<n>, patch<size>-<dim>, classtoken, posembed, "
     "mha<heads> or cls"
 )
@@ -486,6 +486,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "hardswish": _later("gates", "Hardswish", "hardswish"),
     "hardsigmoid": _later("gates", "Hardsigmoid", "hardsigmoid"),
     "sigmoid": _later("gates", "Sigmoid", "sigmoid"),
+    "tanh": _later("gates", "Tanh", "tanh"),
     "gelu": _later("gates", "GELU", "gelu"),
     "dropout": _dropout,
     "droppath": _droppath,

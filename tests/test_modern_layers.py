@@ -30,6 +30,7 @@ from cnncount import (
     SiLU,
     SpecError,
     StochasticDepth,
+    Tanh,
     parse_layer,
     parse_network,
     summarize,
@@ -112,6 +113,7 @@ TOKENS = Shape(768, 1, 197)
         (Hardswish(), Shape(16, 112, 112), Shape(16, 112, 112), 0, 0, 0, 0),
         (Hardsigmoid(), Shape(72, 1, 1), Shape(72, 1, 1), 0, 0, 0, 0),
         (Sigmoid(), Shape(96, 1, 1), Shape(96, 1, 1), 0, 0, 0, 0),
+        (Tanh(), Shape(6, 28, 28), Shape(6, 28, 28), 0, 0, 0, 0),
         (GELU(), Shape(384, 56, 56), Shape(384, 56, 56), 0, 0, 0, 0),
         (StochasticDepth(0.1), Shape(96, 56, 56), Shape(96, 56, 56), 0, 0, 0, 0),
         (LayerNorm(), Shape(96, 56, 56), Shape(96, 56, 56), 96, 96, 0, 0),
@@ -307,6 +309,7 @@ def test_a_layer_that_does_not_fit_its_input_says_so(layer, shape, message) -> N
         (Hardswish(), "activation", True, False),  # nn.Hardswish(inplace=True) in MobileNetV3
         (Hardsigmoid(), "activation", False, False),  # SqueezeExcitation's scale_activation
         (Sigmoid(), "activation", False, False),
+        (Tanh(), "activation", False, False),
         (GELU(), "activation", False, False),
         (StochasticDepth(0.1), "regularization", False, False),
         (LayerNorm(), "normalization", False, False),
@@ -394,6 +397,7 @@ def test_attention_sees_every_token() -> None:
         ("hardswish", Hardswish()),
         ("hardsigmoid", Hardsigmoid()),
         ("sigmoid", Sigmoid()),
+        ("tanh", Tanh()),
         ("gelu", GELU()),
         ("droppath0.1", StochasticDepth(0.1)),
         ("ln", LayerNorm()),

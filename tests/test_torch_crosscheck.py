@@ -53,6 +53,7 @@ from cnncount import (
     SiLU,
     Softmax,
     StochasticDepth,
+    Tanh,
     get_model,
     summarize,
 )
@@ -298,7 +299,7 @@ def spatial_layers(shape: Shape | None):
         st.just(LayerScale()),
         st.just(PositionEmbedding()),
         st.sampled_from([ReLU(), Dropout(), Softmax()]),
-        st.sampled_from([SiLU(), Hardswish(), Hardsigmoid(), Sigmoid(), GELU()]),
+        st.sampled_from([SiLU(), Hardswish(), Hardsigmoid(), Sigmoid(), Tanh(), GELU()]),
         st.builds(StochasticDepth, st.floats(0, 1)),
         st.builds(PositionwiseLinear, st.integers(1, 16), st.booleans()),
         st.builds(ChannelShuffle, st.integers(1, 4)),

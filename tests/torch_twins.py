@@ -50,6 +50,7 @@ from cnncount import (
     SiLU,
     Softmax,
     StochasticDepth,
+    Tanh,
 )
 from cnncount.layers import Layer
 from cnncount.network import Network
@@ -232,6 +233,7 @@ def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
         Hardswish: lambda: nn.Hardswish(inplace=True),
         Hardsigmoid: nn.Hardsigmoid,
         Sigmoid: nn.Sigmoid,
+        Tanh: nn.Tanh,
         GELU: nn.GELU,
         ClassTokenReadout: Readout,
     }

@@ -22,7 +22,7 @@ TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from cnncount.layers.attention import MultiheadAttention
     from cnncount.layers.channels import ChannelChunk, ChannelShuffle
-    from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU
+    from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
     from cnncount.layers.merge import Add, Concat, Merge, Multiply
     from cnncount.layers.norm import BatchNorm2d, LayerNorm, LocalResponseNorm
     from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
@@ -70,6 +70,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "StochasticDepth",
+    "Tanh",
 ]
 
 LAZY = {
@@ -89,6 +90,7 @@ LAZY = {
     "Hardsigmoid": "gates",
     "Hardswish": "gates",
     "Sigmoid": "gates",
+    "Tanh": "gates",
     "SiLU": "gates",
     "LayerScale": "residual",
     "StochasticDepth": "residual",

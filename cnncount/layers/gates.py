@@ -6,7 +6,7 @@ from __future__ import annotations
 from cnncount.layers.base import INPUT_SAVED, OUTPUT_SAVED, Layer, Saves
 from cnncount.shapes import Shape
 
-__all__ = ["GELU", "Hardsigmoid", "Hardswish", "SiLU", "Sigmoid"]
+__all__ = ["GELU", "Hardsigmoid", "Hardswish", "SiLU", "Sigmoid", "Tanh"]
 
 
 class SiLU(Layer):
@@ -85,6 +85,31 @@ class Hardsigmoid(Layer):
 
     def __str__(self) -> str:
         return "hardsigmoid"
+
+
+class Tanh(Layer):
+    """The hyperbolic tangent, ``(e^x - e^-x) / (e^x + e^-x)``, LeNet-5's squashing function.
+
+    Examples:
+        >>> Tanh(), str(Tanh()), Tanh().in_place
+        (Tanh(), 'tanh', False)
+    """
+
+    __slots__ = ()
+    kind = "tanh"
+    category = "activation"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its output, from which its gradient is computed (1 - tanh²).
+
+        Examples:
+            >>> Tanh().saves(Shape(6, 28, 28)).output
+            True
+        """
+        return OUTPUT_SAVED
+
+    def __str__(self) -> str:
+        return "tanh"
 
 
 class Sigmoid(Layer):
