@@ -247,8 +247,8 @@ def roofline_chart(summaries: list[Summary], device: Device, batch: Batch = ONE_
     Both axes are logarithmic: across, a layer's arithmetic intensity (FLOPs per byte moved);
     up, the FLOP/s it can attain at best, the bandwidth times its intensity left of the ridge
     point and the device's peak right of it. Each network has its own marker fill (the first's
-    filled, the others' hollow), each kind of arithmetic (:func:`operation`) its own shape and
-    colour. Layers without multiply-accumulates have an intensity of zero and are left out.
+    filled and larger, the others' hollow and drawn over it), each kind of arithmetic
+    (:func:`operation`) its own shape and colour. Layers without multiply-accumulates have an intensity of zero and are left out.
 
     Examples:
         >>> from cnncount import get_model, summarize
@@ -284,12 +284,12 @@ def roofline_chart(summaries: list[Summary], device: Device, batch: Batch = ONE_
                 intensities,
                 [rate / scale for _, rate in points],
                 marker=marker,
-                s=36,
+                s=60 if index == 0 else 30,
                 facecolors=colour if index == 0 else "none",
                 edgecolors=colour,
                 linewidths=1.2,
                 label=f"{summary.model}: {kind}",
-                zorder=3,
+                zorder=3 + index,  # the hollow markers, smaller, over the filled ones
             )
     low, high = min(placed) / 3, max(placed) * 3
     axes.plot(
@@ -305,7 +305,7 @@ def roofline_chart(summaries: list[Summary], device: Device, batch: Batch = ONE_
     axes.set_xlim(low, high)
     axes.set_ylim(low * bandwidth / scale, peak / scale * 4)
     axes.text(ridge * 1.1, peak / scale * 2.2, f"ridge point: {ridge:.1f} FLOPs/byte", fontsize=8)
-    axes.text(low * 1.3, low * bandwidth / scale * 1.6, "memory-bound", fontsize=9, rotation=0)
+    axes.text(low * 1.3, peak / scale, "memory-bound", fontsize=9, va="center")
     axes.text(high / 1.3, peak / scale / 1.6, "compute-bound", fontsize=9, ha="right", va="top")
     axes.set_xlabel("arithmetic intensity (FLOPs per byte moved)")
     axes.set_ylabel(f"attainable {unit} ({dtype})")
