@@ -3,11 +3,13 @@
 Run where torch and torchvision are installed (`make torch`):
 ``.venv/bin/python benchmarks/bench_roofline.py``.
 
-1. This machine's peak: the best FLOP/s of a large float32 matrix product, and the best bytes/s
-   of a large copy (each byte read once and written once), over several runs. These make the
-   device profile the bounds are computed for.
+1. This machine's roofs, on one thread: the best float32 FLOP/s of matrix products and of
+   VGG-16's 3x3 convolutions, and the best bytes/s of copies from cache-sized to memory-sized
+   (each byte read once and written once). They make the device profile the bounds are
+   computed for.
 2. For VGG-16, ResNet-50 and MobileNetV2 as torchvision builds them, each layer's module is
-   timed on its own input (the median of several runs, after a warm-up, batch 8, float32), and
+   timed on its own input (the median of several runs, after a warm-up, batch 8, float32, one
+   thread, as the roofs are measured), and
    compared with cnncount's bound for that layer. A measured time below its bound would be a bug
    in the bound; the script says so and exits with status 1.
 3. The efficiency, bound / measured, per layer kind: how much of the device the layer uses.
@@ -58,23 +60,30 @@ def median_seconds(work, runs: int = RUNS) -> float:
 
 
 def measured_peak() -> tuple[float, float]:
-    """Return this machine's best float32 FLOP/s and best bytes/s.
+    """Return this machine's best float32 FLOP/s and best bytes/s, on one thread.
 
     A lower bound must hold for every layer, so each roof is the best rate measured of the
-    kernels the layers use. FLOP/s: matrix products of 1024 to 4096 a side, and a 3x3
-    convolution of 256 channels on 56x56 (whose kernel may do fewer multiplications than the
-    direct count: its rate is counted as two FLOPs a multiply-accumulate, as the bounds are).
-    Bytes/s: a copy, and an in-place ReLU, of 128 KiB to 256 MiB, from the caches to memory,
-    since a layer whose tensors fit in the caches moves its bytes at the caches' speed.
+    kernels the layers use. FLOP/s: matrix products of 512 to 2048 a side, and each of VGG-16's
+    3x3 convolutions on a batch (whose kernel may do fewer multiplications than the direct
+    count: its rate is counted as two FLOPs a multiply-accumulate, as the bounds are). Bytes/s:
+    a copy, and an in-place ReLU, of 128 KiB to 256 MiB, from the caches to memory, since a
+    layer whose tensors fit in the caches moves its bytes at the caches' speed.
     """
     flops = 0.0
-    for size in (1024, 2048, 4096):
+    for size in (512, 1024, 2048):
         a, b = torch.randn(size, size), torch.randn(size, size)
-        flops = max(flops, 2 * size**3 / best_seconds(lambda a=a, b=b: a @ b, 15))
-    conv = torch.nn.Conv2d(256, 256, 3, padding=1, bias=False).eval()
-    x = torch.randn(BATCH, 256, 56, 56)
+        flops = max(flops, 2 * size**3 / best_seconds(lambda a=a, b=b: a @ b, 10))
+    vgg16 = summarize(get_model("vgg16"))
+    shapes = {
+        (row.input_shape.channels, row.output_shape.channels, row.output_shape.height, row.macs)
+        for row in vgg16.rows
+        if row.kind == "conv"
+    }
     with torch.no_grad():
-        flops = max(flops, 2 * BATCH * 56 * 56 * 256 * 256 * 9 / best_seconds(lambda: conv(x), 15))
+        for channels, out, size, macs in sorted(shapes):
+            conv = torch.nn.Conv2d(channels, out, 3, padding=1).eval()
+            x = torch.randn(BATCH, channels, size, size)
+            flops = max(flops, 2 * BATCH * macs / best_seconds(lambda conv=conv, x=x: conv(x), 5))
     bandwidth = 0.0
     for size in (2**15, 2**17, 2**19, 2**21, 2**22, 2**24, 2**26):  # float32 values
         source, target = torch.randn(size), torch.empty(size)
@@ -115,11 +124,12 @@ def matched(bounds: tuple[LayerBound, ...], calls: list) -> list[tuple[LayerBoun
 
 def main() -> int:
     torch.manual_seed(0)
+    torch.set_num_threads(1)  # one core: other work on the machine disturbs one thread the least
     flops, bandwidth = measured_peak()
     device = parse_device(f"{flops:.6g}FLOPS,{bandwidth:.6g}B/s")
     print(
         f"this machine ({torch.get_num_threads()} threads): {flops / 1e9:.1f} GFLOP/s float32 "
-        f"(best matrix product or 3x3 convolution), {bandwidth / 1e9:.1f} GB/s (best copy or "
+        f"(best matrix product or VGG-16 3x3 convolution), {bandwidth / 1e9:.1f} GB/s (best copy or "
         f"in-place ReLU, caches included); ridge at {flops / bandwidth:.2f} FLOP/B"
     )
     beaten = 0
