@@ -58,7 +58,7 @@ OPTIMIZER_STATE = {
     "adadelta": 2,
     "amsgrad": 3,
 }
-"""Values of optimizer state per parameter, as ``torch.optim`` keeps them: none for plain SGD;
+"""Values of optimizer state per parameter, as ``torch.optim`` keeps them. None for plain SGD;
 the momentum buffer (SGD with momentum); the sum of squares (Adagrad) or their running mean
 (RMSprop); the two moment estimates (Adam, AdamW, NAdam, RAdam), the first moment and the
 infinity norm (Adamax), or the running means of squared gradients and updates (Adadelta); and
@@ -227,7 +227,7 @@ def inference_peak_bytes(summary: Summary, batch: Batch = ONE_IMAGE) -> int:
         >>> inference_peak_bytes(block) - 4 * block.totals.params  # the input and 3 maps in the block
         39137280
     """
-    tensors = _Tensors(summary.rows, batch)
+    tensors = _Tensors(summary.rows, batch, training=False)
     fixed = (summary.totals.params + summary.totals.buffers) * batch.bytes_per_value
     return fixed + batch.size * tensors.peak_bytes()
 
@@ -274,7 +274,7 @@ class _Tensors:
     ``owner``: itself, or for an in-place layer or a view, its input's owner) and the bytes of
     one of its values (``value_bytes``), for one image."""
 
-    def __init__(self, rows: tuple[Row, ...], batch: Batch) -> None:
+    def __init__(self, rows: tuple[Row, ...], batch: Batch, training: bool = True) -> None:
         self.rows = rows
         self.device = batch.device
         self.index = {row.name: index for index, row in enumerate(rows)}
@@ -284,7 +284,7 @@ class _Tensors:
             layer = row.layer
             if layer is None:
                 self.owner[row.name], self.value_bytes[row.name] = row.name, batch.bytes_per_value
-            elif layer.in_place:
+            elif layer.in_place or layer.passes_through(training):
                 self.owner[row.name] = self.owner[row.inputs[0]]
                 self.value_bytes[row.name] = self.value_bytes[row.inputs[0]]
             else:
@@ -308,7 +308,9 @@ class _Tensors:
             computed = self.value_bytes[row.name]
             if saves.input:
                 for source in row.inputs:
-                    recast = self.value_bytes[source] != computed and layer.autocast != "follow"
+                    # autocast casts the input of the layers it runs in a given type; promotion does not
+                    cast = layer.autocast in ("lower", "float32")
+                    recast = cast and self.value_bytes[source] != computed
                     if (
                         layer.in_place or recast
                     ):  # a copy: of what it overwrites, or autocast's cast
@@ -403,6 +405,8 @@ def _computed_in(row: Row, value_bytes: dict[str, int], batch: Batch) -> int:
         return batch.lower_bytes_per_value
     if layer.autocast == "float32" and batch.autocast is not None and batch.device == "cuda":
         return BYTES_PER_VALUE["float32"]
+    if layer.autocast == "promote":  # combined with a float32 parameter
+        return max(BYTES_PER_VALUE[batch.dtype], *(value_bytes[source] for source in row.inputs))
     return max(value_bytes[source] for source in row.inputs)
 
 

@@ -26,13 +26,15 @@ Examples:
 from __future__ import annotations
 
 from cnncount.errors import CnncountError
-from cnncount.layers import Layer, Merge
+from cnncount.layers import Layer
 from cnncount.record import Record
 from cnncount.shapes import Shape
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
+
+    from cnncount.layers.merge import Merge
 
 __all__ = ["INPUT", "Builder", "Network", "Node"]
 
@@ -83,7 +85,7 @@ class Network(Record):
         for node in nodes:
             if node.name in seen:
                 raise CnncountError(f"network {name!r}: two nodes are called {node.name!r}")
-            merges = isinstance(node.layer, Merge)
+            merges = node.layer.category == "merge"
             if merges != (len(node.inputs) > 1):
                 needs = "two or more branches" if merges else "exactly one input"
                 msg = f"network {name!r}: node {node.name!r} ({node.layer}) reads {len(node.inputs)}; it needs {needs}"

@@ -10,21 +10,13 @@ from __future__ import annotations
 from cnncount.errors import CnncountError, LayerError, SpecError
 from cnncount.layers import (
     AdaptiveAvgPool2d,
-    Add,
     AvgPool2d,
-    BatchNorm2d,
-    Concat,
     Conv2d,
-    Dropout,
     Flatten,
     Layer,
     Linear,
-    LocalResponseNorm,
     MaxPool2d,
-    Merge,
-    ReLU,
-    ReLU6,
-    Softmax,
+    PositionwiseLinear,
 )
 from cnncount.layers.windows import preserving_padding
 from cnncount.network import INPUT, Builder, Network
@@ -48,8 +40,11 @@ DEFAULT_INPUT = Shape(3, 224, 224)
 
 _SEPARATORS = " \t\r\n,"
 _EXPECTED = (
-    "expected conv<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, "
-    "FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten"
+    "expected conv<kernel>-<channels>, convt<kernel>-<channels>, maxpool, avgpool, gap, "
+    "adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, ln, layerscale, relu, "
+    "relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, "
+    "flatten, shuffle<groups>, chunk<i>of<n>, patch<size>-<dim>, classtoken, posembed, "
+    "mha<heads> or cls"
 )
 
 
@@ -82,9 +77,13 @@ def parse_layer(token: str) -> Layer:
 
     Examples:
         >>> parse_layer("conv3-64")
-        Conv2d(out_channels=64, kernel_size=3, stride=1, padding=1, dilation=1, groups=1, bias=True)
+        Conv2d(out_channels=64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), dilation=(1, 1), groups=1, bias=True)
         >>> parse_layer("conv7-64/s2/p3") == Conv2d(64, 7, stride=2, padding=3)
         True
+        >>> parse_layer("conv1x7-192/nobias") == Conv2d(192, (1, 7), padding=(0, 3), bias=False)
+        True
+        >>> parse_layer("convt4-64/s2/p1"), parse_layer("mha12"), parse_layer("chunk2of2")
+        (ConvTranspose2d(out_channels=64, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1), output_padding=(0, 0), dilation=(1, 1), groups=1, bias=True), MultiheadAttention(heads=12, bias=True), ChannelChunk(chunks=2, index=1))
         >>> parse_layer("maxpool3/s2/ceil"), parse_layer("FC-4096")
         (MaxPool2d(kernel_size=3, stride=2, padding=0, ceil_mode=True), Linear(out_features=4096, bias=True))
         >>> parse_layer("conv3-0")
@@ -168,9 +167,10 @@ def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "sp
     return builder.build()
 
 
-_MERGES: dict[str, type[Merge]] = {")add": Add, ")cat": Concat}
+_MERGES = {")add": "Add", ")cat": "Concat", ")mul": "Multiply"}
+"""The merge each group's closing token names, from :mod:`cnncount.layers.merge`."""
 MAX_DEPTH = 64
-"""How deep groups may nest: far beyond any real network, well within Python's recursion."""
+"""How deep groups may nest, far beyond any real network and well within Python's recursion."""
 
 
 def _tokens(spec: str) -> list[tuple[str, int]]:
@@ -223,23 +223,28 @@ def _group(
         index, end = _sequence(tokens, index, builder, source, depth)
         ends.append(end)
         if index == len(tokens):
-            raise _spec_error("this '(' is never closed by ')add' or ')cat'", tokens, opening)
+            raise _spec_error(
+                "this '(' is never closed by ')add', ')cat' or ')mul'", tokens, opening
+            )
         closing = tokens[index][0].lower()
         if closing != "|" and closing not in _MERGES:
-            raise _spec_error("expected '|', ')add' or ')cat'", tokens, index)
+            raise _spec_error("expected '|', ')add', ')cat' or ')mul'", tokens, index)
         index += 1
         if closing in _MERGES:
             break
     if len(ends) < 2:
         raise _spec_error("a group needs two or more branches, separated by '|'", tokens, opening)
-    return index, builder.merge(_MERGES[closing](), ends)
+    from cnncount.layers import merge  # loaded with the first group
+
+    return index, builder.merge(getattr(merge, _MERGES[closing])(), ends)
 
 
 def _read_options(options: list[str]) -> dict[str, str]:
-    """Map each option's letters to its digits: ``["s2", "nobias"]`` to ``{"s": "2", "nobias": ""}``."""
+    """Map each option's leading letters to the rest: ``["s2x1", "nobias"]`` to
+    ``{"s": "2x1", "nobias": ""}``."""
     read: dict[str, str] = {}
     for option in options:
-        letters = option.rstrip("0123456789.")
+        letters = option[: len(option) - len(option.lstrip("abcdefghijklmnopqrstuvwxyz"))]
         if not letters or letters in read:
             problem = "repeated" if letters in read else "malformed"
             raise LayerError(f"{problem} option {option!r}")
@@ -251,6 +256,16 @@ def _whole(text: str, what: str) -> int:
     if not (text.isascii() and text.isdigit()):
         raise LayerError(f"{what} must be a whole number, got {text!r}")
     return int(text)
+
+
+def _pair(text: str, what: str) -> int | tuple[int, int]:
+    """Read ``3`` as 3 and ``1x7`` as (1, 7): a size for both axes, or height x width."""
+    if "x" not in text:
+        return _whole(text, what)
+    height, _, width = text.partition("x")
+    if not all(part.isascii() and part.isdigit() for part in (height, width)):
+        raise LayerError(f"{what} must be a whole number or two joined by 'x', got {text!r}")
+    return int(height), int(width)
 
 
 def _only(options: dict[str, str], allowed: str, layer: str) -> None:
@@ -268,27 +283,58 @@ def _flag(options: dict[str, str], name: str) -> bool:
 
 def _conv(rest: str, options: dict[str, str]) -> Conv2d:
     _only(options, "s p same d g nobias", "conv")
-    kernel_text, dash, channels_text = rest.partition("-")
-    if not dash:
-        raise LayerError("expected conv<kernel>-<channels>, e.g. conv3-64")
-    kernel = _whole(kernel_text, "kernel")
-    channels = _whole(channels_text, "channels")
-    dilation = _whole(options.get("d", "1"), "dilation")
-    padding: int | str = preserving_padding(kernel, dilation)
+    kernel, channels = _kernel_channels(rest, "conv")
+    dilation = _pair(options.get("d", "1"), "dilation")
+    padding: int | tuple[int, int] | str = _preserving(kernel, dilation)
     if _flag(options, "same"):
         if "p" in options:
             raise LayerError("give either 'same' or a padding p<pixels>, not both")
         padding = "same"
     elif "p" in options:
-        padding = _whole(options["p"], "padding")
+        padding = _pair(options["p"], "padding")
     return Conv2d(
         channels,
         kernel,
-        stride=_whole(options.get("s", "1"), "stride"),
+        stride=_pair(options.get("s", "1"), "stride"),
         padding=padding,
         dilation=dilation,
         groups=_whole(options.get("g", "1"), "groups"),
         bias=not _flag(options, "nobias"),
+    )
+
+
+def _convt(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.transposed import (
+        ConvTranspose2d,  # loaded with the first that is asked for
+    )
+
+    _only(options, "s p op d g nobias", "convt")
+    kernel, channels = _kernel_channels(rest, "convt")
+    return ConvTranspose2d(
+        channels,
+        kernel,
+        stride=_pair(options.get("s", "1"), "stride"),
+        padding=_pair(options.get("p", "0"), "padding"),
+        output_padding=_pair(options.get("op", "0"), "output padding"),
+        dilation=_pair(options.get("d", "1"), "dilation"),
+        groups=_whole(options.get("g", "1"), "groups"),
+        bias=not _flag(options, "nobias"),
+    )
+
+
+def _kernel_channels(rest: str, token: str) -> tuple[int | tuple[int, int], int]:
+    kernel_text, dash, channels_text = rest.partition("-")
+    if not dash:
+        raise LayerError(f"expected {token}<kernel>-<channels>, e.g. {token}3-64 or {token}1x7-192")
+    return _pair(kernel_text, "kernel"), _whole(channels_text, "channels")
+
+
+def _preserving(kernel: int | tuple[int, int], dilation: int | tuple[int, int]) -> tuple[int, int]:
+    kernels = kernel if isinstance(kernel, tuple) else (kernel, kernel)
+    dilations = dilation if isinstance(dilation, tuple) else (dilation, dilation)
+    return (
+        preserving_padding(kernels[0], dilations[0]),
+        preserving_padding(kernels[1], dilations[1]),
     )
 
 
@@ -321,17 +367,77 @@ def _fc(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _lrn(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.norm import LocalResponseNorm
+
     _only(options, "", "LRN")
     return LocalResponseNorm(_whole(rest, "size") if rest else 5)
 
 
 def _dropout(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.pointwise import Dropout
+
     _only(options, "", "dropout")
+    return Dropout(_probability(rest, "dropout") if rest else 0.5)
+
+
+def _droppath(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.residual import StochasticDepth
+
+    _only(options, "", "droppath")
+    if not rest:
+        raise LayerError("expected droppath<probability>, e.g. droppath0.1")
+    return StochasticDepth(_probability(rest, "drop path"))
+
+
+def _probability(text: str, what: str) -> float:
     try:
-        probability = float(rest) if rest else 0.5
+        return float(text)
     except ValueError:
-        raise LayerError(f"dropout probability must be a number, got {rest!r}") from None
-    return Dropout(probability)
+        raise LayerError(f"{what} probability must be a number, got {text!r}") from None
+
+
+def _linear(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "nobias", "linear")
+    return PositionwiseLinear(_whole(rest, "features"), bias=not _flag(options, "nobias"))
+
+
+def _shuffle(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.channels import ChannelShuffle  # loaded with the first that is asked for
+
+    _only(options, "", "shuffle")
+    return ChannelShuffle(_whole(rest, "groups"))
+
+
+def _chunk(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.channels import ChannelChunk
+
+    _only(options, "", "chunk")
+    number_text, of, chunks_text = rest.partition("of")
+    if not of:
+        raise LayerError("expected chunk<i>of<n>, e.g. chunk1of2")
+    number, chunks = _whole(number_text, "chunk number"), _whole(chunks_text, "chunks")
+    if not 1 <= number <= chunks:
+        raise LayerError(f"chunk number {number} must be from 1 to {chunks}")
+    return ChannelChunk(chunks, number - 1)
+
+
+def _patch(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.tokens import PatchEmbedding
+
+    _only(options, "nobias", "patch")
+    size_text, dash, dim_text = rest.partition("-")
+    if not dash:
+        raise LayerError("expected patch<size>-<dim>, e.g. patch16-768")
+    return PatchEmbedding(
+        _whole(dim_text, "dim"), _whole(size_text, "patch size"), bias=not _flag(options, "nobias")
+    )
+
+
+def _attention(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.attention import MultiheadAttention
+
+    _only(options, "nobias", "mha")
+    return MultiheadAttention(_whole(rest, "heads"), bias=not _flag(options, "nobias"))
 
 
 def _plain(layer: type[Layer], token: str) -> Callable[[str, dict[str, str]], Layer]:
@@ -343,26 +449,56 @@ def _plain(layer: type[Layer], token: str) -> Callable[[str, dict[str, str]], La
     return build
 
 
+def _later(module: str, name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
+    """Build the layer ``name`` of a token that takes nothing, from ``cnncount.layers.<module>``,
+    loaded when the first such token is read."""
+
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        layer = getattr(__import__(f"cnncount.layers.{module}", fromlist=[name]), name)
+        return _plain(layer, token)(rest, options)
+
+    return build
+
+
 def _nothing_after(token: str, rest: str) -> None:
     if rest:
         raise LayerError(f"unexpected {rest!r} after {token!r}; {_EXPECTED}")
 
 
 _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
+    "convt": _convt,  # before "conv", which it starts with
     "conv": _conv,
     "maxpool": _pool(MaxPool2d),
     "avgpool": _pool(AvgPool2d),
     "adaptiveavgpool": _adaptive,
     "gap": _global,
     "fc-": _fc,
+    "linear-": _linear,
     "lrn": _lrn,
-    "batchnorm": _plain(BatchNorm2d, "batchnorm"),
-    "bn": _plain(BatchNorm2d, "bn"),
-    "relu6": _plain(ReLU6, "relu6"),
-    "relu": _plain(ReLU, "relu"),
+    "batchnorm": _later("norm", "BatchNorm2d", "batchnorm"),
+    "bn": _later("norm", "BatchNorm2d", "bn"),
+    "layernorm": _later("norm", "LayerNorm", "layernorm"),
+    "ln": _later("norm", "LayerNorm", "ln"),
+    "layerscale": _later("residual", "LayerScale", "layerscale"),
+    "relu6": _later("pointwise", "ReLU6", "relu6"),
+    "relu": _later("pointwise", "ReLU", "relu"),
+    "silu": _later("gates", "SiLU", "silu"),
+    "hardswish": _later("gates", "Hardswish", "hardswish"),
+    "hardsigmoid": _later("gates", "Hardsigmoid", "hardsigmoid"),
+    "sigmoid": _later("gates", "Sigmoid", "sigmoid"),
+    "tanh": _later("gates", "Tanh", "tanh"),
+    "gelu": _later("gates", "GELU", "gelu"),
     "dropout": _dropout,
-    "soft-max": _plain(Softmax, "soft-max"),
-    "softmax": _plain(Softmax, "softmax"),
+    "droppath": _droppath,
+    "soft-max": _later("pointwise", "Softmax", "soft-max"),
+    "softmax": _later("pointwise", "Softmax", "softmax"),
     "flatten": _plain(Flatten, "flatten"),
+    "shuffle": _shuffle,
+    "chunk": _chunk,
+    "patch": _patch,
+    "classtoken": _later("tokens", "ClassToken", "classtoken"),
+    "posembed": _later("tokens", "PositionEmbedding", "posembed"),
+    "mha": _attention,
+    "cls": _later("tokens", "ClassTokenReadout", "cls"),
 }
 """Each token's prefix and the builder of its layer from the rest of the head and the options."""

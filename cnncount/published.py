@@ -8,7 +8,10 @@ chapters and the tests find them from any working directory, and so does an inst
 - ``published-vgg16.csv``: VGG-16's memory and compute as tools print them (with the version
   each was confirmed against), and our own conventions beside them;
 - ``published-params.csv``: the parameter count its authors or torchvision publish for each
-  built-in model.
+  built-in model;
+- ``published-macs.csv``: the compute torchvision publishes for each model it ships (its
+  weights' ``meta["_ops"]``, printed as "GFLOPS" but counting multiply-accumulates, in units of
+  10^9 to three decimals).
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ __all__ = [
     "breakdown_lines",
     "breakdown_section",
     "published_figures",
+    "published_macs",
     "published_params",
     "published_sources",
 ]
@@ -110,6 +114,17 @@ def published_sources() -> dict[str, str]:
         ('torchvision resnet50', 'VGG paper, Table 2: 134 million')
     """
     return {row["model"]: row["source"] for row in _csv_rows("published-params.csv")}
+
+
+def published_macs() -> dict[str, float]:
+    """Return the multiply-accumulates torchvision publishes for each built-in model that
+    reproduces one of its models, by the model's name, in units of 10^9 to three decimals.
+
+    Examples:
+        >>> published_macs()["resnet50"], published_macs()["vit-b-16"]
+        (4.089, 17.564)
+    """
+    return {row["model"]: float(row["gmacs"]) for row in _csv_rows("published-macs.csv")}
 
 
 def _read(name: str) -> str:

@@ -14,6 +14,9 @@ if TYPE_CHECKING:
 
 __all__ = ["Record", "evolve"]
 
+_FIELDS: dict[type, tuple[tuple[str, ...], frozenset[str]]] = {}
+"""Each record class's field names in order, and as a set, worked out once per class."""
+
 
 class Record:
     """Base class of immutable values whose fields are the names in ``__slots__``.
@@ -37,8 +40,8 @@ class Record:
     __slots__ = ()
 
     def __init__(self, **fields: object) -> None:
-        names = self.field_names()
-        if set(fields) != set(names):
+        names, known = _FIELDS.get(type(self)) or self._fields()
+        if fields.keys() != known:
             msg = f"{type(self).__name__} takes fields {', '.join(names)}; got {', '.join(fields)}"
             raise TypeError(msg)
         self._set(**fields)
@@ -52,9 +55,15 @@ class Record:
             >>> MaxPool2d.field_names()
             ('kernel_size', 'stride', 'padding', 'ceil_mode')
         """
-        return tuple(
+        return (_FIELDS.get(cls) or cls._fields())[0]
+
+    @classmethod
+    def _fields(cls) -> tuple[tuple[str, ...], frozenset[str]]:
+        names = tuple(
             name for klass in reversed(cls.__mro__) for name in vars(klass).get("__slots__", ())
         )
+        _FIELDS[cls] = (names, frozenset(names))
+        return _FIELDS[cls]
 
     def as_dict(self) -> dict[str, object]:
         """Return the fields as a new dictionary, in order.
@@ -67,8 +76,9 @@ class Record:
         return {name: getattr(self, name) for name in self.field_names()}
 
     def _set(self, **fields: object) -> None:
+        setter = object.__setattr__
         for name, value in fields.items():
-            object.__setattr__(self, name, value)
+            setter(self, name, value)
 
     def __setattr__(self, name: str, value: object) -> None:
         raise AttributeError(f"{type(self).__name__} is immutable; cannot set {name!r}")
@@ -94,7 +104,7 @@ def evolve(record: R, **changes: object) -> R:
     Examples:
         >>> from cnncount.layers import Conv2d
         >>> evolve(Conv2d(64, 3, padding=1), stride=2)
-        Conv2d(out_channels=64, kernel_size=3, stride=2, padding=1, dilation=1, groups=1, bias=True)
+        Conv2d(out_channels=64, kernel_size=(3, 3), stride=(2, 2), padding=(1, 1), dilation=(1, 1), groups=1, bias=True)
         >>> evolve(Conv2d(64, 3), groups=3)
         Traceback (most recent call last):
         ...

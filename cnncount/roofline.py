@@ -254,10 +254,8 @@ def _scaled(text: str, scales: dict[str, float]) -> float | None:
 def _bytes_moved(row: Row, sizes: dict[str, int], batch: Batch) -> int:
     """Return the bytes a layer reads and writes: its inputs, its parameters and buffers, its output."""
     layer = row.layer
-    if layer is None or layer.category in ("reshape", "regularization"):
-        return (
-            0  # a view moves nothing, nor does dropout, which passes its input through in inference
-        )
+    if layer is None or layer.category == "reshape" or layer.passes_through(training=False):
+        return 0  # a view moves nothing, nor does dropout, which passes its input through
     values = sum(sizes[source] for source in row.inputs) + row.activations
     value_bytes = (
         batch.lower_bytes_per_value if layer.autocast == "lower" else batch.bytes_per_value

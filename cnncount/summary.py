@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cnncount.errors import LayerError
-from cnncount.layers import Layer, Merge
+from cnncount.layers import Layer
 from cnncount.layers.base import WeightFactors
 from cnncount.network import INPUT, Network
 from cnncount.record import Record
@@ -158,11 +158,7 @@ def _input_row(shape: Shape) -> Row:
 
 def _layer_row(name: str, layer: Layer, inputs: tuple[str, ...], shapes: list[Shape]) -> Row:
     shape = shapes[0]
-    output = (
-        layer.merge_shape(shapes, list(inputs))
-        if isinstance(layer, Merge)
-        else layer.output_shape(shape)
-    )
+    output = layer.output_shape_of(shapes, list(inputs))
     weights, biases = layer.weights(shape), layer.biases(shape)
     return Row(
         name=name,

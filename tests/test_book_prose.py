@@ -11,7 +11,8 @@ than results:
 - 224, the input size every chapter starts from;
 - kernel sizes up to 11, written as ``11x11`` or alone;
 - section numbers of the VGG paper, written ``Section 2.3``;
-- digits that are part of a name: VGG-16, CS231n, conv3, fc1, A-LRN.
+- digits that are part of a name: VGG-16, CS231n, conv3, fc1, A-LRN, and a vision transformer's
+  patch size in its name, ViT-B/16.
 
 Single digits are allowed: a kernel of 3, a stride of 2, the 3 colour channels.
 
@@ -39,6 +40,7 @@ from tests.book import chapters, prose
 
 ALLOWED = {"224", *(str(kernel) for kernel in range(2, 12))}
 _SECTION = re.compile(r"Section \d+(\.\d+)*")
+_VIT = re.compile(r"\bViT-[A-Z]/\d+")  # a vision transformer's name: its size, then its patch size
 _NUMBER = re.compile(r"(?<![\w.,-])\d[\d,.]*\d")
 
 NUMBER_WORDS = [
@@ -124,8 +126,10 @@ def typed_figures(text: str) -> list[str]:
         ['138,357,544', '138']
         >>> typed_figures("fc1 sees 7x7x512 = 25088 values, 93.5 MB; CS231n and conv3-64 are names.")
         ['512', '25088', '93.5']
+        >>> typed_figures("ViT-B/16 cuts the image into 196 patches of 16x16 pixels.")
+        ['196', '16', '16']
     """
-    text = _SECTION.sub("", text).replace("x", " x ")
+    text = _VIT.sub("", _SECTION.sub("", text)).replace("x", " x ")
     found = []
     for number in _NUMBER.findall(text):
         digits = number.replace(",", "").replace(".", "")

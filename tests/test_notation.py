@@ -109,7 +109,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
         ),
         (
             "conv3",
-            "spec token 1 'conv3' (column 1): expected conv<kernel>-<channels>, e.g. conv3-64",
+            "spec token 1 'conv3' (column 1): expected conv<kernel>-<channels>, e.g. conv3-64 or conv1x7-192",
         ),
         ("conv0-64", "spec token 1 'conv0-64' (column 1): kernel_size must be positive, got 0"),
         ("conv3-0", "spec token 1 'conv3-0' (column 1): out_channels must be positive, got 0"),
@@ -149,7 +149,10 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
             "relu7",
             (
                 "spec token 1 'relu7' (column 1): unexpected '7' after 'relu'; expected conv<kernel>-<channels>, "
-                "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten"
+                "convt<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
+                "linear-<features>, LRN, bn, ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, "
+                "sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
+                "patch<size>-<dim>, classtoken, posembed, mha<heads> or cls"
             ),
         ),
         (
@@ -169,7 +172,10 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
             "conv3-64 banana",
             (
                 "spec token 2 'banana' (column 10): unknown layer; expected conv<kernel>-<channels>, "
-                "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, LRN, bn, relu, relu6, dropout, soft-max or flatten"
+                "convt<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
+                "linear-<features>, LRN, bn, ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, "
+                "sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
+                "patch<size>-<dim>, classtoken, posembed, mha<heads> or cls"
             ),
         ),
         ("conv3-²", "spec token 1 'conv3-²' (column 1): channels must be a whole number, got '²'"),
@@ -191,11 +197,11 @@ def test_an_empty_spec_is_refused() -> None:
     [
         (
             "conv3-64 ( conv3-64 | conv3-64",
-            "spec token 2 '(' (column 10): this '(' is never closed by ')add' or ')cat'",
+            "spec token 2 '(' (column 10): this '(' is never closed by ')add', ')cat' or ')mul'",
         ),
         (
             "conv3-64 ( conv3-64 | conv3-64 )sum",
-            "spec token 6 ')sum' (column 32): expected '|', ')add' or ')cat'",
+            "spec token 6 ')sum' (column 32): expected '|', ')add', ')cat' or ')mul'",
         ),
         (
             "conv3-64 ( conv3-64 )add",

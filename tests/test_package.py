@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import inspect
+import itertools
 import pkgutil
 import subprocess
 import sys
@@ -66,3 +67,36 @@ def test_every_public_function_has_a_doctest_example(name, value) -> None:
 def test_every_module_declares_all() -> None:
     for module_name in _public_modules():
         assert hasattr(importlib.import_module(module_name), "__all__"), module_name
+
+
+def _attribute_docstrings() -> list[tuple[str, str]]:
+    """Return each attribute's and property's docstring, named by where it is, from the source."""
+    import ast
+    from pathlib import Path
+
+    found = []
+    for path in sorted(Path(cnncount.__file__).parent.rglob("*.py")):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            body = getattr(node, "body", None)
+            for before, after in itertools.pairwise(body if isinstance(body, list) else []):
+                is_string = isinstance(after, ast.Expr) and isinstance(after.value, ast.Constant)
+                if isinstance(before, (ast.Assign, ast.AnnAssign)) and is_string:
+                    found.append((f"{path.name}:{after.lineno}", str(after.value.value)))
+            decorated = isinstance(node, ast.FunctionDef) and any(
+                isinstance(decorator, ast.Name) and decorator.id == "property"
+                for decorator in node.decorator_list
+            )
+            if decorated and ast.get_docstring(node):
+                found.append((f"{path.name}:{node.lineno}", ast.get_docstring(node) or ""))
+    return found
+
+
+@pytest.mark.parametrize(
+    ("where", "docstring"),
+    _attribute_docstrings(),
+    ids=lambda item: item if ":" in item[:40] and "\n" not in item else "",
+)
+def test_attribute_docstrings_open_without_a_colon(where, docstring) -> None:
+    """Napoleon reads "text: more" on an attribute's first line as a type, which the API page then fails to link."""
+    assert ": " not in docstring.splitlines()[0], where

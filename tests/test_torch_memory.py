@@ -20,21 +20,28 @@ import torch
 from cnncount import Batch, get_model, summarize
 from cnncount.memory import autocast_weight_bytes, inference_peak_bytes, kept_for_backward_bytes
 from cnncount.models import MODELS
-from tests.torch_memory import inference_peak, saved_bytes, torchvision_model
+from tests.torch_memory import inference_peak, saved_bytes
+from tests.torch_twins import torchvision_model
 
 BATCH = 8
 TWINS = {name: model.torchvision for name, model in MODELS.items() if model.torchvision}
 """Each built-in model that reproduces a torchvision model, and that model's name."""
 
-MIXED = ("vgg16-torchvision", "resnet50", "mobilenet-v2")
+MIXED = (
+    "vgg16-torchvision",
+    "resnet50",
+    "mobilenet-v2",
+    "efficientnet-b0",
+    "convnext-tiny",
+    "vit-b-16",
+)
 """The models also measured under autocast (bfloat16, the CPU's)."""
 
-PEAK_GAPS = {
-    "densenet121": (
-        "torchvision's _DenseLayer holds the concatenation and the bottleneck's output in local "
-        "variables until it returns, which a network of layers does not say"
-    ),
-}
+_DENSE_LAYER = (
+    "torchvision's _DenseLayer holds the concatenation and the bottleneck's output in local "
+    "variables until it returns, which a network of layers does not say"
+)
+PEAK_GAPS = {"densenet121": _DENSE_LAYER, "densenet161": _DENSE_LAYER}
 """Models whose inference peak cnncount underestimates, and why."""
 
 

@@ -9,10 +9,11 @@ import pytest
 from cnncount import Shape, get_model, summarize
 from cnncount.cli import run
 from cnncount.models import MODELS
-from cnncount.published import published_params
+from cnncount.published import published_macs, published_params
 from cnncount.render import block_breakdown, reference_table, to_csv, to_markdown
 
 PUBLISHED = published_params()
+PUBLISHED_MACS = published_macs()
 
 
 def test_every_model_has_a_published_count() -> None:
@@ -24,6 +25,30 @@ def test_parameters_equal_the_published_count(model) -> None:
     assert summarize(get_model(model)).totals.params == PUBLISHED[model]
 
 
+def test_every_torchvision_model_has_its_published_compute() -> None:
+    assert set(PUBLISHED_MACS) == {name for name, model in MODELS.items() if model.torchvision}
+
+
+@pytest.mark.parametrize("model", list(PUBLISHED_MACS))
+def test_macs_round_to_torchvisions_published_figure(model) -> None:
+    """torchvision prints flop_counter's multiply-accumulates (attention's matrix products
+    included) in units of 10^9, to three decimals."""
+    assert round(summarize(get_model(model)).totals.macs / 1e9, 3) == PUBLISHED_MACS[model]
+
+
+@pytest.mark.parametrize(
+    ("model", "size", "params", "macs"),
+    [  # torchvision's vit_b_16 at image_size=384 (the IMAGENET1K_SWAG_E2E_V1 weights' meta)
+        ("vit-b-16", 384, 86_859_496, 55_484_350_464),
+    ],
+)
+def test_a_larger_image_gives_the_vision_transformer_more_positions(
+    model, size, params, macs
+) -> None:
+    totals = summarize(get_model(model, Shape(3, size, size))).totals
+    assert (totals.params, round(totals.macs / 1e9, 3)) == (params, round(macs / 1e9, 3))
+
+
 @pytest.mark.parametrize(
     ("model", "buffers"),
     [("resnet50", 2 * 26_560), ("vgg16-bn", 2 * 4_224), ("vgg16", 0)],
@@ -33,7 +58,26 @@ def test_batch_norm_statistics_are_buffers_not_parameters(model, buffers) -> Non
 
 
 @pytest.mark.parametrize(
-    "model", ["resnet18", "googlenet", "mobilenet-v2", "squeezenet1.1", "densenet121", "alexnet"]
+    "model",
+    [
+        "resnet18",
+        "googlenet",
+        "mobilenet-v2",
+        "squeezenet1.1",
+        "densenet121",
+        "alexnet",
+        "efficientnet-b0",
+        "mobilenet-v3-large",
+        "mobilenet-v3-small",
+        "convnext-tiny",
+        "inception-v3",
+        "regnet-y-400mf",
+        "shufflenet-v2-x1.0",
+        "mnasnet1.0",
+        "resnext50-32x4d",
+        "wide-resnet50-2",
+        "densenet161",
+    ],
 )
 @pytest.mark.parametrize("size", [96, 224, 320])
 def test_input_size_is_free_and_parameters_stay(model, size) -> None:

@@ -7,20 +7,7 @@ import contextlib
 import weakref
 
 import torch
-import torchvision
 from torch.utils._python_dispatch import TorchDispatchMode
-
-BUILD_OPTIONS = {
-    "googlenet": {"aux_logits": False, "init_weights": False},
-    "inception_v3": {"aux_logits": False, "init_weights": False},
-}
-"""torchvision's models as cnncount writes them: without the auxiliary classifiers."""
-
-
-def torchvision_model(name: str) -> torch.nn.Module:
-    """Return torchvision's model ``name``, untrained (no weights are fetched)."""
-    torch.manual_seed(0)
-    return torchvision.models.get_model(name, weights=None, **BUILD_OPTIONS.get(name, {}))
 
 
 def storage(tensor: torch.Tensor) -> int:
@@ -57,7 +44,9 @@ def saved_bytes(
     def pack(tensor: torch.Tensor) -> torch.Tensor:
         if storage(tensor) not in excluded:
             saved[storage(tensor)] = tensor.untyped_storage().nbytes()
-        return tensor
+        # Keep the storage alive, so that its address is not reused during the pass, but not the
+        # tensor: a saved output holding its own grad_fn would be a cycle that is never freed.
+        return tensor.detach()
 
     casts = _WeightCasts(parameters)
     cast = (
@@ -65,7 +54,7 @@ def saved_bytes(
         if autocast
         else contextlib.nullcontext()
     )
-    with cast, casts, torch.autograd.graph.saved_tensors_hooks(pack, lambda tensor: tensor):
+    with cast, casts, torch.autograd.graph.saved_tensors_hooks(pack, lambda packed: packed):
         model(x)
     weights = sum(size for address, size in saved.items() if address in casts.casts)
     return sum(saved.values()) - weights, weights

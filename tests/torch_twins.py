@@ -1,31 +1,173 @@
-"""PyTorch twins of cnncount's networks, for the cross-check tests (imported only where torch is)."""
+"""PyTorch twins of cnncount's networks, for the cross-check tests (imported only where torch is).
+
+Every tensor of a twin is laid out as cnncount writes shapes: batch x channels x height x width,
+a sequence of N tokens of D values as (batch, D, 1, N). The twins of layers that PyTorch applies
+to the last dimension (``nn.Linear`` per position, ``nn.LayerNorm``, attention) move the channels
+last and back, as ConvNeXt's ``LayerNorm2d`` does.
+"""
 
 from __future__ import annotations
 
+import math
+from functools import reduce
+from operator import mul
+
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from cnncount import (
+    GELU,
     AdaptiveAvgPool2d,
     Add,
     AvgPool2d,
     BatchNorm2d,
+    ChannelChunk,
+    ChannelShuffle,
+    ClassToken,
+    ClassTokenReadout,
     Concat,
     Conv2d,
+    ConvTranspose2d,
     Dropout,
     Flatten,
+    Hardsigmoid,
+    Hardswish,
+    LayerNorm,
+    LayerScale,
     Linear,
     LocalResponseNorm,
     MaxPool2d,
     Merge,
+    MultiheadAttention,
+    Multiply,
+    PatchEmbedding,
+    PositionEmbedding,
+    PositionwiseLinear,
     ReLU,
     ReLU6,
+    Sigmoid,
+    SiLU,
     Softmax,
+    StochasticDepth,
+    Tanh,
 )
 from cnncount.layers import Layer
 from cnncount.network import Network
 from cnncount.shapes import Shape
 from cnncount.summary import Summary
+
+REFUSALS = (RuntimeError, ValueError, IndexError, AssertionError)
+"""What PyTorch raises for a layer that does not fit its input (AssertionError: nn.MultiheadAttention
+with heads that do not divide the dimension; IndexError: a chunk that is not there)."""
+
+
+class ChannelsLast(nn.Module):
+    """Apply ``module`` to the channels at each position, as to the last dimension of a
+    channels-last map: ``nn.Linear`` and ``nn.LayerNorm`` as ConvNeXt and ViT use them."""
+
+    def __init__(self, module: nn.Module) -> None:
+        super().__init__()
+        self.module = module
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return self.module(x.permute(0, 2, 3, 1)).permute(0, 3, 1, 2)
+
+
+class Attention(nn.Module):
+    """Self-attention over the H*W positions, with the parameters of ``nn.MultiheadAttention``,
+    computed step by step so that ``flop_counter`` counts both matrix products (Q Kᵀ and A V):
+    PyTorch's fused kernels count none of them."""
+
+    def __init__(self, dim: int, heads: int, bias: bool) -> None:
+        super().__init__()
+        self.heads = heads
+        self.attention = nn.MultiheadAttention(dim, heads, bias=bias, batch_first=True)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        batch, dim, height, width = x.shape
+        tokens = x.flatten(2).transpose(1, 2)  # (batch, N, D)
+        attention = self.attention
+        q, k, v = F.linear(tokens, attention.in_proj_weight, attention.in_proj_bias).chunk(3, -1)
+        q, k, v = (
+            t.reshape(batch, -1, self.heads, dim // self.heads).transpose(1, 2) for t in (q, k, v)
+        )
+        weights = torch.softmax(q @ k.transpose(-2, -1) / math.sqrt(dim // self.heads), dim=-1)
+        joined = (weights @ v).transpose(1, 2).reshape(batch, -1, dim)
+        out = attention.out_proj(joined)
+        return out.transpose(1, 2).reshape(batch, dim, height, width)
+
+
+class Patches(nn.Module):
+    """A p x p convolution at stride p, its map read as a sequence (batch, D, 1, N); the image must
+    divide into whole patches, as torchvision's ViT asserts."""
+
+    def __init__(self, channels: int, dim: int, patch: int, bias: bool) -> None:
+        super().__init__()
+        self.patch = patch
+        self.conv = nn.Conv2d(channels, dim, patch, stride=patch, bias=bias)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if x.shape[2] % self.patch or x.shape[3] % self.patch:
+            raise ValueError("Input shape indivisible by patch size!")
+        return self.conv(x).flatten(2).unsqueeze(2)
+
+
+class Prepend(nn.Module):
+    """A learned token put before the sequence (batch, D, 1, N), as torchvision's ViT concatenates
+    its class token."""
+
+    def __init__(self, dim: int) -> None:
+        super().__init__()
+        self.token = nn.Parameter(torch.zeros(1, dim, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return torch.cat([self.token.expand(x.shape[0], -1, -1, -1), x], dim=3)
+
+
+class Readout(nn.Module):
+    """The first token of a sequence (batch, D, 1, N): ViT's ``x[:, 0]``."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        sequence = x.view(x.shape[0], x.shape[1], x.shape[3])  # refuses a map of height > 1
+        return sequence[:, :, :1].unsqueeze(2)
+
+
+class Scale(nn.Module):
+    """A learned value times (layer scale) or plus (position embedding) the input."""
+
+    def __init__(self, shape: tuple[int, ...], add: bool) -> None:
+        super().__init__()
+        self.add = add
+        self.scale = nn.Parameter(torch.ones(1, *shape))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x + self.scale if self.add else x * self.scale
+
+
+class DropPath(nn.Module):
+    """torchvision's ``StochasticDepth(p, "row")``: the identity in evaluation."""
+
+    def __init__(self, p: float) -> None:
+        super().__init__()
+        self.p = p
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        if not self.training or self.p == 0:
+            return x
+        keep = torch.empty(x.shape[0], 1, 1, 1).bernoulli_(1 - self.p)
+        return x * keep / (1 - self.p)
+
+
+class Chunk(nn.Module):
+    """One of the slices of ``x.chunk(chunks, dim=1)``, as ShuffleNetV2 splits its channels."""
+
+    def __init__(self, chunks: int, index: int) -> None:
+        super().__init__()
+        self.chunks, self.index = chunks, index
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.chunk(self.chunks, dim=1)[self.index]
 
 
 def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
@@ -40,6 +182,18 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
             dilation=layer.dilation,
             groups=layer.groups,
             bias=layer.bias,
+        )
+    if isinstance(layer, ConvTranspose2d):
+        return nn.ConvTranspose2d(
+            shape.channels,
+            layer.out_channels,
+            layer.kernel_size,
+            stride=layer.stride,
+            padding=layer.padding,
+            output_padding=layer.output_padding,
+            groups=layer.groups,
+            bias=layer.bias,
+            dilation=layer.dilation,
         )
     if isinstance(layer, MaxPool2d):
         return nn.MaxPool2d(
@@ -69,6 +223,53 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
         return nn.LocalResponseNorm(layer.size)
     if isinstance(layer, BatchNorm2d):
         return nn.BatchNorm2d(shape.channels)
+    return _newer_layer(layer, shape)
+
+
+def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
+    """Return the PyTorch module of one of the layers of modern networks."""
+    simple = {
+        SiLU: lambda: nn.SiLU(inplace=True),
+        Hardswish: lambda: nn.Hardswish(inplace=True),
+        Hardsigmoid: nn.Hardsigmoid,
+        Sigmoid: nn.Sigmoid,
+        Tanh: nn.Tanh,
+        GELU: nn.GELU,
+        ClassTokenReadout: Readout,
+    }
+    if type(layer) in simple:
+        return simple[type(layer)]()
+    if isinstance(layer, StochasticDepth):
+        return DropPath(layer.p)
+    if isinstance(layer, LayerNorm):
+        return ChannelsLast(nn.LayerNorm(shape.channels))
+    if isinstance(layer, LayerScale):
+        return Scale((shape.channels, 1, 1), add=False)
+    if isinstance(layer, PositionEmbedding):
+        return Scale((shape.channels, shape.height, shape.width), add=True)
+    if isinstance(layer, PositionwiseLinear):
+        return ChannelsLast(nn.Linear(shape.channels, layer.out_features, bias=layer.bias))
+    if isinstance(layer, ChannelShuffle):
+        return nn.ChannelShuffle(layer.groups)
+    if isinstance(layer, ChannelChunk):
+        return Chunk(layer.chunks, layer.index)
+    if isinstance(layer, PatchEmbedding):
+        return Patches(shape.channels, layer.dim, layer.patch_size, layer.bias)
+    if isinstance(layer, ClassToken):
+        return Prepend(shape.channels)
+    if isinstance(layer, MultiheadAttention):
+        return Attention(shape.channels, layer.heads, layer.bias)
+    raise TypeError(f"no PyTorch twin for {layer!r}")
+
+
+def merge(layer: Merge, inputs: list[torch.Tensor]) -> torch.Tensor:
+    """Return what PyTorch makes of the branches that ``layer`` merges."""
+    if isinstance(layer, Add):
+        return torch.stack(inputs).sum(dim=0)
+    if isinstance(layer, Concat):
+        return torch.cat(inputs, dim=1)
+    if isinstance(layer, Multiply):
+        return reduce(mul, inputs)
     raise TypeError(f"no PyTorch twin for {layer!r}")
 
 
@@ -94,12 +295,7 @@ class TorchGraph(nn.Module):
         self.shapes = []
         for row, module in zip(self.rows, self.modules_by_row):
             inputs = [values[source] for source in row.inputs]
-            if isinstance(row.layer, Add):
-                x = torch.stack(inputs).sum(dim=0)
-            elif isinstance(row.layer, Concat):
-                x = torch.cat(inputs, dim=1)
-            else:
-                x = module(inputs[0])
+            x = merge(row.layer, inputs) if module is None else module(inputs[0])
             values[row.name] = x
             self.shapes.append(tuple(x.shape[1:]) + (1,) * (4 - x.dim()))
         return x
@@ -111,15 +307,26 @@ def torch_network(summary: Summary) -> TorchGraph:
 
 
 def torch_accepts(network: Network) -> bool:
-    """Return whether PyTorch runs the network's chain of layers on one image of its input."""
+    """Return whether PyTorch runs the network on one image of its input to a tensor that is not
+    empty."""
     shape = network.input_shape
-    x = torch.zeros(1, shape.channels, shape.height, shape.width)
+    values = {"input": torch.zeros(1, shape.channels, shape.height, shape.width)}
     try:
         with torch.no_grad():
             for node in network.nodes:
+                inputs = [values[source] for source in node.inputs]
+                if isinstance(node.layer, Merge):
+                    values[node.name] = merge(node.layer, inputs)
+                    continue
+                x = inputs[0]
                 spatial = tuple(x.shape[2:]) or (1, 1)
-                x = torch_layer(node.layer, Shape(x.shape[1], *spatial)).eval()(x)
-    except (RuntimeError, ValueError):
+                module = torch_layer(node.layer, Shape(x.shape[1], *spatial)).eval()
+                values[node.name] = module(x)
+                if values[node.name].numel() == 0:
+                    # PyTorch's grouped transposed convolution returns an output empty along an
+                    # axis where the others refuse it; cnncount refuses it
+                    return False
+    except REFUSALS:
         return False
     return True
 
@@ -129,3 +336,110 @@ def output_shapes(model: TorchGraph, shape: tuple[int, int, int]) -> list[tuple[
     with torch.no_grad():
         model(torch.zeros(1, *shape))
     return model.shapes
+
+
+class ModuleCounts:
+    """What torchvision's module called ``name`` holds and does, for one image: the output shape of
+    its first call in cnncount's layout, its parameters, biases and running statistics, and its
+    multiply-accumulates over all its calls."""
+
+    def __init__(self, name: str, module: nn.Module) -> None:
+        self.name = name
+        self.module = module
+        parameters = dict(module.named_parameters())
+        self.params = sum(p.numel() for p in parameters.values())
+        self.biases = sum(p.numel() for key, p in parameters.items() if key.endswith("bias"))
+        self.buffers = sum(
+            b.numel()
+            for key, b in module.named_buffers()
+            if key.endswith(("running_mean", "running_var"))
+        )
+        self.shape: tuple[int, ...] | None = None
+        self.macs = 0
+
+
+def torchvision_model(name: str) -> nn.Module:
+    """Return torchvision's model ``name`` without weights, in evaluation mode; GoogLeNet and
+    Inception-v3 without their auxiliary heads."""
+    import torchvision
+
+    options = (
+        {"aux_logits": False, "init_weights": False}
+        if name in ("googlenet", "inception_v3")
+        else {}
+    )
+    return torchvision.models.get_model(name, weights=None, **options).eval()
+
+
+def _layout(shape: tuple[int, ...]) -> tuple[int, ...]:
+    """Write a tensor's shape without its batch as cnncount does: (n,) as (n, 1, 1), a sequence of
+    L tokens of D values (L, D) as (D, 1, L), a map (C, H, W) as it is."""
+    if len(shape) == 1:
+        return (shape[0], 1, 1)
+    if len(shape) == 2:
+        return (shape[1], 1, shape[0])
+    return shape
+
+
+def attention_matmul_macs(module: nn.MultiheadAttention, tokens: torch.Tensor) -> int:
+    """Return the multiply-accumulates of Q Kᵀ and A V in one self-attention call on ``tokens``
+    (batch, L, E; L, batch, E unless batch first), counted from the module's own sizes: per head
+    L² x E/heads each, so 2 L² E.
+
+    PyTorch's CPU attention kernel runs them, but ``flop_counter`` has no formula for it."""
+    batch, length = tokens.shape[:2] if module.batch_first else tokens.shape[1::-1]
+    head_dim = module.embed_dim // module.num_heads
+    return 2 * batch * module.num_heads * length * length * head_dim
+
+
+def torchvision_counts(
+    model: nn.Module, shape: tuple[int, int, int]
+) -> tuple[dict[str, ModuleCounts], dict[str, int], int]:
+    """Run ``model`` on one image of ``shape`` under ``flop_counter``; return its leaf modules
+    (``nn.MultiheadAttention`` counted as one) by name, the parameters that belong to no leaf
+    (ViT's class token and position embedding, ConvNeXt's layer scales) by name with their sizes,
+    and the total multiply-accumulates.
+
+    Attention runs with gradients on, where PyTorch takes the path whose projections
+    ``flop_counter`` sees; its two matrix products are added from :func:`attention_matmul_macs`.
+    """
+    from torch.utils.flop_counter import FlopCounterMode
+
+    attentions = (nn.MultiheadAttention,)
+    leaves: dict[str, ModuleCounts] = {}
+    inside_attention: set[str] = set()
+    for name, module in model.named_modules():
+        if any(name.startswith(f"{outer}.") for outer in inside_attention):
+            continue
+        if isinstance(module, attentions):
+            inside_attention.add(name)
+        if isinstance(module, attentions) or not list(module.children()):
+            leaves[name] = ModuleCounts(name, module)
+    owned = {id(p) for counts in leaves.values() for p in counts.module.parameters()}
+    loose = {name: p.numel() for name, p in model.named_parameters() if id(p) not in owned}
+    matmuls: dict[str, int] = {}
+
+    def record(counts: ModuleCounts):
+        def hook(module: nn.Module, inputs: tuple[torch.Tensor, ...], output: object) -> None:
+            tensor = output[0] if isinstance(output, tuple) else output
+            if counts.shape is None:
+                counts.shape = _layout(tuple(tensor.shape[1:]))
+            if isinstance(module, attentions):
+                matmuls[counts.name] = matmuls.get(counts.name, 0) + attention_matmul_macs(
+                    module, inputs[0]
+                )
+
+        return hook
+
+    handles = [counts.module.register_forward_hook(record(counts)) for counts in leaves.values()]
+    counter = FlopCounterMode(display=False)
+    gradients = any(isinstance(module, attentions) for module in model.modules())
+    with counter, torch.set_grad_enabled(gradients):
+        model(torch.zeros(1, *shape))
+    for handle in handles:
+        handle.remove()
+    root = type(model).__name__
+    flops = counter.get_flop_counts()
+    for name, counts in leaves.items():
+        counts.macs = sum(flops.get(f"{root}.{name}", {}).values()) // 2 + matmuls.get(name, 0)
+    return leaves, loose, counter.get_total_flops() // 2 + sum(matmuls.values())

@@ -23,8 +23,11 @@ __all__ = [
     "NOTHING_SAVED",
     "OUTPUT_SAVED",
     "Layer",
+    "Pair",
     "Saves",
     "WeightFactors",
+    "pair_text",
+    "require_pair",
     "require_positive",
     "sliding_window_shape",
 ]
@@ -32,19 +35,23 @@ __all__ = [
 CATEGORIES = (
     "convolution",
     "linear",
+    "attention",
     "pooling",
     "normalization",
     "activation",
     "regularization",
     "merge",
     "reshape",
+    "embedding",
 )
 """What a layer does, in the broad classes that counting tools and renderers tell apart."""
 
-AUTOCAST_RULES = ("lower", "float32", "follow")
-"""The ways PyTorch's autocast runs a layer of a float32 model, in the lower precision (float16 or
-bfloat16: convolutions, matrix products), in float32 whatever its input (soft-max, layer
-normalisation, on CUDA), or in the type of its input."""
+AUTOCAST_RULES = ("lower", "float32", "promote", "follow")
+"""The ways PyTorch's autocast runs a layer of a float32 model. In the lower precision (float16 or
+bfloat16), as convolutions and matrix products run; in float32 whatever its input, as autocast
+keeps soft-max and layer normalisation on CUDA; in float32 because it combines its input with a
+float32 parameter (a class token, a position embedding, a layer scale: type promotion, on every
+device); or in the widest type of its inputs."""
 
 
 class Saves(Record):
@@ -91,6 +98,9 @@ OUTPUT_SAVED = Saves(output=True)
 WeightFactors = tuple[tuple[int, ...], ...]
 """A layer's weight count as groups of factors; ``((3, 3, 64), (128,))`` reads (3*3*64)*128."""
 
+Pair = tuple[int, int]
+"""A kernel, stride, padding or dilation as its size along the height and along the width."""
+
 
 class Layer(Record):
     """Base class of the layers: immutable, compared and hashed by their fields.
@@ -134,6 +144,19 @@ class Layer(Record):
         """
         return NOTHING_SAVED
 
+    def passes_through(self, training: bool) -> bool:
+        """Return whether the layer returns its input unchanged, in training or in inference
+        (dropout does in inference, and in training too where it drops nothing).
+
+        Examples:
+            >>> from cnncount.layers import Dropout, ReLU
+            >>> Dropout().passes_through(training=False), Dropout().passes_through(training=True)
+            (True, False)
+            >>> ReLU().passes_through(training=False)
+            False
+        """
+        return False
+
     def transient_bytes(self, shape: Shape) -> int:
         """Return the bytes, for one image, of what the layer allocates only while it runs, in
         inference as in training (max pooling's indices).
@@ -155,6 +178,19 @@ class Layer(Record):
             (Window(extent=2, stride=2, padding=0), None)
         """
         return None
+
+    def output_shape_of(self, shapes: list[Shape], sources: list[str]) -> Shape:
+        """Return the output shape for inputs of ``shapes``, read from the rows ``sources``: the
+        layer's one input's, or, for a merge, its branches', whose fit it checks.
+
+        Examples:
+            >>> from cnncount.layers import Add, ReLU
+            >>> ReLU().output_shape_of([Shape(64, 8, 8)], ["conv1"])
+            Shape(64, 8, 8)
+            >>> Add().output_shape_of([Shape(64, 8, 8), Shape(64, 8, 8)], ["conv2", "conv1"])
+            Shape(64, 8, 8)
+        """
+        return self.output_shape(shapes[0])
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return the shape of the output for an input of ``shape`` (identity by default).
@@ -241,35 +277,91 @@ def require_positive(**values: int) -> None:
             raise LayerError(f"{name} must be positive, got {value!r}")
 
 
+def require_pair(name: str, value: object, least: int = 1) -> Pair:
+    """Return ``value`` as a (height, width) pair of whole numbers of at least ``least``; one
+    number stands for both axes.
+
+    Examples:
+        >>> require_pair("kernel_size", 3), require_pair("kernel_size", (1, 7))
+        ((3, 3), (1, 7))
+        >>> require_pair("padding", (0, 3), least=0)
+        (0, 3)
+        >>> require_pair("stride", (2, 0))
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: stride must be positive, got (2, 0)
+        >>> require_pair("padding", -1, least=0)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: padding must be at least 0, got -1
+    """
+    sizes = value if isinstance(value, (tuple, list)) else (value, value)
+    whole = len(sizes) == 2 and all(
+        isinstance(size, int) and not isinstance(size, bool) and size >= least for size in sizes
+    )
+    if not whole:
+        bound = "positive" if least == 1 else f"at least {least}"
+        raise LayerError(f"{name} must be {bound}, got {value!r}")
+    return (sizes[0], sizes[1])
+
+
+def pair_text(sizes: Pair) -> str:
+    """Write a pair as one number where both axes agree, else as ``height x width``.
+
+    Examples:
+        >>> pair_text((3, 3)), pair_text((1, 7))
+        ('3', '1x7')
+    """
+    return str(sizes[0]) if sizes[0] == sizes[1] else f"{sizes[0]}x{sizes[1]}"
+
+
 def sliding_window_shape(
     shape: Shape,
     channels: int,
-    kernel: int,
-    stride: int,
-    padding: int,
-    dilation: int = 1,
+    kernel: int | Pair,
+    stride: int | Pair,
+    padding: int | Pair,
+    dilation: int | Pair = 1,
     ceil_mode: bool = False,
 ) -> Shape:
-    """Return the output shape of a square window slid over both axes, or raise if it does not fit.
+    """Return the output shape of a window slid over both axes, or raise if it does not fit.
+
+    Each size is one number for both axes or a (height, width) pair.
 
     Examples:
         >>> sliding_window_shape(Shape(3, 224, 224), 64, kernel=3, stride=1, padding=1)
         Shape(64, 224, 224)
+        >>> sliding_window_shape(Shape(128, 17, 17), 128, kernel=(1, 7), stride=1, padding=(0, 3))
+        Shape(128, 17, 17)
         >>> sliding_window_shape(Shape(512, 2, 2), 512, kernel=3, stride=1, padding=0)
         Traceback (most recent call last):
         ...
         cnncount.errors.LayerError: kernel 3 with padding 0 does not fit input 2x2
+        >>> sliding_window_shape(Shape(8, 5, 5), 8, kernel=(1, 7), stride=1, padding=0, dilation=(1, 2))
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: kernel 1x7 (dilation 1x2, extent 1x13) with padding 0 does not fit input 5x5
     """
+    kernels, strides, paddings, dilations = (  # validated by the layer
+        value if isinstance(value, tuple) else (value, value)
+        for value in (kernel, stride, padding, dilation)
+    )
     height, width = (
-        window_output_size(size, kernel, stride, padding, dilation, ceil_mode)
-        for size in (shape.height, shape.width)
+        window_output_size(
+            size, kernels[axis], strides[axis], paddings[axis], dilations[axis], ceil_mode
+        )
+        for axis, size in enumerate((shape.height, shape.width))
     )
     if height < 1 or width < 1:
-        extent = window_extent(kernel, dilation)
-        dilated = f" (dilation {dilation}, extent {extent})" if dilation > 1 else ""
+        extents = (window_extent(kernels[0], dilations[0]), window_extent(kernels[1], dilations[1]))
+        dilated = (
+            f" (dilation {pair_text(dilations)}, extent {pair_text(extents)})"
+            if dilations != (1, 1)
+            else ""
+        )
         msg = (
-            f"kernel {kernel}{dilated} with padding {padding} does not fit input "
-            f"{shape.height}x{shape.width}"
+            f"kernel {pair_text(kernels)}{dilated} with padding {pair_text(paddings)} does not fit "
+            f"input {shape.height}x{shape.width}"
         )
         raise LayerError(msg)
     return Shape(channels, height, width)

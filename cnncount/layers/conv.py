@@ -1,4 +1,9 @@
-"""Two-dimensional convolution, its input channels taken from the shape it is given."""
+"""Two-dimensional convolution, its input channels taken from the shape it is given.
+
+Kernels, strides, paddings and dilations may differ between the height and the width (Inception-v3's
+1x7 and 7x1 kernels): each is given as one number for both axes or as a (height, width) pair, and
+kept as a pair.
+"""
 
 from __future__ import annotations
 
@@ -6,22 +11,25 @@ from cnncount.errors import LayerError
 from cnncount.layers.base import (
     INPUT_SAVED,
     Layer,
+    Pair,
     Saves,
     WeightFactors,
+    pair_text,
+    require_pair,
     require_positive,
     sliding_window_shape,
 )
 from cnncount.layers.windows import Window, preserving_padding, same_output_size, window_extent
 from cnncount.shapes import Shape
 
-__all__ = ["Conv2d"]
+__all__ = ["Conv2d", "check_groups"]
 
 
 class Conv2d(Layer):
-    """A square-kernel convolution to ``out_channels`` maps.
+    """A convolution to ``out_channels`` maps, with a kh x kw kernel.
 
-    ``padding`` is a pixel count on every side, or ``"same"`` for an output of
-    ``ceil(size / stride)``. Input channels come from the input shape and must divide by
+    ``padding`` is a pixel count on every side (per axis if a pair), or ``"same"`` for an output
+    of ``ceil(size / stride)``. Input channels come from the input shape and must divide by
     ``groups``, as must ``out_channels``.
 
     Examples:
@@ -35,6 +43,11 @@ class Conv2d(Layer):
         576
         >>> str(Conv2d(64, 7, stride=2, padding=3)), str(Conv2d(64, 3, groups=64, bias=False))
         ('conv7-64/s2', 'conv3-64/p0/g64/nobias')
+        >>> seven_by_one = Conv2d(192, (7, 1), padding=(3, 0), bias=False)  # Inception-v3
+        >>> str(seven_by_one), seven_by_one.output_shape(Shape(160, 17, 17)), seven_by_one.weights(Shape(160, 17, 17))
+        ('conv7x1-192/nobias', Shape(192, 17, 17), 215040)
+        >>> Conv2d(64, 3) == Conv2d(64, (3, 3), stride=(1, 1), padding=(0, 0))
+        True
         >>> Conv2d(64, 3, stride=0)
         Traceback (most recent call last):
         ...
@@ -47,62 +60,69 @@ class Conv2d(Layer):
     autocast = "lower"
 
     out_channels: int
-    kernel_size: int
-    stride: int
-    padding: int | str
-    dilation: int
+    kernel_size: Pair
+    stride: Pair
+    padding: Pair | str
+    dilation: Pair
     groups: int
     bias: bool
 
     def __init__(
         self,
         out_channels: int,
-        kernel_size: int,
-        stride: int = 1,
-        padding: int | str = 0,
-        dilation: int = 1,
+        kernel_size: int | Pair,
+        stride: int | Pair = 1,
+        padding: int | Pair | str = 0,
+        dilation: int | Pair = 1,
         groups: int = 1,
         bias: bool = True,
     ) -> None:
-        require_positive(
-            out_channels=out_channels,
-            kernel_size=kernel_size,
-            stride=stride,
-            dilation=dilation,
-            groups=groups,
-        )
-        if padding != "same" and (not isinstance(padding, int) or padding < 0):
+        require_positive(out_channels=out_channels, groups=groups)
+        kernel = require_pair("kernel_size", kernel_size)
+        strides = require_pair("stride", stride)
+        dilations = require_pair("dilation", dilation)
+        if padding == "same":
+            paddings: Pair | str = "same"
+        elif isinstance(padding, str):
             raise LayerError(f"padding must be 'same' or at least 0, got {padding!r}")
+        else:
+            try:
+                paddings = require_pair("padding", padding, least=0)
+            except LayerError:
+                raise LayerError(f"padding must be 'same' or at least 0, got {padding!r}") from None
         if out_channels % groups:
             raise LayerError(f"output channels {out_channels} not divisible by groups {groups}")
         self._set(
             out_channels=out_channels,
-            kernel_size=kernel_size,
-            stride=stride,
-            padding=padding,
-            dilation=dilation,
+            kernel_size=kernel,
+            stride=strides,
+            padding=paddings,
+            dilation=dilations,
             groups=groups,
             bias=bias,
         )
 
     def output_shape(self, shape: Shape) -> Shape:
-        """Return ``out_channels`` maps of ``floor((in + 2p - d(k - 1) - 1) / s) + 1`` pixels.
+        """Return ``out_channels`` maps of ``floor((in + 2p - d(k - 1) - 1) / s) + 1`` pixels per axis.
 
         Examples:
             >>> Conv2d(512, 3, padding=1).output_shape(Shape(256, 28, 28))
             Shape(512, 28, 28)
             >>> Conv2d(8, 3, stride=2, padding="same").output_shape(Shape(3, 15, 15))
             Shape(8, 8, 8)
+            >>> Conv2d(8, (1, 3), stride=(1, 2)).output_shape(Shape(3, 15, 15))
+            Shape(8, 15, 7)
             >>> Conv2d(8, 3, groups=2).output_shape(Shape(3, 15, 15))
             Traceback (most recent call last):
             ...
             cnncount.errors.LayerError: input channels 3 not divisible by groups 2
         """
-        if shape.channels % self.groups:
-            msg = f"input channels {shape.channels} not divisible by groups {self.groups}"
-            raise LayerError(msg)
+        check_groups(shape.channels, self.groups)
         if isinstance(self.padding, str):  # "same"
-            height, width = (same_output_size(n, self.stride) for n in (shape.height, shape.width))
+            height, width = (
+                same_output_size(size, stride)
+                for size, stride in zip((shape.height, shape.width), self.stride)
+            )
             return Shape(self.out_channels, height, width)
         return sliding_window_shape(
             shape, self.out_channels, self.kernel_size, self.stride, self.padding, self.dilation
@@ -123,34 +143,37 @@ class Conv2d(Layer):
         Examples:
             >>> Conv2d(8, 3, stride=2, padding="same").window(Shape(3, 15, 16))
             (Window(extent=3, stride=2, padding=1), Window(extent=3, stride=2, padding=0))
+            >>> Conv2d(8, (1, 7), padding=(0, 3)).window(Shape(3, 17, 17))
+            (Window(extent=1, stride=1, padding=0), Window(extent=7, stride=1, padding=3))
         """
-        extent = window_extent(self.kernel_size, self.dilation)
-        return (self._axis_window(shape.height, extent), self._axis_window(shape.width, extent))
+        return (self._axis_window(0, shape.height), self._axis_window(1, shape.width))
 
-    def _axis_window(self, size: int, extent: int) -> Window:
-        if isinstance(self.padding, int):
-            return Window(extent=extent, stride=self.stride, padding=self.padding)
-        total = max((same_output_size(size, self.stride) - 1) * self.stride + extent - size, 0)
-        return Window(extent=extent, stride=self.stride, padding=total // 2)
+    def _axis_window(self, axis: int, size: int) -> Window:
+        extent = window_extent(self.kernel_size[axis], self.dilation[axis])
+        stride = self.stride[axis]
+        if not isinstance(self.padding, str):
+            return Window(extent=extent, stride=stride, padding=self.padding[axis])
+        total = max((same_output_size(size, stride) - 1) * stride + extent - size, 0)
+        return Window(extent=extent, stride=stride, padding=total // 2)
 
     def weight_factors(self, shape: Shape) -> WeightFactors:
-        """Return ``((k, k, in / groups), (out,))``: one k x k x in/g filter per output map.
+        """Return ``((kh, kw, in / groups), (out,))``: one kh x kw x in/g filter per output map.
 
         Examples:
             >>> Conv2d(64, 3, padding=1).weight_factors(Shape(3, 224, 224))
             ((3, 3, 3), (64,))
         """
-        per_filter = (self.kernel_size, self.kernel_size, shape.channels // self.groups)
-        return (per_filter, (self.out_channels,))
+        return ((*self.kernel_size, shape.channels // self.groups), (self.out_channels,))
 
     def weights(self, shape: Shape) -> int:
-        """Return ``k * k * (in / groups) * out``.
+        """Return ``kh * kw * (in / groups) * out``.
 
         Examples:
-            >>> Conv2d(256, 3).weights(Shape(256, 56, 56))
-            589824
+            >>> Conv2d(256, 3).weights(Shape(256, 56, 56)), Conv2d(192, (1, 7)).weights(Shape(128, 17, 17))
+            (589824, 172032)
         """
-        return self.kernel_size**2 * (shape.channels // self.groups) * self.out_channels
+        height, width = self.kernel_size
+        return height * width * (shape.channels // self.groups) * self.out_channels
 
     def biases(self, shape: Shape) -> int:
         """Return one bias per output map, or none without ``bias``.
@@ -168,16 +191,32 @@ class Conv2d(Layer):
             >>> Conv2d(128, 3, padding=1).macs(Shape(64, 112, 112))  # 112*112*128 * 3*3*64
             924844032
         """
+        height, width = self.kernel_size
         out = self.output_shape(shape)
-        return out.numel * self.kernel_size**2 * (shape.channels // self.groups)
+        return out.numel * height * width * (shape.channels // self.groups)
 
     def __str__(self) -> str:
-        options = [f"s{self.stride}"] if self.stride != 1 else []
-        if self.padding == "same":
+        options = [f"s{pair_text(self.stride)}"] if self.stride != (1, 1) else []
+        preserving = tuple(map(preserving_padding, self.kernel_size, self.dilation))
+        if isinstance(self.padding, str):
             options.append("same")
-        elif self.padding != preserving_padding(self.kernel_size, self.dilation):
-            options.append(f"p{self.padding}")
-        options += [f"d{self.dilation}"] if self.dilation != 1 else []
+        elif self.padding != preserving:
+            options.append(f"p{pair_text(self.padding)}")
+        options += [f"d{pair_text(self.dilation)}"] if self.dilation != (1, 1) else []
         options += [f"g{self.groups}"] if self.groups != 1 else []
         options += [] if self.bias else ["nobias"]
-        return "/".join([f"conv{self.kernel_size}-{self.out_channels}", *options])
+        return "/".join([f"conv{pair_text(self.kernel_size)}-{self.out_channels}", *options])
+
+
+def check_groups(channels: int, groups: int) -> None:
+    """Raise :class:`~cnncount.errors.LayerError` where ``channels`` input channels do not divide
+    into ``groups``.
+
+    Examples:
+        >>> check_groups(3, 2)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: input channels 3 not divisible by groups 2
+    """
+    if channels % groups:
+        raise LayerError(f"input channels {channels} not divisible by groups {groups}")

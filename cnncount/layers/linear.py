@@ -1,14 +1,52 @@
-"""Fully connected layers, and the flattening that feeds them."""
+"""Fully connected layers, the flattening that feeds them, and linear layers applied position by
+position."""
 
 from __future__ import annotations
 
 from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, require_positive
 from cnncount.shapes import Shape
 
-__all__ = ["Flatten", "Linear"]
+__all__ = ["Flatten", "Linear", "PositionwiseLinear"]
 
 
-class Linear(Layer):
+class _Features(Layer):
+    """A linear map to ``out_features`` values, with a bias for each unless told otherwise."""
+
+    __slots__ = ("out_features", "bias")
+    category = "linear"
+    autocast = "lower"
+    token = ""
+
+    out_features: int
+    bias: bool
+
+    def __init__(self, out_features: int, bias: bool = True) -> None:
+        require_positive(out_features=out_features)
+        self._set(out_features=out_features, bias=bias)
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, which the weights' gradient needs.
+
+        Examples:
+            >>> Linear(10).saves(Shape(512, 7, 7)).input, PositionwiseLinear(8).saves(Shape(4, 2, 2)).input
+            (True, True)
+        """
+        return INPUT_SAVED
+
+    def biases(self, shape: Shape) -> int:
+        """Return one bias per output feature, or none without ``bias``.
+
+        Examples:
+            >>> Linear(1000).biases(Shape(4096, 1, 1)), PositionwiseLinear(384, bias=False).biases(Shape(96, 56, 56))
+            (1000, 0)
+        """
+        return self.out_features if self.bias else 0
+
+    def __str__(self) -> str:
+        return f"{self.token}{self.out_features}" + ("" if self.bias else "/nobias")
+
+
+class Linear(_Features):
     """A fully connected layer to ``out_features`` values; its input is flattened first.
 
     Its input features are the input's C*H*W values, so only the first fully connected layer's
@@ -24,27 +62,10 @@ class Linear(Layer):
         ('FC-4096', 'FC-10/nobias')
     """
 
-    __slots__ = ("out_features", "bias")
+    __slots__ = ()
     kind = "fc"
-    category = "linear"
+    token = "FC-"
     sees_whole_input = True
-    autocast = "lower"
-
-    out_features: int
-    bias: bool
-
-    def __init__(self, out_features: int, bias: bool = True) -> None:
-        require_positive(out_features=out_features)
-        self._set(out_features=out_features, bias=bias)
-
-    def saves(self, shape: Shape) -> Saves:
-        """Return its input, which the weights' gradient needs.
-
-        Examples:
-            >>> Linear(10).saves(Shape(512, 7, 7)).input
-            True
-        """
-        return INPUT_SAVED
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return ``out_features`` values, written as ``out x 1 x 1``.
@@ -76,15 +97,6 @@ class Linear(Layer):
         """
         return shape.numel * self.out_features
 
-    def biases(self, shape: Shape) -> int:
-        """Return one bias per output, or none without ``bias``.
-
-        Examples:
-            >>> Linear(1000).biases(Shape(4096, 1, 1))
-            1000
-        """
-        return self.out_features if self.bias else 0
-
     def macs(self, shape: Shape) -> int:
         """Return one multiply-accumulate per weight.
 
@@ -93,9 +105,6 @@ class Linear(Layer):
             4096000
         """
         return self.weights(shape)
-
-    def __str__(self) -> str:
-        return f"FC-{self.out_features}" + ("" if self.bias else "/nobias")
 
 
 class Flatten(Layer):
@@ -122,3 +131,65 @@ class Flatten(Layer):
 
     def __str__(self) -> str:
         return "flatten"
+
+
+class PositionwiseLinear(_Features):
+    """A linear layer applied at every position, to the C values of one pixel or one token:
+    ``nn.Linear`` on a channels-last map (ConvNeXt) or on a sequence of tokens (the vision
+    transformer's MLP).
+
+    It is a 1 x 1 convolution in all but layout, and counts as one: ``C_in * C_out`` weights,
+    ``C_out`` biases, and ``H * W * C_in * C_out`` multiply-accumulates. Unlike :class:`Linear`,
+    it does not flatten its input.
+
+    Examples:
+        >>> fc1 = PositionwiseLinear(3072)
+        >>> tokens = Shape(768, 1, 197)  # 197 tokens of 768 values
+        >>> fc1.output_shape(tokens), fc1.params(tokens), fc1.macs(tokens)
+        (Shape(3072, 1, 197), 2362368, 464781312)
+        >>> from cnncount.layers import Conv2d
+        >>> fc1.params(tokens) == Conv2d(3072, 1).params(tokens) and fc1.macs(tokens) == Conv2d(3072, 1).macs(tokens)
+        True
+        >>> str(fc1), str(PositionwiseLinear(10, bias=False))
+        ('linear-3072', 'linear-10/nobias')
+    """
+
+    __slots__ = ()
+    kind = "linear"
+    token = "linear-"
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """Return ``out_features`` values at each of the input's positions.
+
+        Examples:
+            >>> PositionwiseLinear(384).output_shape(Shape(96, 56, 56))
+            Shape(384, 56, 56)
+        """
+        return Shape(self.out_features, shape.height, shape.width)
+
+    def weight_factors(self, shape: Shape) -> WeightFactors:
+        """Return the input's channels and the outputs.
+
+        Examples:
+            >>> PositionwiseLinear(384).weight_factors(Shape(96, 56, 56))
+            ((96, 384),)
+        """
+        return ((shape.channels, self.out_features),)
+
+    def weights(self, shape: Shape) -> int:
+        """Return ``C_in * out_features``.
+
+        Examples:
+            >>> PositionwiseLinear(384).weights(Shape(96, 56, 56))
+            36864
+        """
+        return shape.channels * self.out_features
+
+    def macs(self, shape: Shape) -> int:
+        """Return one multiply-accumulate per weight at each position.
+
+        Examples:
+            >>> PositionwiseLinear(384).macs(Shape(96, 56, 56))  # 56*56 * 96*384
+            115605504
+        """
+        return shape.height * shape.width * self.weights(shape)

@@ -1,11 +1,11 @@
-"""Normalisation layers: batch normalisation and local response normalisation."""
+"""Normalisation layers: batch, layer and local response normalisation."""
 
 from __future__ import annotations
 
 from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, require_positive
 from cnncount.shapes import Shape
 
-__all__ = ["BatchNorm2d", "LocalResponseNorm"]
+__all__ = ["BatchNorm2d", "LayerNorm", "LocalResponseNorm"]
 
 
 class BatchNorm2d(Layer):
@@ -108,3 +108,68 @@ class LocalResponseNorm(Layer):
 
     def __str__(self) -> str:
         return "LRN" if self.size == 5 else f"LRN{self.size}"
+
+
+class LayerNorm(Layer):
+    """Layer normalisation over the channels at each position, with a learned scale and shift
+    per channel.
+
+    It is ConvNeXt's ``LayerNorm2d`` on a C x H x W map and its ``nn.LayerNorm`` on the
+    channels-last map inside a block, and the vision transformer's ``nn.LayerNorm`` over the D
+    values of each token of a D x 1 x N sequence: in each case the mean and variance are taken
+    over the C (or D) values of one position, and nothing is kept between images, so there are
+    no buffers. The scale counts as weights and the shift as biases.
+
+    Examples:
+        >>> ln, shape = LayerNorm(), Shape(96, 56, 56)
+        >>> ln.weights(shape), ln.biases(shape), ln.params(shape), ln.buffers(shape), ln.macs(shape)
+        (96, 96, 192, 0, 0)
+        >>> LayerNorm().params(Shape(768, 1, 197)), str(ln)
+        (1536, 'ln')
+    """
+
+    __slots__ = ()
+    kind = "layernorm"
+    category = "normalization"
+    autocast = "float32"
+
+    def weight_factors(self, shape: Shape) -> WeightFactors:
+        """Return one scale per channel.
+
+        Examples:
+            >>> LayerNorm().weight_factors(Shape(768, 1, 197))
+            ((768,),)
+        """
+        return ((shape.channels,),)
+
+    def weights(self, shape: Shape) -> int:
+        """Return one learned scale per channel.
+
+        Examples:
+            >>> LayerNorm().weights(Shape(384, 14, 14))
+            384
+        """
+        return shape.channels
+
+    def biases(self, shape: Shape) -> int:
+        """Return one learned shift per channel.
+
+        Examples:
+            >>> LayerNorm().biases(Shape(384, 14, 14))
+            384
+        """
+        return shape.channels
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, and the mean and inverse deviation of each position (a float32
+        value each).
+
+        Examples:
+            >>> saved = LayerNorm().saves(Shape(768, 1, 197))
+            >>> saved.input, saved.other_bytes == 2 * 4 * 197
+            (True, True)
+        """
+        return Saves(input=True, other_bytes=2 * 4 * shape.height * shape.width)
+
+    def __str__(self) -> str:
+        return "ln"

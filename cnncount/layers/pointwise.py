@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from cnncount.errors import LayerError
-from cnncount.layers.base import INPUT_SAVED, OUTPUT_SAVED, Layer, Saves
+from cnncount.layers.base import INPUT_SAVED, NOTHING_SAVED, OUTPUT_SAVED, Layer, Saves
 from cnncount.shapes import Shape
 
-__all__ = ["Dropout", "ReLU", "ReLU6", "Softmax"]
+__all__ = ["Dropout", "ReLU", "ReLU6", "Softmax", "require_probability"]
 
 
 class ReLU(Layer):
     """The rectifier ``max(0, x)``.
+
+    It runs in place, as torchvision's ``nn.ReLU(inplace=True)`` does everywhere but inside the
+    squeeze-and-excitation blocks of MobileNetV3 and RegNet, whose ReLU acts on C x 1 x 1 values.
 
     Examples:
         >>> ReLU(), str(ReLU())
@@ -80,21 +83,42 @@ class Dropout(Layer):
     p: float
 
     def __init__(self, p: float = 0.5) -> None:
-        if not 0 <= p <= 1:
-            raise LayerError(f"dropout probability must be from 0 to 1, got {p!r}")
+        require_probability("dropout", p)
         self._set(p=p)
 
+    def passes_through(self, training: bool) -> bool:
+        """Return whether it returns its input: in inference, or where it drops nothing.
+
+        Examples:
+            >>> Dropout(0.0).passes_through(training=True)
+            True
+        """
+        return not training or self.p == 0
+
     def saves(self, shape: Shape) -> Saves:
-        """Return its mask: a value for each of its input's.
+        """Return its mask, a value for each of its input's (none where it drops nothing).
 
         Examples:
             >>> Dropout().saves(Shape(4096, 1, 1)).mask
             4096
         """
-        return Saves(mask=shape.numel)
+        return Saves(mask=shape.numel) if self.p else NOTHING_SAVED
 
     def __str__(self) -> str:
         return "dropout" if self.p == 0.5 else f"dropout{self.p:g}"
+
+
+def require_probability(what: str, p: float) -> None:
+    """Raise :class:`~cnncount.errors.LayerError` unless ``p`` is a probability, from 0 to 1.
+
+    Examples:
+        >>> require_probability("dropout", 1.5)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: dropout probability must be from 0 to 1, got 1.5
+    """
+    if isinstance(p, bool) or not isinstance(p, (int, float)) or not 0 <= p <= 1:
+        raise LayerError(f"{what} probability must be from 0 to 1, got {p!r}")
 
 
 class Softmax(Layer):

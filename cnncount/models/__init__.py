@@ -79,10 +79,48 @@ def _resnet(depth: int, input_shape: Shape) -> Network:
     return resnet(depth, input_shape)
 
 
+def _wide_or_grouped_resnet(
+    depth: int, groups: int, width_per_group: int, input_shape: Shape
+) -> Network:
+    from cnncount.models.resnet import resnet
+
+    return resnet(depth, input_shape, groups=groups, width_per_group=width_per_group)
+
+
 def _googlenet(input_shape: Shape) -> Network:
     from cnncount.models.googlenet import googlenet
 
     return googlenet(input_shape)
+
+
+def _inception_v3(input_shape: Shape) -> Network:
+    from cnncount.models.inception import inception_v3
+
+    return inception_v3(input_shape)
+
+
+def _regnet_y_400mf(input_shape: Shape) -> Network:
+    from cnncount.models.regnet import regnet_y_400mf
+
+    return regnet_y_400mf(input_shape)
+
+
+def _shufflenet_v2_x1_0(input_shape: Shape) -> Network:
+    from cnncount.models.shufflenet import shufflenet_v2_x1_0
+
+    return shufflenet_v2_x1_0(input_shape)
+
+
+def _mnasnet1_0(input_shape: Shape) -> Network:
+    from cnncount.models.mnasnet import mnasnet1_0
+
+    return mnasnet1_0(input_shape)
+
+
+def _vit_b_16(input_shape: Shape) -> Network:
+    from cnncount.models.vit import vit_b_16
+
+    return vit_b_16(input_shape)
 
 
 def _mobilenet_v2(input_shape: Shape) -> Network:
@@ -91,16 +129,34 @@ def _mobilenet_v2(input_shape: Shape) -> Network:
     return mobilenet_v2(input_shape)
 
 
+def _mobilenet_v3(size: str, input_shape: Shape) -> Network:
+    from cnncount.models.mobilenet import mobilenet_v3
+
+    return mobilenet_v3(size, input_shape)
+
+
 def _squeezenet(version: str, input_shape: Shape) -> Network:
     from cnncount.models.squeezenet import squeezenet
 
     return squeezenet(version, input_shape)
 
 
-def _densenet121(input_shape: Shape) -> Network:
-    from cnncount.models.densenet import densenet121
+def _densenet(depth: int, input_shape: Shape) -> Network:
+    from cnncount.models.densenet import densenet
 
-    return densenet121(input_shape)
+    return densenet(depth, input_shape)
+
+
+def _convnext_tiny(input_shape: Shape) -> Network:
+    from cnncount.models.convnext import convnext_tiny
+
+    return convnext_tiny(input_shape)
+
+
+def _efficientnet_b0(input_shape: Shape) -> Network:
+    from cnncount.models.efficientnet import efficientnet_b0
+
+    return efficientnet_b0(input_shape)
 
 
 _IMAGENET = Shape(3, 224, 224)
@@ -192,6 +248,24 @@ MODELS: dict[str, Model] = {
         )
         for depth in (18, 34, 50, 101, 152)
     },
+    "resnext50-32x4d": _model(
+        "ResNeXt-50 32x4d (Xie et al., 2017): ResNet-50 whose 3x3 convolutions have 32 groups of 4 "
+        "channels (twice as wide), as in torchvision",
+        _wide_or_grouped_resnet,
+        50,
+        32,
+        4,
+        torchvision="resnext50_32x4d",
+    ),
+    "wide-resnet50-2": _model(
+        "Wide ResNet-50-2 (Zagoruyko & Komodakis, 2016): ResNet-50 with its bottlenecks twice as "
+        "wide, as in torchvision",
+        _wide_or_grouped_resnet,
+        50,
+        1,
+        128,
+        torchvision="wide_resnet50_2",
+    ),
     "googlenet": _model(
         "GoogLeNet (Szegedy et al., 2014) without its auxiliary classifiers, as in torchvision",
         _googlenet,
@@ -203,6 +277,16 @@ MODELS: dict[str, Model] = {
         torchvision="mobilenet_v2",
     ),
     **{
+        f"mobilenet-v3-{size}": _model(
+            f"MobileNetV3 {size.title()} (Howard et al., 2019): hard swish and squeeze-and-excitation, "
+            "as in torchvision",
+            _mobilenet_v3,
+            size,
+            torchvision=f"mobilenet_v3_{size}",
+        )
+        for size in ("large", "small")
+    },
+    **{
         f"squeezenet{version}": _model(
             f"SqueezeNet {version} (Iandola et al., 2016), as in torchvision",
             _squeezenet,
@@ -211,10 +295,56 @@ MODELS: dict[str, Model] = {
         )
         for version in ("1.0", "1.1")
     },
-    "densenet121": _model(
-        "DenseNet-121 (Huang et al., 2017), as in torchvision",
-        _densenet121,
-        torchvision="densenet121",
+    **{
+        f"densenet{depth}": _model(
+            f"DenseNet-{depth} (Huang et al., 2017), as in torchvision",
+            _densenet,
+            depth,
+            torchvision=f"densenet{depth}",
+        )
+        for depth in (121, 161)
+    },
+    "efficientnet-b0": _model(
+        "EfficientNet-B0 (Tan & Le, 2019): MBConv blocks with squeeze-and-excitation, as in torchvision",
+        _efficientnet_b0,
+        torchvision="efficientnet_b0",
+    ),
+    "convnext-tiny": _model(
+        "ConvNeXt-Tiny (Liu et al., 2022): depthwise 7x7, layer norm, GELU and layer scale, "
+        "as in torchvision",
+        _convnext_tiny,
+        torchvision="convnext_tiny",
+    ),
+    "inception-v3": _model(
+        "Inception-v3 (Szegedy et al., 2015) without its auxiliary classifier, 7x7 factored into "
+        "1x7 and 7x1, as in torchvision",
+        _inception_v3,
+        torchvision="inception_v3",
+        input_shape=Shape(3, 299, 299),
+    ),
+    "regnet-y-400mf": _model(
+        "RegNetY-400MF (Radosavovic et al., 2020): grouped bottlenecks with squeeze-and-excitation, "
+        "as in torchvision",
+        _regnet_y_400mf,
+        torchvision="regnet_y_400mf",
+    ),
+    "shufflenet-v2-x1.0": _model(
+        "ShuffleNetV2 x1.0 (Ma et al., 2018): channel split, depthwise convolutions and channel "
+        "shuffle, as in torchvision",
+        _shufflenet_v2_x1_0,
+        torchvision="shufflenet_v2_x1_0",
+    ),
+    "mnasnet1.0": _model(
+        "MNASNet 1.0 (Tan et al., 2019): inverted residual blocks found by architecture search, "
+        "as in torchvision",
+        _mnasnet1_0,
+        torchvision="mnasnet1_0",
+    ),
+    "vit-b-16": _model(
+        "ViT-B/16 (Dosovitskiy et al., 2020): 16x16 patches, twelve blocks of self-attention and "
+        "MLPs on 768-value tokens, as in torchvision",
+        _vit_b_16,
+        torchvision="vit_b_16",
     ),
 }
 """Every built-in model, by name, in the order ``cnncount --list`` shows them."""
@@ -230,8 +360,10 @@ def model_names() -> list[str]:
     """Return the built-in models' names, in the order they are listed.
 
     Examples:
-        >>> model_names()[:6], len(model_names())
-        (['lenet5', 'alexnet', 'alexnet-paper', 'vgg11', 'vgg11-lrn', 'vgg13'], 25)
+        >>> model_names()[:6]
+        ['lenet5', 'alexnet', 'alexnet-paper', 'vgg11', 'vgg11-lrn', 'vgg13']
+        >>> "inception-v3" in model_names(), "inception_v3" in model_names()
+        (True, False)
     """
     return list(MODELS)
 

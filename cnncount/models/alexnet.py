@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+from cnncount.models.blocks import sequential
 from cnncount.network import Network
 from cnncount.notation import parse_network
 from cnncount.shapes import Shape
 
 __all__ = ["ALEXNET", "ALEXNET_PAPER", "alexnet", "alexnet_paper"]
 
-ALEXNET = (
-    "conv11-64/s4/p2 relu maxpool3/s2 conv5-192 relu maxpool3/s2 conv3-384 relu "
-    "conv3-256 relu conv3-256 relu maxpool3/s2 adaptiveavgpool6 "
-    "dropout FC-4096 relu dropout FC-4096 relu FC-1000"
+ALEXNET_PARTS = (
+    (
+        "features.",
+        (
+            "conv11-64/s4/p2 relu maxpool3/s2 conv5-192 relu maxpool3/s2 conv3-384 relu "
+            "conv3-256 relu conv3-256 relu maxpool3/s2"
+        ),
+    ),
+    ("avgpool", "adaptiveavgpool6"),
+    ("classifier.", "dropout FC-4096 relu dropout FC-4096 relu FC-1000"),
 )
+"""AlexNet as torchvision ships it, module by module, part by part as torchvision names them."""
+
+ALEXNET = " ".join(spec for _, spec in ALEXNET_PARTS)
 """AlexNet as torchvision ships it, module by module, with one tower and 64 filters first."""
 
 ALEXNET_PAPER = (
@@ -24,14 +34,15 @@ ALEXNET_PAPER = (
 
 
 def alexnet(input_shape: Shape) -> Network:
-    """Return AlexNet as torchvision ships it.
+    """Return AlexNet as torchvision ships it, each layer named as torchvision's module.
 
     Examples:
         >>> from cnncount import summarize
-        >>> summarize(alexnet(Shape(3, 224, 224))).totals.params
-        61100840
+        >>> summary = summarize(alexnet(Shape(3, 224, 224)))
+        >>> summary.totals.params, summary.rows[1].name
+        (61100840, 'features.0')
     """
-    return parse_network(ALEXNET, input_shape)
+    return sequential(input_shape, ALEXNET_PARTS)
 
 
 def alexnet_paper(input_shape: Shape) -> Network:

@@ -1,4 +1,4 @@
-"""DenseNet-121 (Huang et al., 2017), as torchvision builds it."""
+"""DenseNet-121 and DenseNet-161 (Huang et al., 2017), as torchvision builds them."""
 
 from __future__ import annotations
 
@@ -16,44 +16,46 @@ from cnncount.models.blocks import conv_norm_activation, norm_activation_conv
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 
-__all__ = ["densenet121"]
+__all__ = ["CONFIGURATIONS", "densenet"]
 
-BLOCKS = (6, 12, 24, 16)
-"""Dense layers in each of DenseNet-121's four blocks."""
-GROWTH = 32
-"""Channels each dense layer adds."""
+CONFIGURATIONS = {121: (32, (6, 12, 24, 16), 64), 161: (48, (6, 12, 36, 24), 96)}
+"""Each depth's growth (the channels each dense layer adds), dense layers per block, and the
+stem's channels."""
 BOTTLENECK = 4
 """A dense layer's 1x1 convolution widens to this many times the growth."""
 
 
-def densenet121(input_shape: Shape, classes: int = 1000) -> Network:
-    """Return DenseNet-121: a stem, four dense blocks joined by transitions, a classifier.
+def densenet(depth: int, input_shape: Shape, classes: int = 1000) -> Network:
+    """Return DenseNet-121 or DenseNet-161: a stem, four dense blocks joined by transitions that
+    halve the channels and the resolution, a classifier.
 
     Examples:
         >>> from cnncount import summarize
-        >>> summarize(densenet121(Shape(3, 224, 224))).totals.params
+        >>> summarize(densenet(121, Shape(3, 224, 224))).totals.params
         7978856
+        >>> summarize(densenet(161, Shape(3, 224, 224))).totals.params
+        28681000
     """
-    net = Builder("densenet121", input_shape)
-    stem = Conv2d(64, 7, stride=2, padding=3, bias=False)
+    growth, blocks, channels = CONFIGURATIONS[depth]
+    net = Builder(f"densenet{depth}", input_shape)
+    stem = Conv2d(channels, 7, stride=2, padding=3, bias=False)
     conv_norm_activation(net, "features.", stem, ReLU(), ("conv0", "norm0", "relu0"))
     net.layer(MaxPool2d(3, stride=2, padding=1), "features.pool0")
-    channels = 64
-    for block, layers in enumerate(BLOCKS, start=1):
+    for block, layers in enumerate(blocks, start=1):
         features = [net.last]
         for layer in range(1, layers + 1):
             prefix = f"features.denseblock{block}.denselayer{layer}."
             if len(features) > 1:
                 net.merge(Concat(), features, f"{prefix}cat")
-            squeeze = Conv2d(BOTTLENECK * GROWTH, 1, bias=False)
+            squeeze = Conv2d(BOTTLENECK * growth, 1, bias=False)
             norm_activation_conv(net, prefix, ReLU(), squeeze, ("norm1", "relu1", "conv1"))
-            grow = Conv2d(GROWTH, 3, padding=1, bias=False)
+            grow = Conv2d(growth, 3, padding=1, bias=False)
             features.append(
                 norm_activation_conv(net, prefix, ReLU(), grow, ("norm2", "relu2", "conv2"))
             )
         net.merge(Concat(), features, f"features.denseblock{block}.cat")
-        channels += layers * GROWTH
-        if block < len(BLOCKS):
+        channels += layers * growth
+        if block < len(blocks):
             prefix = f"features.transition{block}."
             channels //= 2
             norm_activation_conv(

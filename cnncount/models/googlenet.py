@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from cnncount.layers import AdaptiveAvgPool2d, Concat, Conv2d, Dropout, Linear, MaxPool2d, ReLU
-from cnncount.models.blocks import conv_norm_activation
+from cnncount.layers import AdaptiveAvgPool2d, Concat, Dropout, Linear, MaxPool2d
+from cnncount.models.blocks import basic_conv
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 
@@ -32,10 +32,10 @@ def googlenet(input_shape: Shape, classes: int = 1000) -> Network:
         6624904
     """
     net = Builder("googlenet", input_shape)
-    _basic(net, "conv1", 64, 7, stride=2, padding=3)
+    basic_conv(net, "conv1", 64, 7, stride=2, padding=3)
     net.layer(MaxPool2d(3, stride=2, ceil_mode=True), "maxpool1")
-    _basic(net, "conv2", 64, 1)
-    _basic(net, "conv3", 192, 3, padding=1)
+    basic_conv(net, "conv2", 64, 1)
+    basic_conv(net, "conv3", 192, 3, padding=1)
     net.layer(MaxPool2d(3, stride=2, ceil_mode=True), "maxpool2")
     for name, widths in INCEPTIONS.items():
         _inception(net, name, *widths)
@@ -47,20 +47,6 @@ def googlenet(input_shape: Shape, classes: int = 1000) -> Network:
     net.layer(Dropout(0.2), "dropout")
     net.layer(Linear(classes), "fc")
     return net.build()
-
-
-def _basic(
-    net: Builder,
-    name: str,
-    out: int,
-    kernel: int,
-    stride: int = 1,
-    padding: int = 0,
-    source: str | None = None,
-) -> str:
-    """Add torchvision's BasicConv2d: a convolution without bias, batch norm and ReLU."""
-    conv = Conv2d(out, kernel, stride=stride, padding=padding, bias=False)
-    return conv_norm_activation(net, f"{name}.", conv, ReLU(), ("conv", "bn", "relu"), source)
 
 
 def _inception(
@@ -75,12 +61,12 @@ def _inception(
 ) -> str:
     """Add an Inception module: four branches on the same input, concatenated."""
     entry = net.last
-    ends = [_basic(net, f"{name}.branch1", ch1x1, 1, source=entry)]
-    _basic(net, f"{name}.branch2.0", ch3x3red, 1, source=entry)
-    ends.append(_basic(net, f"{name}.branch2.1", ch3x3, 3, padding=1))
-    _basic(net, f"{name}.branch3.0", ch5x5red, 1, source=entry)
+    ends = [basic_conv(net, f"{name}.branch1", ch1x1, 1, source=entry)]
+    basic_conv(net, f"{name}.branch2.0", ch3x3red, 1, source=entry)
+    ends.append(basic_conv(net, f"{name}.branch2.1", ch3x3, 3, padding=1))
+    basic_conv(net, f"{name}.branch3.0", ch5x5red, 1, source=entry)
     # torchvision's 3x3, not the paper's 5x5
-    ends.append(_basic(net, f"{name}.branch3.1", ch5x5, 3, padding=1))
+    ends.append(basic_conv(net, f"{name}.branch3.1", ch5x5, 3, padding=1))
     net.layer(MaxPool2d(3, stride=1, padding=1, ceil_mode=True), f"{name}.branch4.0", source=entry)
-    ends.append(_basic(net, f"{name}.branch4.1", pool_proj, 1))
+    ends.append(basic_conv(net, f"{name}.branch4.1", pool_proj, 1))
     return net.merge(Concat(), ends, f"{name}.concat")

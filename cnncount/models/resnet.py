@@ -1,4 +1,5 @@
-"""ResNet-18, 34, 50, 101 and 152 (He et al., 2015), as torchvision builds them."""
+"""ResNet-18, 34, 50, 101 and 152 (He et al., 2015), ResNeXt-50 32x4d (Xie et al., 2017) and
+Wide ResNet-50-2 (Zagoruyko & Komodakis, 2016), as torchvision builds them."""
 
 from __future__ import annotations
 
@@ -19,13 +20,27 @@ DEPTHS = {
 """Blocks per stage of each depth; 18 and 34 use basic blocks, the deeper ones bottlenecks."""
 
 
-def resnet(depth: int, input_shape: Shape, classes: int = 1000) -> Network:
+def resnet(
+    depth: int,
+    input_shape: Shape,
+    classes: int = 1000,
+    groups: int = 1,
+    width_per_group: int = 64,
+) -> Network:
     """Return ResNet of ``depth`` layers: a stem, four stages of residual blocks, a classifier.
+
+    A bottleneck's 3x3 convolution has ``groups`` groups of ``width_per_group`` channels in the
+    first stage (twice as many in each stage after): ResNeXt-50 32x4d has 32 groups of 4, Wide
+    ResNet-50-2 one group of 128, where ResNet-50 has one of 64.
 
     Examples:
         >>> from cnncount import summarize
         >>> summarize(resnet(50, Shape(3, 224, 224))).totals.params
         25557032
+        >>> summarize(resnet(50, Shape(3, 224, 224), groups=32, width_per_group=4)).totals.params
+        25028904
+        >>> summarize(resnet(50, Shape(3, 224, 224), width_per_group=128)).totals.params
+        68883240
     """
     bottleneck = depth >= 50
     net = Builder(f"resnet{depth}", input_shape)
@@ -38,22 +53,32 @@ def resnet(depth: int, input_shape: Shape, classes: int = 1000) -> Network:
         for block in range(blocks):
             stride = 2 if stage > 1 and block == 0 else 1
             prefix = f"layer{stage}.{block}."
-            channels = _block(net, prefix, channels, width, stride, bottleneck)
+            channels = _block(
+                net, prefix, channels, width, stride, bottleneck, groups, width_per_group
+            )
     net.layer(AdaptiveAvgPool2d(1), "avgpool")
     net.layer(Linear(classes), "fc")
     return net.build()
 
 
 def _block(
-    net: Builder, prefix: str, channels: int, width: int, stride: int, bottleneck: bool
+    net: Builder,
+    prefix: str,
+    channels: int,
+    width: int,
+    stride: int,
+    bottleneck: bool,
+    groups: int,
+    width_per_group: int,
 ) -> int:
-    """Add one residual block reading ``net.last``; return its output channels."""
+    """Add one residual block of ``width`` planes reading ``net.last``; return its output channels."""
     entry = net.last
     out = width * 4 if bottleneck else width
     if bottleneck:
+        inner = width * width_per_group // 64 * groups
         convs = [
-            Conv2d(width, 1, bias=False),
-            Conv2d(width, 3, stride=stride, padding=1, bias=False),
+            Conv2d(inner, 1, bias=False),
+            Conv2d(inner, 3, stride=stride, padding=1, groups=groups, bias=False),
             Conv2d(out, 1, bias=False),
         ]
     else:

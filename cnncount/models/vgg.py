@@ -58,23 +58,32 @@ def module_layout(column: str, batch_norm: bool = False, avgpool: bool = True) -
         >>> module_layout("A").split()[-8:]
         ['adaptiveavgpool7', 'FC-4096', 'relu', 'dropout', 'FC-4096', 'relu', 'dropout', 'FC-1000']
     """
-    after_conv = "bn relu" if batch_norm else "relu"
-    features = [
-        f"{token} {after_conv}" if token.startswith("conv") else token
-        for token in CONFIGURATIONS[column].split()
-    ]
-    pooling = ["adaptiveavgpool7"] if avgpool else []
-    return " ".join([*features, *pooling, "FC-4096 relu dropout FC-4096 relu dropout FC-1000"])
+    return " ".join(spec for _, spec in _module_parts(column, batch_norm, avgpool))
 
 
 def vgg_modules(
     column: str, input_shape: Shape, batch_norm: bool = False, avgpool: bool = True
 ) -> Network:
-    """Return configuration ``column`` as :func:`module_layout` writes it.
+    """Return configuration ``column`` as :func:`module_layout` writes it, each layer named as
+    torchvision names its module (``features.0``, ``avgpool``, ``classifier.6``).
 
     Examples:
         >>> from cnncount import summarize
-        >>> summarize(vgg_modules("D", Shape(3, 224, 224), batch_norm=True)).totals.params
-        138365992
+        >>> summary = summarize(vgg_modules("D", Shape(3, 224, 224), batch_norm=True))
+        >>> summary.totals.params, summary.rows[1].name, summary.rows[-1].name
+        (138365992, 'features.0', 'classifier.6')
     """
-    return parse_network(module_layout(column, batch_norm, avgpool), input_shape)
+    from cnncount.models.blocks import sequential  # not needed by the paper's configurations
+
+    return sequential(input_shape, _module_parts(column, batch_norm, avgpool))
+
+
+def _module_parts(column: str, batch_norm: bool, avgpool: bool) -> tuple[tuple[str, str], ...]:
+    after_conv = "bn relu" if batch_norm else "relu"
+    features = " ".join(
+        f"{token} {after_conv}" if token.startswith("conv") else token
+        for token in CONFIGURATIONS[column].split()
+    )
+    pooling = (("avgpool", "adaptiveavgpool7"),) if avgpool else ()
+    classifier = ("classifier.", "FC-4096 relu dropout FC-4096 relu dropout FC-1000")
+    return (("features.", features), *pooling, classifier)

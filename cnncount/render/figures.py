@@ -18,10 +18,11 @@ from cnncount.layers.conv import Conv2d
 from cnncount.layers.windows import window_output_size
 from cnncount.memory import inference_peak_bytes, training_memory
 from cnncount.notation import parse_network
-from cnncount.precision import Batch
+from cnncount.precision import ONE_IMAGE, Batch
 from cnncount.receptive import ReceptiveField, receptive_fields
+from cnncount.roofline import Device, roofline
 from cnncount.shapes import Shape
-from cnncount.summary import Summary, summarize
+from cnncount.summary import Row, Summary, summarize
 from cnncount.units import BYTE_UNITS
 
 __all__ = [
@@ -31,10 +32,12 @@ __all__ = [
     "labels_overlap",
     "macs_per_layer",
     "memory_against_batch",
+    "operation",
     "per_layer",
     "receptive_field_growth",
     "receptive_field_stack",
     "resolution_trace",
+    "roofline_chart",
     "sliding_window",
 ]
 
@@ -196,6 +199,122 @@ def macs_per_layer(summary: Summary) -> Figure:
     return figure
 
 
+_OPERATIONS = {
+    "convolution": ("o", _PARAMS_COLOUR),
+    "depthwise convolution": ("v", _ACTIVATIONS_COLOUR),
+    "pointwise convolution": ("s", _WINDOW_COLOUR),
+    "fully connected": ("D", _SECOND_COLOUR),
+    "attention": ("P", "#9467bd"),
+}
+"""The kinds of layer that do multiply-accumulates, as the roofline chart tells them apart:
+their marker and colour."""
+
+
+def operation(row: Row) -> str | None:
+    """Return the kind of arithmetic a row does, as the roofline chart names it, or None for a
+    row without multiply-accumulates (a pooling, a normalisation, an activation).
+
+    A depthwise convolution has one group per input channel; a pointwise one a 1 x 1 kernel (or
+    is a linear layer applied at every position).
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> rows = summarize(get_model("mobilenet-v2")).rows
+        >>> [(row.name, operation(row)) for row in rows[1:8] if operation(row)]
+        [('features.0.0', 'convolution'), ('features.1.conv.0.0', 'depthwise convolution'), ('features.1.conv.1', 'pointwise convolution')]
+    """
+    layer = row.layer
+    if layer is None or not row.macs:
+        return None
+    if row.kind == "fc":
+        return "fully connected"
+    if row.kind == "attention":
+        return "attention"
+    if row.kind == "linear":
+        return "pointwise convolution"
+    if isinstance(layer, Conv2d):
+        if layer.groups > 1 and layer.groups == row.input_shape.channels:
+            return "depthwise convolution"
+        if layer.kernel_size == (1, 1):
+            return "pointwise convolution"
+    return "convolution"
+
+
+def roofline_chart(summaries: list[Summary], device: Device, batch: Batch = ONE_IMAGE) -> Figure:
+    """Return the roofline of ``device`` for ``batch``, with every layer of each summary that does
+    multiply-accumulates placed on it.
+
+    Both axes are logarithmic: across, a layer's arithmetic intensity (FLOPs per byte moved);
+    up, the FLOP/s it can attain at best, the bandwidth times its intensity left of the ridge
+    point and the device's peak right of it. Each network has its own marker fill (the first's
+    filled and larger, the others' hollow and drawn over it), each kind of arithmetic
+    (:func:`operation`) its own shape and colour. Layers without multiply-accumulates have an intensity of zero and are left out.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> from cnncount.roofline import DEVICES
+        >>> nets = [summarize(get_model(name)) for name in ("vgg16", "mobilenet-v2")]
+        >>> figure = roofline_chart(nets, DEVICES["h100-sxm"])
+        >>> axes = figure.axes[0]
+        >>> axes.get_xscale(), axes.get_yscale(), axes.get_ylabel()
+        ('log', 'log', 'attainable TFLOP/s (float32)')
+        >>> [text.get_text() for text in axes.texts]
+        ['ridge point: 20.0 FLOPs/byte', 'memory-bound', 'compute-bound']
+        >>> labels_overlap(figure)
+        False
+    """
+    dtype = batch.autocast or batch.dtype
+    peak, bandwidth = device.peak(dtype), device.bandwidth
+    ridge = peak / bandwidth
+    scale, unit = (1e12, "TFLOP/s") if peak >= 1e12 else (1e9, "GFLOP/s")
+    figure, axes = plt.subplots(figsize=(8, 5), layout="constrained")
+    placed: list[float] = [ridge]
+    for index, summary in enumerate(summaries):
+        bounds = roofline(summary, device, batch).layers
+        groups: dict[str, list[tuple[float, float]]] = {}
+        for row, bound in zip(summary.rows[1:], bounds):
+            kind = operation(row)
+            if kind is not None and bound.bytes:
+                groups.setdefault(kind, []).append((bound.intensity, bound.flops / bound.seconds))
+        for kind, points in groups.items():
+            marker, colour = _OPERATIONS[kind]
+            intensities = [intensity for intensity, _ in points]
+            placed += intensities
+            axes.scatter(
+                intensities,
+                [rate / scale for _, rate in points],
+                marker=marker,
+                s=60 if index == 0 else 30,
+                facecolors=colour if index == 0 else "none",
+                edgecolors=colour,
+                linewidths=1.2,
+                label=f"{summary.model}: {kind}",
+                zorder=3 + index,  # the hollow markers, smaller, over the filled ones
+            )
+    low, high = min(placed) / 3, max(placed) * 3
+    axes.plot(
+        [low, ridge, high],
+        [low * bandwidth / scale, peak / scale, peak / scale],
+        color="black",
+        linewidth=1.5,
+        zorder=2,
+    )
+    axes.axvline(ridge, color="grey", linestyle=":", linewidth=1)
+    axes.set_xscale("log")
+    axes.set_yscale("log")
+    axes.set_xlim(low, high)
+    axes.set_ylim(low * bandwidth / scale, peak / scale * 4)
+    axes.text(ridge * 1.1, peak / scale * 2.2, f"ridge point: {ridge:.1f} FLOPs/byte", fontsize=8)
+    axes.text(low * 1.3, peak / scale, "memory-bound", fontsize=9, va="center")
+    axes.text(high / 1.3, peak / scale / 1.6, "compute-bound", fontsize=9, ha="right", va="top")
+    axes.set_xlabel("arithmetic intensity (FLOPs per byte moved)")
+    axes.set_ylabel(f"attainable {unit} ({dtype})")
+    axes.set_title(f"{device.description}; batch {batch.size}", fontsize=10)
+    axes.grid(alpha=0.3, which="both")
+    axes.legend(fontsize=8, loc="lower right")
+    return figure
+
+
 def receptive_field_growth(fields: list[ReceptiveField]) -> Figure:
     """Return the receptive field size and the jump of each row that does not see the whole input.
 
@@ -285,7 +404,7 @@ _LABEL_PLACES: tuple[tuple[tuple[int, int], Literal["left", "right"]], ...] = (
     ((5, -17), "left"),
     ((-5, -17), "right"),
 )
-"""Where a label may go, in points from its point, and how it is aligned there: right, then left."""
+"""Where a label may go, in points from its point, and how it is aligned there (right, then left)."""
 
 
 def _renderer(figure: Figure) -> RendererAgg:

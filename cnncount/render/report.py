@@ -15,7 +15,9 @@ if TYPE_CHECKING:
 __all__ = ["block_breakdown", "fc_details", "reference_table", "text_report", "totals_lines"]
 
 _BLOCK_LABEL_WIDTH = 20
-_CONTAINERS = ("features", "classifier")
+_CONTAINERS = ("features", "classifier", "layers", "trunk_output", "encoder.layers")
+"""Names of torchvision's containers whose children are the blocks (``features.3``,
+``encoder.layers.encoder_layer_0``)."""
 _MOST_TOKENS = 3
 
 
@@ -85,8 +87,10 @@ def block_breakdown(summary: Summary) -> str:
     """Return the parameters of each block, of each fully connected layer, and the total.
 
     Layers named with dots (``layer3.1.conv2``) are grouped by their block: the first part of
-    the name, or the first two where the first is a container (``features``, ``classifier``).
-    Otherwise a block is the run of layers between two poolings, labelled by its tokens.
+    the name, or the container and the next part where the name starts with a container
+    (``features.3``, ``encoder.layers.encoder_layer_0``). Otherwise, and where the names are a flat
+    sequence's (``features.0``, ``classifier.6``), a block is the run of layers between two
+    poolings, labelled by its tokens.
 
     Examples:
         >>> from cnncount import get_model, summarize
@@ -110,7 +114,9 @@ def block_breakdown(summary: Summary) -> str:
         fc                  : 513,000
         TOTAL               : 11,689,512
     """
-    dotted = any("." in row.name for row in summary.rows)
+    dotted = any(
+        "." in row.name and not row.name.split(".", 1)[1].isdigit() for row in summary.rows
+    )
     lines = _named_blocks(summary) if dotted else _pooling_blocks(summary)
     width = max([_BLOCK_LABEL_WIDTH - 1, *(len(label) for label, _ in lines)]) + 1
     body = [f"{label:<{width}}: {params:,}" for label, params in lines]
@@ -121,10 +127,17 @@ def _named_blocks(summary: Summary) -> list[tuple[str, int]]:
     blocks: dict[str, int] = {}
     for row in summary.rows:
         if row.params:
-            parts = row.name.split(".")
-            block = ".".join(parts[:2]) if parts[0] in _CONTAINERS and len(parts) > 2 else parts[0]
+            block = _block_name(row.name)
             blocks[block] = blocks.get(block, 0) + row.params
     return list(blocks.items())
+
+
+def _block_name(name: str) -> str:
+    for container in _CONTAINERS:
+        rest = name[len(container) + 1 :].split(".")
+        if name.startswith(f"{container}.") and len(rest) > 1:
+            return f"{container}.{rest[0]}"
+    return name.split(".")[0]
 
 
 def _pooling_blocks(summary: Summary) -> list[tuple[str, int]]:
@@ -132,10 +145,10 @@ def _pooling_blocks(summary: Summary) -> list[tuple[str, int]]:
     block: list[Row] = []
     for row in summary.rows:
         category = "" if row.layer is None else row.layer.category
-        if category in ("linear", "pooling") and block:
+        if (category == "pooling" or _fully_connected(row)) and block:
             entries.append(block)
             block = []
-        if category == "linear":
+        if _fully_connected(row):
             entries.append(row)
         elif row.params:
             block.append(row)
@@ -162,7 +175,7 @@ def fc_details(summary: Summary) -> str:
          fc3    : 4,096x1,000     (weights) + 1,000 (biases)
         (x) fc1 reads a 7x7 map of 512 channels, flattened to 25,088 values.
     """
-    rows = [row for row in summary.rows if row.layer is not None and row.layer.category == "linear"]
+    rows = [row for row in summary.rows if _fully_connected(row)]
     if not rows:
         return ""
     cells = []
@@ -220,12 +233,18 @@ def _label(row: Row) -> str:
     """Label a row as the CS231n notes do: INPUT, CONV3-64, POOL2, FC."""
     if row.layer is None:
         return "INPUT"
-    if row.layer.category == "linear":
+    if _fully_connected(row):
         return "FC"
     kernel = getattr(row.layer, "kernel_size", None)
     if row.layer.category == "pooling" and kernel is not None:
         return f"POOL{kernel}"
     return row.token.upper()
+
+
+def _fully_connected(row: Row) -> bool:
+    """Whether a row is a fully connected layer: linear, and seeing its whole input (a linear
+    layer applied position by position is not)."""
+    return row.layer is not None and row.layer.category == "linear" and row.layer.sees_whole_input
 
 
 def _memory(row: Row) -> str:

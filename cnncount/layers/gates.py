@@ -1,0 +1,163 @@
+"""Gates and self-gated activations: the sigmoid of a value (or its hard version, made of pieces
+of lines), alone as a gate or times the value (SiLU, hard swish, GELU). No parameters, same shape."""
+
+from __future__ import annotations
+
+from cnncount.layers.base import INPUT_SAVED, OUTPUT_SAVED, Layer, Saves
+from cnncount.shapes import Shape
+
+__all__ = ["GELU", "Hardsigmoid", "Hardswish", "SiLU", "Sigmoid", "Tanh"]
+
+
+class SiLU(Layer):
+    """The sigmoid-weighted linear unit (swish), ``x * sigmoid(x)``, of EfficientNet.
+
+    Examples:
+        >>> SiLU(), str(SiLU()), SiLU().in_place
+        (SiLU(), 'silu', True)
+    """
+
+    __slots__ = ()
+    kind = "silu"
+    category = "activation"
+    in_place = True  # nn.SiLU(inplace=True), as torchvision's EfficientNet runs it
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, from which its gradient is computed (in place, a copy of it).
+
+        Examples:
+            >>> SiLU().saves(Shape(32, 8, 8)).input
+            True
+        """
+        return INPUT_SAVED
+
+    def __str__(self) -> str:
+        return "silu"
+
+
+class Hardswish(Layer):
+    """The hard swish of MobileNetV3, ``x * relu6(x + 3) / 6``: SiLU made of pieces of lines.
+
+    Examples:
+        >>> Hardswish(), str(Hardswish()), Hardswish().in_place
+        (Hardswish(), 'hardswish', True)
+    """
+
+    __slots__ = ()
+    kind = "hardswish"
+    category = "activation"
+    in_place = True  # nn.Hardswish(inplace=True), as torchvision's MobileNetV3 runs it
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, from which its gradient is computed (in place, a copy of it).
+
+        Examples:
+            >>> Hardswish().saves(Shape(32, 8, 8)).input
+            True
+        """
+        return INPUT_SAVED
+
+    def __str__(self) -> str:
+        return "hardswish"
+
+
+class Hardsigmoid(Layer):
+    """The hard sigmoid, ``relu6(x + 3) / 6``: the gate of MobileNetV3's squeeze-and-excitation.
+
+    Examples:
+        >>> Hardsigmoid(), str(Hardsigmoid()), Hardsigmoid().in_place
+        (Hardsigmoid(), 'hardsigmoid', False)
+    """
+
+    __slots__ = ()
+    kind = "hardsigmoid"
+    category = "activation"
+    # out of place: torchvision's SqueezeExcitation builds nn.Hardsigmoid() without inplace
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, from which its gradient is computed (in place, a copy of it).
+
+        Examples:
+            >>> Hardsigmoid().saves(Shape(32, 8, 8)).input
+            True
+        """
+        return INPUT_SAVED
+
+    def __str__(self) -> str:
+        return "hardsigmoid"
+
+
+class Tanh(Layer):
+    """The hyperbolic tangent, ``(e^x - e^-x) / (e^x + e^-x)``, LeNet-5's squashing function.
+
+    Examples:
+        >>> Tanh(), str(Tanh()), Tanh().in_place
+        (Tanh(), 'tanh', False)
+    """
+
+    __slots__ = ()
+    kind = "tanh"
+    category = "activation"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its output, from which its gradient is computed (1 - tanh²).
+
+        Examples:
+            >>> Tanh().saves(Shape(6, 28, 28)).output
+            True
+        """
+        return OUTPUT_SAVED
+
+    def __str__(self) -> str:
+        return "tanh"
+
+
+class Sigmoid(Layer):
+    """The logistic sigmoid ``1 / (1 + exp(-x))``: the gate of squeeze-and-excitation.
+
+    Examples:
+        >>> Sigmoid(), str(Sigmoid()), Sigmoid().in_place
+        (Sigmoid(), 'sigmoid', False)
+    """
+
+    __slots__ = ()
+    kind = "sigmoid"
+    category = "activation"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its output, from which its gradient is computed.
+
+        Examples:
+            >>> Sigmoid().saves(Shape(32, 1, 1)).output
+            True
+        """
+        return OUTPUT_SAVED
+
+    def __str__(self) -> str:
+        return "sigmoid"
+
+
+class GELU(Layer):
+    """The Gaussian error linear unit ``x * Phi(x)`` (exact, not the tanh approximation), of
+    ConvNeXt and the vision transformer.
+
+    Examples:
+        >>> GELU(), str(GELU()), GELU().in_place
+        (GELU(), 'gelu', False)
+    """
+
+    __slots__ = ()
+    kind = "gelu"
+    category = "activation"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, from which its gradient is computed (in place, a copy of it).
+
+        Examples:
+            >>> GELU().saves(Shape(32, 8, 8)).input
+            True
+        """
+        return INPUT_SAVED
+
+    def __str__(self) -> str:
+        return "gelu"

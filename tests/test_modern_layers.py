@@ -1,0 +1,503 @@
+"""The layers of modern networks: shapes, counts, facts and refusals, as tables of (layer, input,
+expected), and each in the notation and the Builder."""
+
+from __future__ import annotations
+
+import pytest
+
+from cnncount import (
+    GELU,
+    Add,
+    Builder,
+    ChannelChunk,
+    ChannelShuffle,
+    ClassToken,
+    ClassTokenReadout,
+    Conv2d,
+    ConvTranspose2d,
+    Hardsigmoid,
+    Hardswish,
+    LayerError,
+    LayerNorm,
+    LayerScale,
+    MultiheadAttention,
+    Multiply,
+    PatchEmbedding,
+    PositionEmbedding,
+    PositionwiseLinear,
+    Shape,
+    Sigmoid,
+    SiLU,
+    SpecError,
+    StochasticDepth,
+    Tanh,
+    parse_layer,
+    parse_network,
+    summarize,
+)
+from cnncount.layers.base import CATEGORIES
+from cnncount.layers.windows import Window
+from cnncount.receptive import receptive_fields
+
+TOKENS = Shape(768, 1, 197)
+"""ViT-B/16's sequence at 224 x 224: 196 patches and the class token, 768 values each."""
+
+
+@pytest.mark.parametrize(
+    ("layer", "shape", "output", "weights", "biases", "buffers", "macs"),
+    [
+        (
+            Conv2d(192, (7, 1), padding=(3, 0)),
+            Shape(128, 17, 17),
+            Shape(192, 17, 17),
+            172_032,
+            192,
+            0,
+            49_717_248,
+        ),
+        (Conv2d(8, (1, 3), stride=(2, 1)), Shape(4, 9, 9), Shape(8, 5, 7), 96, 8, 0, 3_360),
+        (
+            Conv2d(8, 3, dilation=(1, 2), padding=(1, 2)),
+            Shape(4, 9, 9),
+            Shape(8, 9, 9),
+            288,
+            8,
+            0,
+            23_328,
+        ),
+        (
+            ConvTranspose2d(64, 4, stride=2, padding=1),
+            Shape(128, 28, 28),
+            Shape(64, 56, 56),
+            131_072,
+            64,
+            0,
+            102_760_448,
+        ),
+        (
+            ConvTranspose2d(32, 2, stride=2, bias=False),
+            Shape(64, 14, 14),
+            Shape(32, 28, 28),
+            8_192,
+            0,
+            0,
+            1_605_632,
+        ),
+        (
+            ConvTranspose2d(16, 3, stride=2, padding=1, output_padding=1),
+            Shape(32, 7, 7),
+            Shape(16, 14, 14),
+            4_608,
+            16,
+            0,
+            225_792,
+        ),
+        (
+            ConvTranspose2d(
+                6,
+                (2, 3),
+                stride=(2, 1),
+                padding=(1, 0),
+                output_padding=(1, 0),
+                dilation=(1, 2),
+                groups=2,
+            ),
+            Shape(4, 5, 7),
+            Shape(6, 9, 11),
+            72,
+            6,
+            0,
+            2_520,
+        ),
+        (SiLU(), Shape(32, 112, 112), Shape(32, 112, 112), 0, 0, 0, 0),
+        (Hardswish(), Shape(16, 112, 112), Shape(16, 112, 112), 0, 0, 0, 0),
+        (Hardsigmoid(), Shape(72, 1, 1), Shape(72, 1, 1), 0, 0, 0, 0),
+        (Sigmoid(), Shape(96, 1, 1), Shape(96, 1, 1), 0, 0, 0, 0),
+        (Tanh(), Shape(6, 28, 28), Shape(6, 28, 28), 0, 0, 0, 0),
+        (GELU(), Shape(384, 56, 56), Shape(384, 56, 56), 0, 0, 0, 0),
+        (StochasticDepth(0.1), Shape(96, 56, 56), Shape(96, 56, 56), 0, 0, 0, 0),
+        (LayerNorm(), Shape(96, 56, 56), Shape(96, 56, 56), 96, 96, 0, 0),
+        (LayerNorm(), TOKENS, TOKENS, 768, 768, 0, 0),
+        (LayerScale(), Shape(96, 56, 56), Shape(96, 56, 56), 96, 0, 0, 0),
+        (ChannelShuffle(2), Shape(116, 28, 28), Shape(116, 28, 28), 0, 0, 0, 0),
+        (ChannelChunk(2, 0), Shape(116, 28, 28), Shape(58, 28, 28), 0, 0, 0, 0),
+        (ChannelChunk(4, 3), Shape(10, 2, 2), Shape(1, 2, 2), 0, 0, 0, 0),
+        (
+            PositionwiseLinear(384),
+            Shape(96, 56, 56),
+            Shape(384, 56, 56),
+            36_864,
+            384,
+            0,
+            115_605_504,
+        ),
+        (PositionwiseLinear(3072), TOKENS, Shape(3072, 1, 197), 2_359_296, 3072, 0, 464_781_312),
+        (
+            PatchEmbedding(768, 16),
+            Shape(3, 224, 224),
+            Shape(768, 1, 196),
+            589_824,
+            768,
+            0,
+            115_605_504,
+        ),
+        (PatchEmbedding(8, 4, bias=False), Shape(3, 8, 12), Shape(8, 1, 6), 384, 0, 0, 2_304),
+        (ClassToken(), Shape(768, 1, 196), TOKENS, 768, 0, 0, 0),
+        (PositionEmbedding(), TOKENS, TOKENS, 151_296, 0, 0, 0),
+        (ClassTokenReadout(), TOKENS, Shape(768, 1, 1), 0, 0, 0, 0),
+        (MultiheadAttention(12), TOKENS, TOKENS, 2_359_296, 3072, 0, 524_391_936),
+        (MultiheadAttention(2, bias=False), Shape(8, 3, 4), Shape(8, 3, 4), 256, 0, 0, 5_376),
+    ],
+)
+def test_layer_counts(layer, shape, output, weights, biases, buffers, macs) -> None:
+    assert layer.output_shape(shape) == output
+    assert (layer.weights(shape), layer.biases(shape), layer.buffers(shape)) == (
+        weights,
+        biases,
+        buffers,
+    )
+    assert layer.macs(shape) == macs
+    assert layer.params(shape) == weights + biases
+    product = 1
+    for group in layer.weight_factors(shape):
+        for factor in group:
+            product *= factor
+    assert product == (weights if layer.weight_factors(shape) else 1)
+
+
+def test_attention_counts_per_token() -> None:
+    """4 D² for the projections and 2 N D for Q Kᵀ and A V, per token of N."""
+    for tokens in (1, 50, 197, 577):
+        shape, dim = Shape(768, 1, tokens), 768
+        assert MultiheadAttention(12).macs(shape) == tokens * (4 * dim**2 + 2 * tokens * dim)
+
+
+def test_a_positionwise_linear_counts_as_a_1x1_convolution() -> None:
+    for shape in (Shape(96, 56, 56), TOKENS):
+        linear, conv = PositionwiseLinear(384), Conv2d(384, 1)
+        assert (linear.params(shape), linear.macs(shape), linear.output_shape(shape)) == (
+            conv.params(shape),
+            conv.macs(shape),
+            conv.output_shape(shape),
+        )
+
+
+def test_squeeze_and_excitation_multiplies_a_gate_by_the_map() -> None:
+    assert Multiply().output_shape_of(
+        [Shape(96, 1, 1), Shape(96, 56, 56)], ["gate", "map"]
+    ) == Shape(96, 56, 56)
+    assert Multiply().output_shape_of([Shape(96, 56, 56), Shape(96, 56, 56)], ["a", "b"]) == Shape(
+        96, 56, 56
+    )
+    assert Multiply().output_shape_of(
+        [Shape(1, 1, 7), Shape(4, 5, 1), Shape(1, 5, 7)], ["a", "b", "c"]
+    ) == Shape(4, 5, 7)
+    with pytest.raises(LayerError) as caught:
+        Multiply().output_shape_of(
+            [Shape(96, 1, 1), Shape(96, 4, 4), Shape(96, 5, 5)], ["gate", "a", "b"]
+        )
+    assert str(caught.value) == (
+        "cannot multiply branches whose sizes differ other than by 1: "
+        "branch 'a' gives 96x4x4 but branch 'b' gives 96x5x5"
+    )
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda: Conv2d(64, (3, 0)), "kernel_size must be positive, got (3, 0)"),
+        (lambda: Conv2d(64, (3, 3, 3)), "kernel_size must be positive, got (3, 3, 3)"),
+        (lambda: Conv2d(64, 3, stride=(1, 0)), "stride must be positive, got (1, 0)"),
+        (
+            lambda: Conv2d(64, 3, padding=(1, -1)),
+            "padding must be 'same' or at least 0, got (1, -1)",
+        ),
+        (
+            lambda: Conv2d(64, 3, padding="valid"),
+            "padding must be 'same' or at least 0, got 'valid'",
+        ),
+        (lambda: Conv2d(64, 3, dilation=(0, 1)), "dilation must be positive, got (0, 1)"),
+        (
+            lambda: ConvTranspose2d(64, 3, stride=2, output_padding=2),
+            "output padding 2 must be smaller than the stride 2 or the dilation 1",
+        ),
+        (
+            lambda: ConvTranspose2d(64, 3, stride=(2, 1), output_padding=(1, 1)),
+            "output padding 1 must be smaller than the stride 2x1 or the dilation 1",
+        ),
+        (lambda: ConvTranspose2d(64, 3, groups=3), "output channels 64 not divisible by groups 3"),
+        (lambda: ConvTranspose2d(64, 3, padding=-1), "padding must be at least 0, got -1"),
+        (lambda: StochasticDepth(1.5), "drop path probability must be from 0 to 1, got 1.5"),
+        (lambda: ChannelShuffle(0), "groups must be positive, got 0"),
+        (lambda: ChannelChunk(2, 2), "chunk index 2 must be below the 2 chunks"),
+        (lambda: ChannelChunk(0, 0), "chunks must be positive, got 0"),
+        (lambda: PositionwiseLinear(0), "out_features must be positive, got 0"),
+        (lambda: PatchEmbedding(768, 0), "patch_size must be positive, got 0"),
+        (lambda: MultiheadAttention(0), "heads must be positive, got 0"),
+    ],
+)
+def test_invalid_arguments_are_refused_with_the_values(make, message) -> None:
+    with pytest.raises(LayerError) as caught:
+        make()
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("layer", "shape", "message"),
+    [
+        (Conv2d(8, (1, 7)), Shape(3, 8, 5), "kernel 1x7 with padding 0 does not fit input 8x5"),
+        (
+            Conv2d(8, (3, 1), padding=(0, 1), dilation=(2, 1)),
+            Shape(3, 4, 4),
+            "kernel 3x1 (dilation 2x1, extent 5x1) with padding 0x1 does not fit input 4x4",
+        ),
+        (
+            ConvTranspose2d(8, 3, padding=2),
+            Shape(4, 1, 1),
+            "kernel 3 with padding 2 leaves no output from input 1x1",
+        ),
+        (
+            ConvTranspose2d(8, 3, groups=2),
+            Shape(3, 4, 4),
+            "input channels 3 not divisible by groups 2",
+        ),
+        (ChannelShuffle(3), Shape(116, 28, 28), "input channels 116 not divisible by groups 3"),
+        (
+            ChannelChunk(4, 3),
+            Shape(3, 4, 4),
+            "3 channels make only 3 chunks of 1, so there is no chunk 4 of 4",
+        ),
+        (
+            ChannelChunk(4, 3),
+            Shape(5, 4, 4),
+            "5 channels make only 3 chunks of 2, so there is no chunk 4 of 4",
+        ),
+        (
+            PatchEmbedding(768, 16),
+            Shape(3, 225, 224),
+            "input 225x224 does not divide into 16x16 patches",
+        ),
+        (
+            ClassToken(),
+            Shape(768, 14, 14),
+            "a class token joins a sequence of tokens (D x 1 x N), got 768x14x14",
+        ),
+        (
+            ClassTokenReadout(),
+            Shape(768, 2, 4),
+            "a class token is read from a sequence of tokens (D x 1 x N), got 768x2x4",
+        ),
+        (
+            MultiheadAttention(12),
+            Shape(100, 1, 10),
+            "embedding dimension 100 not divisible by 12 heads",
+        ),
+    ],
+)
+def test_a_layer_that_does_not_fit_its_input_says_so(layer, shape, message) -> None:
+    with pytest.raises(LayerError) as caught:
+        layer.output_shape(shape)
+    assert str(caught.value) == message
+
+
+@pytest.mark.parametrize(
+    ("layer", "category", "in_place", "sees_whole_input"),
+    [
+        (Conv2d(8, (1, 7)), "convolution", False, False),
+        (ConvTranspose2d(8, 2, stride=2), "convolution", False, False),
+        (SiLU(), "activation", True, False),  # nn.SiLU(inplace=True) in EfficientNet
+        (Hardswish(), "activation", True, False),  # nn.Hardswish(inplace=True) in MobileNetV3
+        (Hardsigmoid(), "activation", False, False),  # SqueezeExcitation's scale_activation
+        (Sigmoid(), "activation", False, False),
+        (Tanh(), "activation", False, False),
+        (GELU(), "activation", False, False),
+        (StochasticDepth(0.1), "regularization", False, False),
+        (LayerNorm(), "normalization", False, False),
+        (LayerScale(), "normalization", False, False),  # layer_scale * x, a new tensor
+        (Multiply(), "merge", False, False),  # scale * input, a new tensor
+        (ChannelShuffle(2), "reshape", False, False),  # transpose(...).contiguous(): a copy
+        (ChannelChunk(2, 0), "reshape", True, False),  # a view
+        (PositionwiseLinear(8), "linear", False, False),
+        (PatchEmbedding(768, 16), "convolution", False, False),
+        (ClassToken(), "embedding", False, False),  # torch.cat
+        (PositionEmbedding(), "embedding", False, False),  # input + pos_embedding
+        (ClassTokenReadout(), "reshape", True, False),  # x[:, 0], a view
+        (MultiheadAttention(12), "attention", False, True),
+    ],
+)
+def test_each_layer_states_its_facts(layer, category, in_place, sees_whole_input) -> None:
+    assert category in CATEGORIES
+    assert (layer.category, layer.in_place, layer.sees_whole_input) == (
+        category,
+        in_place,
+        sees_whole_input,
+    )
+
+
+@pytest.mark.parametrize(
+    ("layer", "shape", "windows"),
+    [
+        (
+            Conv2d(8, (1, 7), padding=(0, 3)),
+            Shape(3, 17, 17),
+            (Window(extent=1, stride=1, padding=0), Window(extent=7, stride=1, padding=3)),
+        ),
+        (
+            Conv2d(8, (3, 1), stride=(2, 1), dilation=(2, 1)),
+            Shape(3, 17, 17),
+            (Window(extent=5, stride=2, padding=0), Window(extent=1, stride=1, padding=0)),
+        ),
+        (
+            PatchEmbedding(768, 16),
+            Shape(3, 224, 224),
+            (Window(extent=16, stride=16, padding=0),) * 2,
+        ),
+        (ConvTranspose2d(8, 2, stride=2), Shape(3, 8, 8), None),
+        (MultiheadAttention(2), Shape(8, 1, 10), None),
+        (LayerNorm(), Shape(8, 4, 4), None),
+        (ChannelShuffle(2), Shape(8, 4, 4), None),
+    ],
+)
+def test_windows(layer, shape, windows) -> None:
+    assert layer.window(shape) == windows
+
+
+def test_rectangular_kernels_grow_the_field_along_their_own_axis() -> None:
+    fields = receptive_fields(summarize(parse_network("conv7x1-8 conv7x1-8", Shape(3, 32, 32))))
+    assert fields[-1].size == 13  # along the height
+    fields = receptive_fields(summarize(parse_network("conv1x7-8 conv1x7-8", Shape(3, 32, 32))))
+    assert fields[-1].size == 1
+
+
+def test_attention_sees_every_token() -> None:
+    spec = "patch16-64 classtoken posembed ( ln mha4 | )add"
+    fields = receptive_fields(summarize(parse_network(spec, Shape(3, 64, 64))))
+    assert [field.size for field in fields] == [1, 16, 16, 16, 16, None, None]
+
+
+@pytest.mark.parametrize(
+    ("token", "layer"),
+    [
+        ("conv1x7-192", Conv2d(192, (1, 7), padding=(0, 3))),
+        ("conv7x1-192/nobias", Conv2d(192, (7, 1), padding=(3, 0), bias=False)),
+        ("conv3-64/s2x1", Conv2d(64, 3, stride=(2, 1), padding=1)),
+        ("conv1x7-8/p0", Conv2d(8, (1, 7))),
+        ("conv3-8/p0x1", Conv2d(8, 3, padding=(0, 1))),
+        ("conv3-8/d1x2", Conv2d(8, 3, padding=(1, 2), dilation=(1, 2))),
+        ("convt4-64/s2/p1", ConvTranspose2d(64, 4, stride=2, padding=1)),
+        (
+            "convt3-16/s2/p1/op1/nobias",
+            ConvTranspose2d(16, 3, stride=2, padding=1, output_padding=1, bias=False),
+        ),
+        (
+            "convt2x3-8/s2x1/d1x2/g2",
+            ConvTranspose2d(8, (2, 3), stride=(2, 1), dilation=(1, 2), groups=2),
+        ),
+        ("silu", SiLU()),
+        ("hardswish", Hardswish()),
+        ("hardsigmoid", Hardsigmoid()),
+        ("sigmoid", Sigmoid()),
+        ("tanh", Tanh()),
+        ("gelu", GELU()),
+        ("droppath0.1", StochasticDepth(0.1)),
+        ("ln", LayerNorm()),
+        ("layerscale", LayerScale()),
+        ("linear-3072", PositionwiseLinear(3072)),
+        ("linear-10/nobias", PositionwiseLinear(10, bias=False)),
+        ("shuffle2", ChannelShuffle(2)),
+        ("chunk1of2", ChannelChunk(2, 0)),
+        ("chunk2of2", ChannelChunk(2, 1)),
+        ("patch16-768", PatchEmbedding(768, 16)),
+        ("classtoken", ClassToken()),
+        ("posembed", PositionEmbedding()),
+        ("mha12", MultiheadAttention(12)),
+        ("mha4/nobias", MultiheadAttention(4, bias=False)),
+        ("cls", ClassTokenReadout()),
+    ],
+)
+def test_each_token_reads_as_its_layer_and_is_written_back(token, layer) -> None:
+    assert parse_layer(token) == layer
+    assert str(layer) == token
+
+
+@pytest.mark.parametrize(
+    ("token", "message"),
+    [
+        ("conv1x-3", "kernel must be a whole number or two joined by 'x', got '1x'"),
+        ("conv3-8/s2x", "stride must be a whole number or two joined by 'x', got '2x'"),
+        ("conv3x0-8", "kernel_size must be positive, got (3, 0)"),
+        ("convt3-8/op1", "output padding 1 must be smaller than the stride 1 or the dilation 1"),
+        ("convt3-8/same", "unknown option 'same' for convt; options: s, p, op, d, g, nobias"),
+        ("convt3", "expected convt<kernel>-<channels>, e.g. convt3-64 or convt1x7-192"),
+        ("droppath", "expected droppath<probability>, e.g. droppath0.1"),
+        ("droppathx", "drop path probability must be a number, got 'x'"),
+        ("chunk3of2", "chunk number 3 must be from 1 to 2"),
+        ("chunk2", "expected chunk<i>of<n>, e.g. chunk1of2"),
+        ("patch16", "expected patch<size>-<dim>, e.g. patch16-768"),
+        ("mha", "heads must be a whole number, got ''"),
+        ("shuffle", "groups must be a whole number, got ''"),
+        ("gelu2", "unexpected '2' after 'gelu'"),
+    ],
+)
+def test_a_malformed_token_says_what_is_wrong(token, message) -> None:
+    with pytest.raises(SpecError) as caught:
+        parse_layer(token)
+    assert message in str(caught.value)
+
+
+def test_a_squeeze_and_excitation_group_in_the_notation() -> None:
+    spec = "conv3-32 ( gap conv1-8 silu conv1-32 sigmoid | )mul"
+    rows = summarize(parse_network(spec, Shape(3, 32, 32))).rows
+    assert (rows[-1].kind, rows[-1].inputs, rows[-1].output_shape) == (
+        "mul",
+        ("sigmoid1", "conv1"),
+        Shape(32, 32, 32),
+    )
+    assert sum(row.params for row in rows) == 896 + 264 + 288
+
+
+def test_a_transformer_block_in_the_notation() -> None:
+    spec = "patch16-768 classtoken posembed ( ln mha12 | )add ( ln linear-3072 gelu linear-768 | )add ln cls FC-1000"
+    summary = summarize(parse_network(spec))
+    block = [row for row in summary.rows if row.kind in ("layernorm", "attention", "linear")][:5]
+    assert sum(row.params for row in block) == 7_087_872  # one ViT-B/16 encoder block
+    assert summary.rows[-1].output_shape == Shape(1000, 1, 1)
+
+
+def test_the_builder_names_each_new_kind() -> None:
+    net = Builder("net", Shape(3, 32, 32))
+    net.chain(
+        [Conv2d(16, (1, 3), padding=(0, 1)), ConvTranspose2d(16, 2, stride=2), LayerNorm(), SiLU()]
+    )
+    entry = net.last
+    gate = net.chain([Hardsigmoid()], prefix="se.")
+    net.merge(Multiply(), [gate, entry])
+    net.chain([LayerScale(), StochasticDepth(0.1), ChannelShuffle(2), ChannelChunk(2, 0)])
+    net.chain([PositionwiseLinear(16), GELU(), Hardswish(), Sigmoid(), PatchEmbedding(8, 8)])
+    net.chain([ClassToken(), PositionEmbedding(), MultiheadAttention(2)])
+    net.merge(Add(), [net.last, "posembed1"])
+    net.layer(ClassTokenReadout())
+    names = [node.name for node in net.build().nodes]
+    assert names == [
+        "conv1",
+        "convt1",
+        "layernorm1",
+        "silu1",
+        "se.hardsigmoid1",
+        "mul1",
+        "layerscale1",
+        "stochasticdepth1",
+        "shuffle1",
+        "chunk1",
+        "linear1",
+        "gelu1",
+        "hardswish1",
+        "sigmoid1",
+        "patch1",
+        "classtoken1",
+        "posembed1",
+        "attention1",
+        "add1",
+        "readout1",
+    ]
+    assert summarize(net.build()).rows[-1].output_shape == Shape(8, 1, 1)
