@@ -100,3 +100,13 @@ def _attribute_docstrings() -> list[tuple[str, str]]:
 def test_attribute_docstrings_open_without_a_colon(where, docstring) -> None:
     """Napoleon reads "text: more" on an attribute's first line as a type, which the API page then fails to link."""
     assert ": " not in docstring.splitlines()[0], where
+
+
+def test_every_layer_loaded_on_first_use_is_its_modules() -> None:
+    """cnncount.layers names each lazily loaded layer's module by string: each must hold it."""
+    from cnncount import layers
+
+    for name, module in layers.LAZY.items():
+        defined = importlib.import_module(f"cnncount.layers.{module}")
+        assert getattr(layers, name) is getattr(defined, name), name
+        assert name in layers.__all__, name
