@@ -315,15 +315,16 @@ def roofline_chart(summaries: list[Summary], device: Device, batch: Batch = ONE_
     return figure
 
 
-def receptive_field_growth(fields: list[ReceptiveField]) -> Figure:
-    """Return the receptive field size and the jump of each row that does not see the whole input.
+def receptive_field_growth(fields: list[ReceptiveField], image: int | None = None) -> Figure:
+    """Return the receptive field size and the jump of each row that does not see the whole input,
+    with a line at the image's size (pixels) if given.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> from cnncount.receptive import receptive_fields
-        >>> figure = receptive_field_growth(receptive_fields(summarize(get_model("vgg16"))))
+        >>> figure = receptive_field_growth(receptive_fields(summarize(get_model("vgg16"))), 224)
         >>> [line.get_label() for line in figure.axes[0].get_lines()]
-        ['receptive field size', 'jump (effective stride)']
+        ['receptive field size', 'jump (effective stride)', 'the image, 224 pixels']
     """
     local = [(field.name, field.size, field.jump) for field in fields if field.size is not None]
     names = [name for name, _, _ in local]
@@ -346,6 +347,8 @@ def receptive_field_growth(fields: list[ReceptiveField]) -> Figure:
         color=_ACTIVATIONS_COLOUR,
         label="jump (effective stride)",
     )
+    if image is not None:
+        axes.axhline(image, color="grey", linestyle=":", label=f"the image, {image} pixels")
     axes.set_ylabel("input pixels")
     axes.tick_params(axis="x", labelrotation=90)
     axes.grid(alpha=0.3)
