@@ -189,7 +189,7 @@ def _model(
 
 MODELS: dict[str, Model] = {
     "lenet5": _model(
-        "LeNet-5 (LeCun et al., 1998), its tanh and subsampling written as plain average pooling",
+        "LeNet-5 (LeCun et al., 1998) as often drawn: C3 reads every map, plain average pooling",
         _lenet5,
         input_shape=Shape(1, 32, 32),
     ),
