@@ -4,7 +4,7 @@ Run where torch and torchvision are installed (`make torch`):
 ``.venv/bin/python benchmarks/bench_roofline.py``.
 
 1. This machine's roofs, on one thread: the best float32 FLOP/s of matrix products and of
-   VGG-16's 3x3 convolutions, and the best bytes/s of copies from cache-sized to memory-sized
+   the models' dense convolutions, and the best bytes/s of copies from cache-sized to memory-sized
    (each byte read once and written once). They make the device profile the bounds are
    computed for.
 2. For VGG-16, ResNet-50 and MobileNetV2 as torchvision builds them, each layer's module is
@@ -32,7 +32,7 @@ except ImportError:
     print("bench_roofline: needs torch and torchvision (make torch installs them); skipped")
     sys.exit(0)
 
-from cnncount import Batch, get_model, summarize
+from cnncount import Batch, Conv2d, Shape, get_model, summarize
 from cnncount.roofline import parse_device, roofline
 from cnncount.summary import Row
 
@@ -67,13 +67,26 @@ def median_seconds(work, runs: int = RUNS) -> float:
     return statistics.median(timings(work, runs))
 
 
+def dense_convolutions() -> list[tuple[Shape, Conv2d, int]]:
+    """Return each distinct convolution with one group among the timed models' layers: its
+    input shape, the layer, and its multiply-accumulates."""
+    found = {}
+    for name in MODELS:
+        for row in summarize(get_model(name)).rows:
+            if row.kind == "conv" and row.layer.groups == 1:
+                found[(row.input_shape, row.layer)] = row.macs
+    return [(shape, layer, macs) for (shape, layer), macs in found.items()]
+
+
 def measured_peak() -> tuple[float, float]:
     """Return this machine's best float32 FLOP/s and best bytes/s, on one thread.
 
     A lower bound must hold for every layer, so each roof is the best rate measured of the
-    kernels the layers use. FLOP/s: matrix products of 512 to 2048 a side, and each of VGG-16's
-    3x3 convolutions on a batch (whose kernel may do fewer multiplications than the direct
-    count: its rate is counted as two FLOPs a multiply-accumulate, as the bounds are). Bytes/s:
+    kernels the layers use. FLOP/s: matrix products of 512 to 2048 a side, and each dense
+    convolution (one group) of the timed models on its own, on a batch (whose kernel may do
+    fewer multiplications than the direct count, as ResNet-50's 3x3 convolutions on 7x7 maps
+    do: its rate is counted as two FLOPs a multiply-accumulate, as the bounds are). Grouped and
+    depthwise convolutions are left out, so that their counts stay checked. Bytes/s:
     a copy, and an in-place ReLU, of 128 KiB to 256 MiB, from the caches to memory, since a
     layer whose tensors fit in the caches moves its bytes at the caches' speed.
     """
@@ -81,16 +94,18 @@ def measured_peak() -> tuple[float, float]:
     for size in (512, 1024, 2048):
         a, b = torch.randn(size, size), torch.randn(size, size)
         flops = max(flops, 2 * size**3 / best_seconds(lambda a=a, b=b: a @ b, 10))
-    vgg16 = summarize(get_model("vgg16"))
-    shapes = {
-        (row.input_shape.channels, row.output_shape.channels, row.output_shape.height, row.macs)
-        for row in vgg16.rows
-        if row.kind == "conv"
-    }
     with torch.no_grad():
-        for channels, out, size, macs in sorted(shapes):
-            conv = torch.nn.Conv2d(channels, out, 3, padding=1).eval()
-            x = torch.randn(BATCH, channels, size, size)
+        for shape, layer, macs in dense_convolutions():
+            conv = torch.nn.Conv2d(
+                shape.channels,
+                layer.out_channels,
+                layer.kernel_size,
+                layer.stride,
+                layer.padding,
+                layer.dilation,
+                bias=layer.bias,
+            ).eval()
+            x = torch.randn(BATCH, shape.channels, shape.height, shape.width)
             flops = max(flops, 2 * BATCH * macs / best_seconds(lambda conv=conv, x=x: conv(x), 9))
     bandwidth = 0.0
     for size in (2**15, 2**17, 2**19, 2**21, 2**22, 2**24, 2**26):  # float32 values
@@ -162,7 +177,7 @@ def main() -> int:
     device = parse_device(f"{flops:.6g}FLOPS,{bandwidth:.6g}B/s")
     print(
         f"this machine ({torch.get_num_threads()} thread): {flops / 1e9:.1f} GFLOP/s float32 "
-        f"(best matrix product or VGG-16 3x3 convolution), {bandwidth / 1e9:.1f} GB/s (best copy or "
+        f"(best matrix product or dense convolution), {bandwidth / 1e9:.1f} GB/s (best copy or "
         f"in-place ReLU, caches included); ridge at {flops / bandwidth:.2f} FLOP/B; the best of "
         f"{len(roofs)} measurements, before the layers and after each model's, which varied by up "
         f"to {noise['compute']:.1%} and {noise['memory']:.1%}: a layer beats its bound only by more "
