@@ -11,9 +11,11 @@ Its arithmetic intensity, FLOPs per byte, says which term wins: below the device
 multiply-accumulate (layers without any, a ReLU or a pooling, are memory-bound by this count);
 the bytes assume each tensor crosses memory once, in the batch's data type; a view (a flatten)
 moves nothing, nor does dropout, which passes its input through in inference. The bandwidth is
-the device's memory's: a layer whose tensors fit in the caches can move them faster. Layers run one after another, so the network's forward bound is the sum of its
-layers' bounds, and a training step's is three times that: a backward pass costs about twice a
-forward one, a gradient for the inputs and one for the weights.
+the device's memory's: a layer whose tensors fit in the caches can move them faster. Layers run
+one after another, so the network's forward bound is the sum of its layers' bounds. A training step is estimated at three times that: a backward pass costs about
+twice a forward one, a gradient for the inputs and one for the weights. That factor is an
+approximation (the first layer needs no input gradient, and the backward pass moves bytes of its
+own), so the training figure is an estimate built on the bounds, not itself a bound.
 """
 
 from __future__ import annotations
@@ -130,8 +132,8 @@ class LayerBound(Record):
 
 
 class Roofline(Record):
-    """The bound of every layer on a device for a batch, and the network's forward and training
-    bounds (seconds).
+    """The bound of every layer on a device for a batch, the network's forward bound, and the
+    training step's estimate built on it (seconds).
 
     Examples:
         >>> from cnncount import get_model, summarize
@@ -159,7 +161,8 @@ class Roofline(Record):
 
     @property
     def training_seconds(self) -> float:
-        """The lower bound on a training step, :data:`TRAINING_FACTOR` forward passes.
+        """The estimate of a training step built on the bounds, :data:`TRAINING_FACTOR` times the
+        forward bound (an approximation, not itself a bound).
 
         Examples:
             >>> from cnncount import get_model, summarize
