@@ -104,6 +104,11 @@ class Row(Counts):
 
         return row_table(self)
 
+    def __repr__(self) -> str:
+        from cnncount.render.display import row_repr
+
+        return row_repr(self)
+
     @property
     def token(self) -> str:
         """The layer in the notation (``conv3-64``), or ``input``.

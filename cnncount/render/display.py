@@ -39,6 +39,7 @@ __all__ = [
     "receptive_field_grid",
     "roofline_bounds_table",
     "roofline_repr",
+    "row_repr",
     "row_table",
     "summary_repr",
     "training_memory_repr",
@@ -86,6 +87,17 @@ def row_table(row: Row) -> Table:
         conv1  conv3-64  64x224x224        3,211,264    1,728      64   1,792  86,704,128
     """
     return _one_row(row, MARKDOWN)
+
+
+def row_repr(row: Row) -> str:
+    """Return a row's name, token, output shape, parameters and MACs, on one line.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> row_repr(summarize(get_model("vgg16")).rows[1])
+        '<Row conv1 conv3-64: 64x224x224, 1,792 params, 86,704,128 MACs>'
+    """
+    return f"<Row {row.name} {row.token}: {row.output_shape}, {row.params:,} params, {row.macs:,} MACs>"
 
 
 def _one_row(counts: Counts, keys: Sequence[str]) -> Table:
