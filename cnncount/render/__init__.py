@@ -7,6 +7,7 @@ count nothing: they only lay out, round and convert to bytes what the summary an
   :class:`~cnncount.table.Table`'s), CSV, JSON and plain records;
 - :mod:`~cnncount.render.cost`: the text of each view of what a pass costs;
 - :mod:`~cnncount.render.display`: the table each value shows in a notebook, and its short repr;
+- :mod:`~cnncount.render.tables`: the book's tables of several models, devices or figures;
 - :mod:`~cnncount.render.catalogue`: the list of built-in models;
 - :mod:`~cnncount.render.figures`: matplotlib figures, for the book (import it explicitly).
 
