@@ -1,4 +1,4 @@
-"""What each record shows in a notebook: the :class:`~cnncount.render.tabular.Table` of its
+"""What each record shows in a notebook: the :class:`~cnncount.table.Table` of its
 figures (which Jupyter renders as HTML, or as Markdown in a PDF), and its short ``repr``.
 
 Their text, ``str()``, is the command line's: :mod:`cnncount.render.report` and

@@ -282,7 +282,7 @@ def to_html(summary: Summary) -> str:
 
 
 def summary_table(summary: Summary, batch: Batch = ONE_IMAGE) -> Table:
-    """Return the rows of the summary as a :class:`Table` of the Markdown columns, with a totals line.
+    """Return the rows of the summary as a :class:`~cnncount.table.Table` of the Markdown columns, with a totals line.
 
     Examples:
         >>> from cnncount import get_model, summarize
