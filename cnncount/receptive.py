@@ -20,8 +20,13 @@ from __future__ import annotations
 
 from cnncount.record import Record
 from cnncount.summary import Row, Summary
+from cnncount.table import Shown
 
-__all__ = ["ReceptiveField", "receptive_fields"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from cnncount.table import Table
+
+__all__ = ["ReceptiveField", "ReceptiveFields", "receptive_fields"]
 
 
 class ReceptiveField(Record):
@@ -42,7 +47,56 @@ class ReceptiveField(Record):
     start: float
 
 
-def receptive_fields(summary: Summary) -> list[ReceptiveField]:
+class ReceptiveFields(Shown, list[ReceptiveField]):
+    """The receptive fields of a summary's rows, a list that shows as their table.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> fields = receptive_fields(summarize(get_model("vgg16")))
+        >>> fields
+        <ReceptiveFields of 22 rows: input 1 to fc3 all>
+        >>> print(fields)  # doctest: +ELLIPSIS
+        layer       size  jump   start
+        input          1     1     0.0
+        ...
+        fc3          all    32    15.5
+        >>> fields.records()[3], fields._repr_html_().count("<tr>")
+        ({'name': 'maxpool1', 'size': 6, 'jump': 2, 'start': 0.5}, 23)
+    """
+
+    __slots__ = ()
+
+    def records(self) -> list[dict[str, object]]:
+        """Return one dictionary of plain values per field, the JSON document's.
+
+        Examples:
+            >>> from cnncount import get_model, summarize
+            >>> receptive_fields(summarize(get_model("vgg16"))).records()[-1]
+            {'name': 'fc3', 'size': None, 'jump': 32, 'start': 15.5}
+        """
+        return [field.as_dict() for field in self]
+
+    def _table(self) -> Table:
+        from cnncount.render.display import receptive_field_grid
+
+        return receptive_field_grid(self)
+
+    def __str__(self) -> str:
+        from cnncount.render.cost import receptive_field_table
+
+        return receptive_field_table(self)
+
+    def __repr__(self) -> str:
+        def size(field: ReceptiveField) -> str:
+            return "all" if field.size is None else str(field.size)
+
+        if not self:
+            return "<ReceptiveFields of 0 rows>"
+        first, last = self[0], self[-1]
+        return f"<ReceptiveFields of {len(self)} rows: {first.name} {size(first)} to {last.name} {size(last)}>"
+
+
+def receptive_fields(summary: Summary) -> ReceptiveFields:
     """Return the receptive field of every row, the input's first (one pixel, jump 1, start 0).
 
     Examples:
@@ -62,7 +116,7 @@ def receptive_fields(summary: Summary) -> list[ReceptiveField]:
     for row in summary.rows[1:]:
         widest = max((fields[source] for source in row.inputs), key=_extent)
         fields[row.name] = _field(row, widest)
-    return list(fields.values())
+    return ReceptiveFields(fields.values())
 
 
 def _extent(field: ReceptiveField) -> float:

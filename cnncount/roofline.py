@@ -24,6 +24,11 @@ from cnncount.errors import CnncountError
 from cnncount.precision import ONE_IMAGE, Batch
 from cnncount.record import Record
 from cnncount.summary import FLOPS_PER_MAC, Row, Summary
+from cnncount.table import Shown
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from cnncount.table import Table
 
 __all__ = [
     "DEVICES",
@@ -131,15 +136,23 @@ class LayerBound(Record):
     bound: str
 
 
-class Roofline(Record):
+class Roofline(Shown, Record):
     """The bound of every layer on a device for a batch, the network's forward bound, and the
-    training step's estimate built on it (seconds).
+    training step's estimate built on it (seconds). It prints as the report's table and shows as
+    a table in a notebook.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> result = roofline(summarize(get_model("vgg16")), DEVICES["h100-sxm"])
         >>> result.training_seconds == 3 * result.forward_seconds
         True
+        >>> result
+        <Roofline of 21 layers on h100-sxm, batch of 1, float32: forward bound 0.616 ms>
+        >>> print(result)  # doctest: +ELLIPSIS
+        ROOFLINE on h100-sxm (...
+        layer      GFLOPs     MB  FLOP/B    bound us  bound by
+        conv1       0.173   13.5    12.9       4.016  memory
+        ...
     """
 
     __slots__ = ("device", "batch", "layers")
@@ -147,6 +160,33 @@ class Roofline(Record):
     device: Device
     batch: Batch
     layers: tuple[LayerBound, ...]
+
+    def records(self) -> list[dict[str, object]]:
+        """Return one dictionary of plain values per layer, the JSON document's.
+
+        Examples:
+            >>> from cnncount import get_model, summarize
+            >>> roofline(summarize(get_model("vgg16")), DEVICES["h100-sxm"]).records()[1]["bound"]
+            'compute'
+        """
+        from cnncount.render.tabular import roofline_records
+
+        return roofline_records(self)
+
+    def _table(self) -> Table:
+        from cnncount.render.display import roofline_bounds_table
+
+        return roofline_bounds_table(self)
+
+    def __str__(self) -> str:
+        from cnncount.render.cost import roofline_table
+
+        return roofline_table(self)
+
+    def __repr__(self) -> str:
+        from cnncount.render.display import roofline_repr
+
+        return roofline_repr(self)
 
     @property
     def forward_seconds(self) -> float:

@@ -8,6 +8,11 @@ from cnncount.layers.base import WeightFactors
 from cnncount.network import INPUT, Network
 from cnncount.record import Record
 from cnncount.shapes import Shape
+from cnncount.table import Shown
+
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
+if TYPE_CHECKING:
+    from cnncount.table import Table
 
 __all__ = ["COUNTS", "FLOPS_PER_MAC", "Counts", "Row", "Summary", "summarize"]
 
@@ -18,15 +23,18 @@ FLOPS_PER_MAC = 2
 """Floating-point operations in a multiply-accumulate, a multiplication and an addition."""
 
 
-class Counts(Record):
+class Counts(Shown, Record):
     """The counts of a layer for one image (a :class:`Row`), or of all the rows of a summary
-    (its ``totals``).
+    (its ``totals``). They print, and show in a notebook, as a one-row table.
 
     Examples:
         >>> from cnncount.models import get_model
         >>> totals = summarize(get_model("vgg16")).totals
         >>> totals.params == totals.weights + totals.biases, totals.flops == 2 * totals.macs
         (True, True)
+        >>> print(totals)
+        activations      weights  biases       params  buffers            MACs           FLOPs
+         15,237,608  138,344,128  13,416  138,357,544        0  15,470,264,320  30,940,528,640
     """
 
     __slots__ = COUNTS
@@ -37,6 +45,14 @@ class Counts(Record):
     params: int
     buffers: int
     macs: int
+
+    def _table(self) -> Table:
+        from cnncount.render.display import counts_table
+
+        return counts_table(self)
+
+    def __str__(self) -> str:
+        return str(self._table())
 
     @property
     def flops(self) -> int:
@@ -83,6 +99,16 @@ class Row(Counts):
     output_shape: Shape
     weight_factors: WeightFactors
 
+    def _table(self) -> Table:
+        from cnncount.render.display import row_table
+
+        return row_table(self)
+
+    def __repr__(self) -> str:
+        from cnncount.render.display import row_repr
+
+        return row_repr(self)
+
     @property
     def token(self) -> str:
         """The layer in the notation (``conv3-64``), or ``input``.
@@ -95,14 +121,24 @@ class Row(Counts):
         return INPUT if self.layer is None else str(self.layer)
 
 
-class Summary(Record):
+class Summary(Shown, Record):
     """The rows of a network, first its input, and the totals of their counts.
+
+    It prints as the command line's report, and shows as the table of its rows in a notebook.
 
     Examples:
         >>> from cnncount.models import get_model
         >>> summary = summarize(get_model("vgg16"))
         >>> len(summary.rows), summary.totals.params, summary.totals.activations
         (22, 138357544, 15237608)
+        >>> summary
+        <Summary of vgg16 (3x224x224): 22 rows, 138,357,544 params, 15,470,264,320 MACs / image>
+        >>> print(summary)  # doctest: +ELLIPSIS
+        INPUT:     [224x224x3]    memory:  224*224*3=150K   weights: 0
+        CONV3-64:  [224x224x64]   memory:  224*224*64=3.2M  weights: (3*3*3)*64 = 1,728
+        ...
+        TOTAL               : 138,357,544
+        ...
     """
 
     __slots__ = ("model", "input_shape", "rows", "totals")
@@ -111,6 +147,35 @@ class Summary(Record):
     input_shape: Shape
     rows: tuple[Row, ...]
     totals: Counts
+
+    def records(self) -> list[dict[str, object]]:
+        """Return one dictionary of plain values per row, the JSON document's rows:
+        ``pandas.DataFrame(summary.records())`` makes a frame of them.
+
+        Examples:
+            >>> from cnncount.models import get_model
+            >>> rows = summarize(get_model("vgg16")).records()
+            >>> len(rows), rows[-1]["name"], rows[-1]["output_shape"], rows[-1]["params"]
+            (22, 'fc3', [1000, 1, 1], 4097000)
+        """
+        from cnncount.render.tabular import records
+
+        return records(self)
+
+    def _table(self) -> Table:
+        from cnncount.render.tabular import summary_table
+
+        return summary_table(self)
+
+    def __str__(self) -> str:
+        from cnncount.render.report import text_report
+
+        return text_report(self)
+
+    def __repr__(self) -> str:
+        from cnncount.render.display import summary_repr
+
+        return summary_repr(self)
 
 
 def summarize(network: Network) -> Summary:

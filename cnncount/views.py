@@ -11,24 +11,30 @@ from cnncount.errors import CnncountError
 from cnncount.precision import Batch
 from cnncount.record import Record
 from cnncount.summary import Summary
+from cnncount.table import Shown
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from cnncount.conventions import Convention
     from cnncount.memory import TrainingMemory
-    from cnncount.receptive import ReceptiveField
+    from cnncount.receptive import ReceptiveFields
     from cnncount.roofline import Roofline
+    from cnncount.table import Table
 
 __all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
 
 
-class BatchFit(Record):
+class BatchFit(Shown, Record):
     """The largest ``batch`` that fits ``budget`` bytes in the data types of ``like``, for training
-    with ``optimizer`` or, where it is None, for inference.
+    with ``optimizer`` or, where it is None, for inference. It prints as the report's line and
+    shows as a table in a notebook.
 
     Examples:
-        >>> BatchFit(budget=16 * 2**30, optimizer="adam", like=Batch(), batch=204).batch
+        >>> fit = BatchFit(budget=16 * 2**30, optimizer="adam", like=Batch(), batch=204)
+        >>> fit.batch
         204
+        >>> print(fit)
+        BUDGET 17,179,869,184 bytes (16.0 GiB) fits a batch of 204 for training with adam in float32
     """
 
     __slots__ = ("budget", "optimizer", "like", "batch")
@@ -38,16 +44,33 @@ class BatchFit(Record):
     like: Batch
     batch: int
 
+    def _table(self) -> Table:
+        from cnncount.render.display import batch_fit_table
 
-class ConventionCount(Record):
+        return batch_fit_table(self)
+
+    def __str__(self) -> str:
+        from cnncount.render.cost import batch_fit_line
+
+        return batch_fit_line(self)
+
+
+class ConventionCount(Shown, Record):
     """What a convention counts for a network: activation values and bytes, and compute (each
-    None where the convention counts no such thing).
+    None where the convention counts no such thing). It prints as the report's lines and shows
+    as a table in a notebook.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> count = compute_views(summarize(get_model("vgg16")), convention="torchinfo").convention
         >>> count.activation_bytes, count.compute
         (108453696, 15483821032)
+        >>> count
+        <ConventionCount torchinfo: 108.45 MB, 15.48 G mult-adds>
+        >>> print(count)
+        CONVENTION torchinfo: Forward/backward pass size (MB) and Total mult-adds (G)
+          activation memory: 108.45 MB
+          compute:           15.48 G mult-adds
     """
 
     __slots__ = ("convention", "activation_values", "activation_bytes", "compute")
@@ -57,15 +80,38 @@ class ConventionCount(Record):
     activation_bytes: int | None
     compute: int | None
 
+    def _table(self) -> Table:
+        from cnncount.render.display import convention_count_table
+
+        return convention_count_table(self)
+
+    def __str__(self) -> str:
+        from cnncount.render.cost import convention_lines
+
+        return convention_lines(self)
+
+    def __repr__(self) -> str:
+        from cnncount.render.display import convention_count_repr
+
+        return convention_count_repr(self)
+
 
 class Views(Record):
-    """The views of what a pass costs for a batch; each None where it was not asked for.
+    """The views of what a pass costs for a batch; each None where it was not asked for. They
+    print as the report's sections and show as their tables in a notebook.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> views = compute_views(summarize(get_model("vgg16")), optimizer="sgd")
         >>> views.inference_peak_bytes, views.training.total, views.receptive_fields
         (579722400, 1180049728, None)
+        >>> views
+        <Views for a batch of 1, float32: inference_peak_bytes, training>
+        >>> print(views)  # doctest: +ELLIPSIS
+        INFERENCE peak: 579,722,400 bytes ~= 580 MB (553 MiB), batch of 1, float32
+        <BLANKLINE>
+        TRAINING memory, batch of 1, float32, sgd optimizer:
+        ...
     """
 
     __slots__ = (
@@ -83,8 +129,28 @@ class Views(Record):
     training: TrainingMemory | None
     largest_batch: BatchFit | None
     convention: ConventionCount | None
-    receptive_fields: list[ReceptiveField] | None
+    receptive_fields: ReceptiveFields | None
     roofline: Roofline | None
+
+    def __str__(self) -> str:
+        from cnncount.render.cost import cost_sections
+
+        return "\n\n".join(cost_sections(self))
+
+    def __repr__(self) -> str:
+        from cnncount.render.display import views_repr
+
+        return views_repr(self)
+
+    def _repr_html_(self) -> str:
+        from cnncount.render.display import views_html
+
+        return views_html(self)
+
+    def _repr_markdown_(self) -> str:
+        from cnncount.render.display import views_markdown
+
+        return views_markdown(self)
 
     @property
     def asked(self) -> bool:

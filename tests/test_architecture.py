@@ -2,7 +2,10 @@
 
 Data flows one way: shapes, layers, networks and the notation, the models, summaries, what a
 pass costs, then the renderers and the command line. Every import statement counts, those made
-inside a function or only for type checking included.
+inside a function or only for type checking included, with one exception: a value shows itself
+(``str()``, ``repr()``, a notebook's table, its rows as plain records) through the renderers, which
+its display methods import when they are called. The renderers compute nothing, so data still flows
+one way.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "cnncount"
 
 STACK = (
-    ("record", "errors"),
+    ("record", "errors", "table"),
     ("shapes", "units", "precision", "published"),
     ("layers",),
     ("network",),
@@ -29,6 +32,11 @@ STACK = (
 
 LEVEL = {name: level for level, names in enumerate(STACK) for name in names}
 
+DISPLAY_METHODS = frozenset(
+    {"__str__", "__repr__", "_repr_html_", "_repr_markdown_", "_table", "records"}
+)
+"""The methods by which a value shows itself: the only places that may import a renderer."""
+
 
 def module_name(path: Path) -> str:
     """Return the dotted name of a module of the package, from its path."""
@@ -43,9 +51,20 @@ def is_module(name: str) -> bool:
 
 
 def imports(path: Path) -> set[str]:
-    """Return the cnncount modules that the module at ``path`` imports, anywhere in it."""
+    """Return the cnncount modules that the module at ``path`` imports, anywhere in it but for its
+    display methods' imports of a renderer."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    displaying = {
+        id(node)
+        for method in ast.walk(tree)
+        if isinstance(method, ast.FunctionDef) and method.name in DISPLAY_METHODS
+        for node in ast.walk(method)
+        if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("cnncount.render")
+    }
     found = set()
-    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+    for node in ast.walk(tree):
+        if id(node) in displaying:
+            continue
         if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("cnncount"):
             for alias in node.names:  # from a package, a name may be a module of its own
                 submodule = f"{node.module}.{alias.name}"
@@ -83,6 +102,22 @@ def test_no_module_imports_one_above_it() -> None:
         if level(target) > level(module)
     ]
     assert upwards == []
+
+
+def test_display_methods_import_nothing_but_renderers() -> None:
+    """The exemption is narrow: only display methods, only renderers, and the renderers they
+    name exist."""
+    exempted = []
+    for path in PACKAGE.rglob("*.py"):
+        for method in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(method, ast.FunctionDef) and method.name in DISPLAY_METHODS:
+                exempted += [
+                    node.module
+                    for node in ast.walk(method)
+                    if isinstance(node, ast.ImportFrom) and node.module
+                ]
+    assert "cnncount.render.report" in exempted and "cnncount.render.display" in exempted
+    assert all(module.startswith("cnncount.render") and is_module(module) for module in exempted)
 
 
 def test_no_circle() -> None:

@@ -129,7 +129,8 @@ def test_chapter_runs_live_with_the_outputs_of_its_page(
     page, elsewhere = offline
     page.goto(f"{site}/{chapter}.html")
     static = [text.strip() for text in page.locator("div.cell_output pre").all_text_contents()]
-    assert any("138357544" in text or "138,357,544" in text for text in static)
+    shown = page.locator("div.cell_output").all_inner_texts()  # text and tables
+    assert any("138357544" in text or "138,357,544" in text for text in shown)
     link = page.locator("p.lite-launch a")
     assert link.inner_text() == "Run this chapter in your browser"
     clicked = time.monotonic()
@@ -138,6 +139,27 @@ def test_chapter_runs_live_with_the_outputs_of_its_page(
     page.screenshot(path=str(artifacts / f"live-{chapter}.png"))
     assert f"path={chapter}.ipynb" in page.url
     assert [text for text in static if text not in live] == []
+    assert elsewhere == []
+
+
+def test_a_summary_shows_live_as_the_html_table_of_its_page(
+    offline: tuple[Any, list[str]], site: str, artifacts: Path
+) -> None:
+    """The introduction's cell that shows VGG-16's summary (its totals) renders, run in the
+    browser, as an HTML table with the headings and cells of the page's table."""
+    page, elsewhere = offline
+    page.goto(f"{site}/intro.html")
+    headings = page.locator("div.cell_output table th").all_inner_texts()
+    cells = page.locator("div.cell_output table td").all_inner_texts()
+    assert "params" in headings and "138,357,544" in cells
+    clicked = time.monotonic()
+    page.locator("p.lite-launch a").click()
+    run_all(page, [], "intro's table", clicked)
+    table = page.locator(f"{OUTPUT}[data-mime-type='text/html'] table")
+    table.first.wait_for(timeout=60_000)
+    page.screenshot(path=str(artifacts / "live-table.png"))
+    assert table.locator("th").all_inner_texts() == headings
+    assert table.locator("td").all_inner_texts() == cells
     assert elsewhere == []
 
 

@@ -3,9 +3,11 @@
 count nothing: they only lay out, round and convert to bytes what the summary and the views hold.
 
 - :mod:`~cnncount.render.report`: the CS231n-style text report;
-- :mod:`~cnncount.render.tabular`: Markdown (a summary's, or any table with
-  :func:`~cnncount.render.tabular.markdown_table`), CSV and JSON;
+- :mod:`~cnncount.render.tabular`: Markdown and HTML (a summary's, or any
+  :class:`~cnncount.table.Table`'s), CSV, JSON and plain records;
 - :mod:`~cnncount.render.cost`: the text of each view of what a pass costs;
+- :mod:`~cnncount.render.display`: the table each value shows in a notebook, and its short repr;
+- :mod:`~cnncount.render.tables`: the book's tables of several models, devices or figures;
 - :mod:`~cnncount.render.catalogue`: the list of built-in models;
 - :mod:`~cnncount.render.figures`: matplotlib figures, for the book (import it explicitly).
 

@@ -1,4 +1,5 @@
-"""Machine- and document-friendly renderings of a summary: Markdown, CSV and JSON.
+"""Machine- and document-friendly renderings of a summary: Markdown, HTML, CSV, JSON and plain
+records; and the text, Markdown and HTML of any :class:`~cnncount.table.Table`.
 
 One table of columns, :data:`COLUMNS`, names each value a row can show and how to read it; each
 format picks its columns from it. The JSON document is a public interface; its keys may grow
@@ -22,17 +23,32 @@ for the whole batch in ``dtype``. Further top-level keys hold the views that wer
 
 from __future__ import annotations
 
-from cnncount.precision import Batch
+from cnncount.precision import ONE_IMAGE, Batch
 from cnncount.record import Record
 from cnncount.summary import COUNTS, Row, Summary
+from cnncount.table import Table
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from collections.abc import Callable, Iterable, Sequence
 
+    from cnncount.roofline import Roofline
     from cnncount.views import Views
 
-__all__ = ["COLUMNS", "Column", "markdown_table", "to_csv", "to_json", "to_markdown"]
+__all__ = [
+    "COLUMNS",
+    "Column",
+    "html_table",
+    "markdown_table",
+    "records",
+    "roofline_records",
+    "summary_table",
+    "text_table",
+    "to_csv",
+    "to_html",
+    "to_json",
+    "to_markdown",
+]
 
 
 class Column(Record):
@@ -111,18 +127,24 @@ COLUMNS = {
 MARKDOWN = ("name", "token", "output_shape", "activations", "weights", "biases", "params", "macs")
 CSV = ("name", "kind", "token", "channels", "height", "width", *COUNTS)
 JSON = ("name", "kind", "token", "inputs", "output_shape", *COUNTS, "flops", "activation_bytes")
+TOTALS = (*COUNTS, "flops")
+"""The columns of a :class:`~cnncount.summary.Counts` shown alone (a summary's totals)."""
 
 
 def markdown_table(
-    headings: Sequence[str], rows: Iterable[Sequence[object]], numeric: Sequence[bool] = ()
+    headings: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    numeric: Sequence[bool] = (),
+    foot: Iterable[Sequence[object]] = (),
 ) -> str:
-    """Return a GitHub-flavoured Markdown table: one heading per column, one line per row.
+    """Return a GitHub-flavoured Markdown table: one heading per column, one line per row, then
+    the rows of ``foot`` in bold.
 
     Integers are written with thousands separators and every other cell as ``str`` gives it; an
     empty cell stays empty. ``numeric`` says which columns are right-aligned (none by default).
 
     Examples:
-        >>> print(markdown_table(["layer", "params"], [["fc1", 102764544], ["**total**", ""]], [False, True]))
+        >>> print(markdown_table(["layer", "params"], [["fc1", 102764544]], [False, True], [["total", ""]]))
         | layer | params |
         |:--|--:|
         | fc1 | 102,764,544 |
@@ -132,20 +154,95 @@ def markdown_table(
         ...
         ValueError: row 1 has 2 cells for 1 headings: [1, 2]
     """
-    aligned = list(numeric) or [False] * len(headings)
-    if len(aligned) != len(headings):
-        msg = f"{len(aligned)} alignments for {len(headings)} headings: {list(numeric)!r}"
-        raise ValueError(msg)
+    aligned = _alignments(headings, numeric)
     lines = [
         _markdown_line(headings),
         "|" + "|".join("--:" if right else ":--" for right in aligned) + "|",
     ]
-    for number, row in enumerate(rows, start=1):
-        if len(row) != len(headings):
-            msg = f"row {number} has {len(row)} cells for {len(headings)} headings: {list(row)!r}"
-            raise ValueError(msg)
-        lines.append(_markdown_line([_markdown_cell(cell) for cell in row]))
+    body, closing = _cells(headings, rows), _cells(headings, foot)
+    lines += [_markdown_line(cells) for cells in body]
+    lines += [
+        _markdown_line([f"**{cell}**" if cell else "" for cell in cells]) for cells in closing
+    ]
     return "\n".join(lines)
+
+
+def html_table(
+    headings: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    numeric: Sequence[bool] = (),
+    caption: str = "",
+    foot: Iterable[Sequence[object]] = (),
+) -> str:
+    """Return an HTML table, its cells written as :func:`markdown_table` writes them and escaped:
+    a caption, one heading per column, one row per row, then the rows of ``foot`` in bold.
+
+    Examples:
+        >>> print(html_table(["layer", "params"], [["fc<1>", 102764544]], [False, True], "A & B"))
+        <table>
+        <caption>A &amp; B</caption>
+        <thead><tr><th style="text-align: left">layer</th><th style="text-align: right">params</th></tr></thead>
+        <tbody>
+        <tr><td style="text-align: left">fc&lt;1&gt;</td><td style="text-align: right">102,764,544</td></tr>
+        </tbody>
+        </table>
+    """
+    from html import escape
+
+    aligned = [
+        f' style="text-align: {"right" if right else "left"}"'
+        for right in _alignments(headings, numeric)
+    ]
+
+    def line(cells: Sequence[str], tag: str = "td", bold: bool = False) -> str:
+        shown = [
+            f"<strong>{escape(cell)}</strong>" if bold and cell else escape(cell) for cell in cells
+        ]
+        return (
+            "<tr>"
+            + "".join(f"<{tag}{align}>{cell}</{tag}>" for align, cell in zip(aligned, shown))
+            + "</tr>"
+        )
+
+    lines = ["<table>"]
+    if caption:
+        lines.append(f"<caption>{escape(caption)}</caption>")
+    lines.append(f"<thead>{line(headings, 'th')}</thead>")
+    lines += ["<tbody>", *(line(cells) for cells in _cells(headings, rows)), "</tbody>"]
+    closing = _cells(headings, foot)
+    if closing:
+        lines += ["<tfoot>", *(line(cells, bold=True) for cells in closing), "</tfoot>"]
+    lines.append("</table>")
+    return "\n".join(lines)
+
+
+def text_table(
+    headings: Sequence[str],
+    rows: Iterable[Sequence[object]],
+    numeric: Sequence[bool] = (),
+    caption: str = "",
+    foot: Iterable[Sequence[object]] = (),
+) -> str:
+    """Return a plain-text table, its cells written as :func:`markdown_table` writes them: the
+    caption, the headings, the rows and those of ``foot``, each column as wide as its widest cell.
+
+    Examples:
+        >>> print(text_table(["layer", "params"], [["conv1", 1792], ["fc1", 102764544]], [False, True]))
+        layer       params
+        conv1        1,792
+        fc1    102,764,544
+    """
+    aligned = _alignments(headings, numeric)
+    lines = [list(headings), *_cells(headings, rows), *_cells(headings, foot)]
+    widths = [max(len(cells[column]) for cells in lines) for column in range(len(headings))]
+    text = [
+        "  ".join(
+            f"{cell:>{width}}" if right else f"{cell:<{width}}"
+            for cell, width, right in zip(cells, widths, aligned)
+        ).rstrip()
+        for cells in lines
+    ]
+    return "\n".join([caption, *text] if caption else text)
 
 
 def to_markdown(summary: Summary, views: Views | None = None) -> str:
@@ -162,24 +259,77 @@ def to_markdown(summary: Summary, views: Views | None = None) -> str:
         | fc1 | FC-10 | 10x1x1 | 10 | 4,014,080 | 10 | 4,014,090 | 4,014,080 |
         | **total** | | | **551,946** | **4,014,296** | **18** | **4,014,314** | **14,852,096** |
     """
-    batch = Batch() if views is None else views.batch
-    columns = [COLUMNS[key] for key in MARKDOWN]
-    rows: list[list[object]] = [
-        [column.read(row, batch) for column in columns] for row in summary.rows
-    ]
-    totals = [
-        f"**{getattr(summary.totals, column.key):,}**" if column.numeric else ""
-        for column in columns
-    ]
-    rows.append(["**total**", *totals[1:]])
-    text = markdown_table(
-        [column.heading for column in columns], rows, [column.numeric for column in columns]
-    )
+    table = summary_table(summary, Batch() if views is None else views.batch)
+    text = markdown_table(table.headings, table.rows, table.numeric, table.foot)
     if views is not None and views.asked:
         from cnncount.render.cost import cost_sections
 
         text += "\n\n```text\n" + "\n\n".join(cost_sections(views)) + "\n```"
     return text
+
+
+def to_html(summary: Summary) -> str:
+    """Return an HTML table of the rows, with a totals line: the Markdown table's columns, as
+    :func:`html_table` writes them.
+
+    Examples:
+        >>> from cnncount import Shape, parse_network, summarize
+        >>> print(to_html(summarize(parse_network("FC-10", Shape(3, 2, 2)))).splitlines()[1])
+        <caption>spec, 3x2x2 input: 2 rows</caption>
+    """
+    table = summary_table(summary)
+    return html_table(table.headings, table.rows, table.numeric, table.caption, table.foot)
+
+
+def summary_table(summary: Summary, batch: Batch = ONE_IMAGE) -> Table:
+    """Return the rows of the summary as a :class:`~cnncount.table.Table` of the Markdown columns, with a totals line.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> table = summary_table(summarize(get_model("vgg16")))
+        >>> table.caption, table.headings[:3], table.foot[0][-1]
+        ('vgg16, 3x224x224 input: 22 rows', ('layer', 'token', 'output (CxHxW)'), 15470264320)
+    """
+    columns = [COLUMNS[key] for key in MARKDOWN]
+    totals = [getattr(summary.totals, column.key) if column.numeric else "" for column in columns]
+    return Table(
+        caption=f"{summary.model}, {summary.input_shape} input: {len(summary.rows)} rows",
+        headings=tuple(column.heading for column in columns),
+        numeric=tuple(column.numeric for column in columns),
+        rows=tuple(tuple(column.read(row, batch) for column in columns) for row in summary.rows),
+        foot=(("total", *totals[1:]),),
+    )
+
+
+def records(summary: Summary, batch: Batch = ONE_IMAGE) -> list[dict[str, object]]:
+    """Return one dictionary of plain values per row, under the JSON document's keys; a shape is
+    its list ``[C, H, W]``. ``pandas.DataFrame(records(summary))`` makes a frame of them.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> rows = records(summarize(get_model("vgg16")))
+        >>> len(rows), rows[1]
+        (22, {'name': 'conv1', 'kind': 'conv', 'token': 'conv3-64', 'inputs': ['input'], 'output_shape': [64, 224, 224], 'activations': 3211264, 'weights': 1728, 'biases': 64, 'params': 1792, 'buffers': 0, 'macs': 86704128, 'flops': 173408256, 'activation_bytes': 12845056})
+    """
+    return [
+        {key: _json_value(COLUMNS[key].read(row, batch)) for key in JSON} for row in summary.rows
+    ]
+
+
+def roofline_records(result: Roofline) -> list[dict[str, object]]:
+    """Return one dictionary of plain values per layer of a roofline, under the JSON document's keys.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> from cnncount.roofline import DEVICES, roofline
+        >>> first = roofline_records(roofline(summarize(get_model("vgg16")), DEVICES["h100-sxm"]))[0]
+        >>> first["name"], first["flops"], first["bytes"], first["bound"], list(first)
+        ('conv1', 173408256, 13454336, 'memory', ['name', 'flops', 'bytes', 'intensity', 'seconds', 'bound'])
+    """
+    return [
+        {key: value for key, value in layer.as_dict().items() if key != "kind"}
+        for layer in result.layers
+    ]
 
 
 def to_csv(summary: Summary) -> str:
@@ -232,10 +382,7 @@ def to_json(summary: Summary, views: Views | None = None) -> str:
         "batch": batch.size,
         "dtype": batch.dtype,
         "bytes_per_value": batch.bytes_per_value,
-        "rows": [
-            {key: _json_value(COLUMNS[key].read(row, batch)) for key in JSON}
-            for row in summary.rows
-        ],
+        "rows": records(summary, batch),
         "totals": {
             **{key: getattr(totals, key) for key in ("params", "weights", "biases", "buffers")},
             **{key: getattr(totals, key) for key in ("activations", "macs", "flops")},
@@ -247,7 +394,26 @@ def to_json(summary: Summary, views: Views | None = None) -> str:
     return json.dumps(document, indent=2)
 
 
-def _markdown_cell(value: object) -> str:
+def _alignments(headings: Sequence[str], numeric: Sequence[bool]) -> list[bool]:
+    aligned = list(numeric) or [False] * len(headings)
+    if len(aligned) != len(headings):
+        msg = f"{len(aligned)} alignments for {len(headings)} headings: {list(numeric)!r}"
+        raise ValueError(msg)
+    return aligned
+
+
+def _cells(headings: Sequence[str], rows: Iterable[Sequence[object]]) -> list[list[str]]:
+    """Return each row's cells as text, having checked that it has one per heading."""
+    written = []
+    for number, row in enumerate(rows, start=1):
+        if len(row) != len(headings):
+            msg = f"row {number} has {len(row)} cells for {len(headings)} headings: {list(row)!r}"
+            raise ValueError(msg)
+        written.append([_cell(value) for value in row])
+    return written
+
+
+def _cell(value: object) -> str:
     return f"{value:,}" if isinstance(value, int) and not isinstance(value, bool) else str(value)
 
 
@@ -289,7 +455,7 @@ def _view_documents(views: Views) -> dict[str, object]:
             "compute": count.compute,
         }
     if views.receptive_fields is not None:
-        documents["receptive_fields"] = [field.as_dict() for field in views.receptive_fields]
+        documents["receptive_fields"] = views.receptive_fields.records()
     if views.roofline is not None:
         result = views.roofline
         dtype = result.batch.autocast or result.batch.dtype
@@ -297,10 +463,7 @@ def _view_documents(views: Views) -> dict[str, object]:
             "device": result.device.name,
             "peak_flops_per_second": result.device.peak(dtype),
             "bandwidth_bytes_per_second": result.device.bandwidth,
-            "layers": [
-                {key: value for key, value in layer.as_dict().items() if key != "kind"}
-                for layer in result.layers
-            ],
+            "layers": roofline_records(result),
             "forward_seconds": result.forward_seconds,
             "training_seconds": result.training_seconds,
         }
