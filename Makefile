@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYODIDE := _build/pyodide
 
-.PHONY: book book-offline test bench serve clean torch
+.PHONY: book book-offline test check bench serve clean torch
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build book/ --warningiserror --nitpick --keep-going
@@ -21,6 +21,11 @@ $(PYODIDE)/pyodide-lock.json: tools/pyodide_offline.py $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
+
+# The fast loop: unit tests, doctests, ruff and mypy; every test marked slow (the book's build, the
+# wheel and its venv, the browser, the notebooks, PyTorch, fuzzing) is left to `make test`.
+check: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_cli.py

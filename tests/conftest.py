@@ -1,4 +1,8 @@
-"""Fixtures shared by the tests: one build of the book, one wheel and one reader's venv per test session."""
+"""Fixtures shared by the tests: one build of the book, one wheel and one reader's venv per test session.
+
+A test that uses one of them, even through another fixture, is marked ``slow``: `make check`
+leaves it out, `make test` runs it.
+"""
 
 from __future__ import annotations
 
@@ -15,8 +19,18 @@ collect_ignore = ["torch_twins.py", "torch_memory.py"]
 """Helpers, not tests, that import an optional dependency: the tests that need them import them
 where it is installed, and skip with the reason where it is not."""
 
+SLOW_FIXTURES = frozenset({"offline_pyodide", "book_html", "wheel", "reader_venv"})
+"""The fixtures below that build something: a test that needs one is slow."""
+
 ARTIFACTS = Path(__file__).parent.parent / "test-artifacts"
 """Where the tests leave what a person may want to look at: screenshots, the external links."""
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``slow`` every test that uses a fixture of ``SLOW_FIXTURES``, directly or not."""
+    for item in items:
+        if SLOW_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

@@ -69,3 +69,13 @@ def test_every_image_says_what_it_shows(book_html: Path) -> None:
         images += [(chapter.stem, image.get("alt")) for image in page.find_all("img")]
     assert images
     assert [(name, alt) for name, alt in images if not describes_an_image(alt)] == []
+
+
+def test_every_page_states_the_licences(book_html: Path) -> None:
+    for chapter in chapters():
+        page = BeautifulSoup(
+            (book_html / f"{chapter.stem}.html").read_text(encoding="utf-8"), "html.parser"
+        )
+        footer = " ".join(page.select_one("footer div.extra_footer").get_text().split())
+        assert "prose and figures are licensed under CC BY 4.0" in footer, chapter.stem
+        assert "under the MIT licence" in footer, chapter.stem

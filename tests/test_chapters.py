@@ -8,6 +8,8 @@ from nbclient import NotebookClient
 
 from tests.book import BOOK, notebooks
 
+pytestmark = pytest.mark.slow
+
 
 @pytest.mark.parametrize("chapter", notebooks(), ids=lambda path: path.name)
 def test_chapter_runs_as_a_notebook(chapter) -> None:

@@ -11,11 +11,14 @@ import io
 import json
 from contextlib import redirect_stderr, redirect_stdout
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from cnncount.cli import main
 from cnncount.models import MODELS
+
+pytestmark = pytest.mark.slow
 
 TOKENS = [
     "conv3-64",

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+pytestmark = pytest.mark.slow  # collects the whole suite twice, in a fresh interpreter
+
 ROOT = Path(__file__).parent.parent
 OPTIONAL = ("torch", "torchvision", "playwright")
 """Packages the suite uses where they are installed, and skips without."""

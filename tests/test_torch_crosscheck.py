@@ -11,7 +11,10 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-pytestmark = pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning")
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.filterwarnings("ignore:Using padding='same':UserWarning"),
+]
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: `make torch` installs it")
 

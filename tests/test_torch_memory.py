@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import pytest
 
+pytestmark = pytest.mark.slow
+
 pytest.importorskip("torch", reason="PyTorch is not installed: `make torch` installs it")
 pytest.importorskip("torchvision", reason="torchvision is not installed: `make torch` installs it")
 
