@@ -22,12 +22,13 @@ __all__ = ["LocallyConnected2d"]
 class LocallyConnected2d(Layer):
     """A convolution without weight sharing: each output position has its own filters.
 
-    It slides the same kh x kw window as its :meth:`shared` twin, a :class:`Conv2d`, and so has
-    the same output shape, multiply-accumulates, window and receptive field. Its weights are the
-    twin's once per output position, ``H_out * W_out * kh * kw * C_in * C_out``. Its biases are
-    one per output value, ``C_out * H_out * W_out``: the default of Keras 2's
-    ``LocallyConnected2D``, whose example counts ``(30*30)*(3*3*3*64) + (30*30)*64`` parameters.
-    ``padding`` is a pixel count on every side (per axis if a pair); Keras pads nothing.
+    It slides the same kh x kw window as its :meth:`shared` twin, a
+    :class:`~cnncount.layers.conv.Conv2d`, and so has the same output shape,
+    multiply-accumulates, window and receptive field. Its weights are the twin's once per output
+    position, ``H_out * W_out * kh * kw * C_in * C_out``. Its biases are one per output value,
+    ``C_out * H_out * W_out``: the default of Keras 2's ``LocallyConnected2D``, whose example
+    counts ``(30*30)*(3*3*3*64) + (30*30)*64`` parameters. ``padding`` is a pixel count on every
+    side (per axis if a pair); Keras pads nothing.
 
     Examples:
         >>> local = LocallyConnected2d(64, 3)
