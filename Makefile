@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYODIDE := _build/pyodide
 
-.PHONY: book book-offline test bench serve clean torch torch-cpu
+.PHONY: book book-offline test bench serve clean torch torch-cpu prose
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build book/ --warningiserror --nitpick --keep-going
@@ -39,6 +39,11 @@ torch: $(STAMP)
 # installs it before `make book`, so that the time chapter measures the machine that builds it.
 torch-cpu: $(STAMP)
 	$(BIN)/python -m pip install --quiet $(TORCH) --index-url $(TORCH_CPU_INDEX)
+
+# The prose of the built book, chapter by chapter: words, sentences, their mean length, those over
+# 40 words. The tests hold each chapter to none over 40 and a mean of at most 20.
+prose: $(STAMP)
+	$(BIN)/python -m tests.prose_stats _build/html
 
 serve:
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html 8000
