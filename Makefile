@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYODIDE := _build/pyodide
 
-.PHONY: book book-offline test check bench serve clean torch
+.PHONY: book book-offline test check bench serve clean torch torch-cpu prose
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build book/ --warningiserror --nitpick --keep-going
@@ -35,8 +35,20 @@ bench: $(STAMP)
 # Optional: PyTorch and torchvision for the cross-check tests, which are skipped without them.
 # torchvision's wheel needs the torch build it was made with: 2.14.1 with 0.29.1 (x86_64; both
 # run on the CPU).
+TORCH := torch==2.14.1
+TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 torch: $(STAMP)
-	$(BIN)/python -m pip install --quiet torch==2.14.1 torchvision==0.29.1
+	$(BIN)/python -m pip install --quiet $(TORCH) torchvision==0.29.1
+
+# PyTorch's CPU build alone, from PyTorch's own index (no CUDA libraries): the publishing workflow
+# installs it before `make book`, so that the time chapter measures the machine that builds it.
+torch-cpu: $(STAMP)
+	$(BIN)/python -m pip install --quiet $(TORCH) --index-url $(TORCH_CPU_INDEX)
+
+# The prose of the built book, chapter by chapter: words, sentences, their mean length, those over
+# 40 words. The tests hold each chapter to none over 40 and a mean of at most 20.
+prose: $(STAMP)
+	$(BIN)/python -m tests.prose_stats _build/html
 
 serve:
 	$(PYTHON) -m http.server --bind 127.0.0.1 --directory _build/html 8000

@@ -40,11 +40,11 @@ DEFAULT_INPUT = Shape(3, 224, 224)
 
 _SEPARATORS = " \t\r\n,"
 _EXPECTED = (
-    "expected conv<kernel>-<channels>, convt<kernel>-<channels>, maxpool, avgpool, gap, "
-    "adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, ln, layerscale, relu, "
-    "relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, "
-    "flatten, shuffle<groups>, chunk<i>of<n>, patch<size>-<dim>, classtoken, posembed, "
-    "mha<heads> or cls"
+    "expected conv<kernel>-<channels>, convt<kernel>-<channels>, local<kernel>-<channels>, "
+    "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
+    "ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, "
+    "droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, patch<size>-<dim>, "
+    "classtoken, posembed, mha<heads> or cls"
 )
 
 
@@ -84,6 +84,8 @@ def parse_layer(token: str) -> Layer:
         True
         >>> parse_layer("convt4-64/s2/p1"), parse_layer("mha12"), parse_layer("chunk2of2")
         (ConvTranspose2d(out_channels=64, kernel_size=(4, 4), stride=(2, 2), padding=(1, 1), output_padding=(0, 0), dilation=(1, 1), groups=1, bias=True), MultiheadAttention(heads=12, bias=True), ChannelChunk(chunks=2, index=1))
+        >>> parse_layer("local11-96/s4/p0")
+        LocallyConnected2d(out_channels=96, kernel_size=(11, 11), stride=(4, 4), padding=(0, 0), bias=True)
         >>> parse_layer("maxpool3/s2/ceil"), parse_layer("FC-4096")
         (MaxPool2d(kernel_size=3, stride=2, padding=0, ceil_mode=True), Linear(out_features=4096, bias=True))
         >>> parse_layer("conv3-0")
@@ -322,6 +324,20 @@ def _convt(rest: str, options: dict[str, str]) -> Layer:
     )
 
 
+def _local(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.local import LocallyConnected2d  # loaded with the first that is asked for
+
+    _only(options, "s p nobias", "local")
+    kernel, channels = _kernel_channels(rest, "local")
+    return LocallyConnected2d(
+        channels,
+        kernel,
+        stride=_pair(options.get("s", "1"), "stride"),
+        padding=_pair(options["p"], "padding") if "p" in options else _preserving(kernel, 1),
+        bias=not _flag(options, "nobias"),
+    )
+
+
 def _kernel_channels(rest: str, token: str) -> tuple[int | tuple[int, int], int]:
     kernel_text, dash, channels_text = rest.partition("-")
     if not dash:
@@ -468,6 +484,7 @@ def _nothing_after(token: str, rest: str) -> None:
 _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "convt": _convt,  # before "conv", which it starts with
     "conv": _conv,
+    "local": _local,
     "maxpool": _pool(MaxPool2d),
     "avgpool": _pool(AvgPool2d),
     "adaptiveavgpool": _adaptive,

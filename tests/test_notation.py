@@ -149,7 +149,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
             "relu7",
             (
                 "spec token 1 'relu7' (column 1): unexpected '7' after 'relu'; expected conv<kernel>-<channels>, "
-                "convt<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
+                "convt<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
                 "linear-<features>, LRN, bn, ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
                 "patch<size>-<dim>, classtoken, posembed, mha<heads> or cls"
@@ -172,7 +172,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
             "conv3-64 banana",
             (
                 "spec token 2 'banana' (column 10): unknown layer; expected conv<kernel>-<channels>, "
-                "convt<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
+                "convt<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
                 "linear-<features>, LRN, bn, ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
                 "patch<size>-<dim>, classtoken, posembed, mha<heads> or cls"

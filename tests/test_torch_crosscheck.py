@@ -42,6 +42,7 @@ from cnncount import (
     LayerNorm,
     LayerScale,
     Linear,
+    LocallyConnected2d,
     LocalResponseNorm,
     MaxPool2d,
     MultiheadAttention,
@@ -222,6 +223,17 @@ def convolutions(draw):
 
 
 @st.composite
+def locally_connected(draw):
+    return LocallyConnected2d(
+        draw(st.integers(1, 4)),
+        draw(sizes(1, 5)),
+        stride=draw(sizes(1, 3)),
+        padding=draw(sizes(0, 3)),
+        bias=draw(st.booleans()),
+    )
+
+
+@st.composite
 def transposed_convolutions(draw):
     groups = draw(st.sampled_from([1, 1, 2, 3]))
     strides, dilations = draw(sizes(1, 3)), draw(sizes(1, 2))
@@ -293,7 +305,7 @@ def spatial_layers(shape: Shape | None):
     small = shape is not None and shape.height * shape.width <= 576
     return st.one_of(
         convolutions(),
-        *([transposed_convolutions()] if small else []),
+        *([transposed_convolutions(), locally_connected()] if small else []),
         poolings(),
         st.builds(AdaptiveAvgPool2d, st.integers(1, 6), st.integers(1, 6)),
         st.builds(LocalResponseNorm, st.integers(1, 5)),
@@ -431,3 +443,20 @@ def test_the_attention_twin_is_pytorchs_attention() -> None:
     with torch.no_grad():
         expected, _ = twin.attention(tokens, tokens, tokens, need_weights=False)
         assert torch.allclose(twin(x).flatten(2).transpose(1, 2), expected, atol=1e-5)
+
+
+def test_the_locally_connected_twin_is_a_convolution_with_a_filter_per_position() -> None:
+    """AlexNet's first layer without sharing: the twin's shape and parameters are cnncount's, and
+    with the same filter at every position it computes what the shared convolution computes."""
+    shape = Shape(3, 227, 227)
+    layer = LocallyConnected2d(96, 11, stride=4)
+    twin = torch_layer(layer, shape).eval()
+    x = torch.randn(2, 3, 227, 227)
+    with torch.no_grad():
+        assert twin(x).shape == (2, *layer.output_shape(shape).as_list())
+    assert sum(p.numel() for p in twin.parameters()) == layer.params(shape)
+    conv = torch.nn.Conv2d(3, 96, 11, stride=4)
+    with torch.no_grad():
+        twin.weight.copy_(conv.weight.reshape(96, -1).t().expand_as(twin.weight))
+        twin.bias.copy_(conv.bias[:, None, None].expand_as(twin.bias))
+        assert torch.allclose(twin(x), conv(x), atol=1e-4)

@@ -1,8 +1,10 @@
 """The publishing workflow (.github/workflows/book.yml), which cannot run here, says what it must:
-on a push to main, build the book with the README's command and deploy _build/html to GitHub Pages."""
+on a push to main, install PyTorch's CPU build, build the book with the README's command and
+deploy _build/html to GitHub Pages."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import pytest
@@ -11,6 +13,7 @@ import yaml
 from tests.reader import ROOT
 
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
+MAKEFILE = ROOT / "Makefile"
 
 
 @pytest.fixture(scope="module")
@@ -35,10 +38,32 @@ def test_runs_on_pushes_to_main(workflow: dict[Any, Any]) -> None:
     assert triggers["push"]["branches"] == ["main"]
 
 
+def rule(target: str) -> tuple[list[str], list[str]]:
+    """Return a Makefile target's prerequisites and commands, its variables (``NAME := value``)
+    expanded."""
+    text = MAKEFILE.read_text(encoding="utf-8")
+    variables = dict(re.findall(r"^(\w+)\s*[:?]?=\s*(.*)$", text, re.MULTILINE))
+
+    def expand(line: str) -> str:
+        while "$(" in line:
+            line = re.sub(r"\$\((\w+)\)", lambda name: variables[name.group(1)], line)
+        return line
+
+    lines = text.split("\n")
+    start = next(index for index, line in enumerate(lines) if line.startswith(f"{target}:"))
+    prerequisites = expand(lines[start].partition(":")[2]).split()
+    commands = []
+    for line in lines[start + 1 :]:
+        if not line.startswith("\t"):
+            break
+        commands.append(expand(line).strip())
+    return prerequisites, commands
+
+
 def test_builds_the_book_with_the_readme_command(workflow: dict[Any, Any]) -> None:
     assert "make book" in (ROOT / "README.md").read_text(encoding="utf-8")
     commands = [step["run"].strip() for step in steps(workflow) if "run" in step]
-    assert commands == ["make book"]
+    assert commands[-1] == "make book"
     for action in ("actions/checkout", "actions/setup-python", "actions/configure-pages"):
         assert len(uses(workflow, action)) == 1, action
 
@@ -60,3 +85,17 @@ def test_may_deploy_and_deploys_one_at_a_time(workflow: dict[Any, Any]) -> None:
 
 def test_every_action_is_pinned_to_a_version(workflow: dict[Any, Any]) -> None:
     assert all("@" in step["uses"] for step in steps(workflow) if "uses" in step)
+
+
+def test_installs_pytorchs_cpu_build_before_the_build(workflow: dict[Any, Any]) -> None:
+    """Without PyTorch the time chapter measures nothing: the workflow installs the CPU build (no
+    CUDA libraries, from PyTorch's own index) into the Makefile's venv, then builds."""
+    commands = [step["run"].split("#")[0].strip() for step in steps(workflow) if "run" in step]
+    assert commands == ["make torch-cpu", "make book"]
+    prerequisites, (install,) = rule("torch-cpu")
+    assert prerequisites == [".venv/.installed"]  # the venv that `make book` builds with
+    assert install.startswith(".venv/bin/python -m pip install ")
+    words = install.split()
+    assert words[words.index("--index-url") + 1] == "https://download.pytorch.org/whl/cpu"
+    (pin,) = [word for word in words if word.startswith("torch==")]
+    assert pin in rule("torch")[1][0].split()  # the torch of the cross-checks

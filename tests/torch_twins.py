@@ -36,6 +36,7 @@ from cnncount import (
     LayerNorm,
     LayerScale,
     Linear,
+    LocallyConnected2d,
     LocalResponseNorm,
     MaxPool2d,
     Merge,
@@ -113,6 +114,36 @@ class Patches(nn.Module):
         return self.conv(x).flatten(2).unsqueeze(2)
 
 
+class Local(nn.Module):
+    """A locally connected layer, which PyTorch lacks: the input's windows cut out by ``F.unfold``,
+    each of the L output positions multiplied by its own (C_in kh kw) x C_out weight, and one bias
+    per output value, as Keras's ``LocallyConnected2D`` holds them."""
+
+    def __init__(self, layer: LocallyConnected2d, shape: Shape) -> None:
+        super().__init__()
+        self.kernel, self.stride, self.padding = layer.kernel_size, layer.stride, layer.padding
+        self.size = tuple(  # floor((n + 2p - k) / s) + 1 along each axis, written out afresh
+            (n + 2 * p - k) // s + 1
+            for n, k, s, p in zip(
+                (shape.height, shape.width), *(self.kernel, self.stride, self.padding)
+            )
+        )
+        window = shape.channels * self.kernel[0] * self.kernel[1]
+        self.weight = nn.Parameter(
+            torch.randn(self.size[0] * self.size[1], window, layer.out_channels)
+        )
+        self.bias = (
+            nn.Parameter(torch.zeros(layer.out_channels, *self.size)) if layer.bias else None
+        )
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        columns = F.unfold(x, self.kernel, padding=self.padding, stride=self.stride)
+        # one matrix product per position (batch L), which flop_counter counts whatever the sizes
+        out = torch.bmm(columns.permute(2, 0, 1), self.weight).permute(1, 2, 0)
+        out = out.reshape(x.shape[0], -1, *self.size)
+        return out if self.bias is None else out + self.bias
+
+
 class Prepend(nn.Module):
     """A learned token put before the sequence (batch, D, 1, N), as torchvision's ViT concatenates
     its class token."""
@@ -183,6 +214,8 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
             groups=layer.groups,
             bias=layer.bias,
         )
+    if isinstance(layer, LocallyConnected2d):
+        return Local(layer, shape)
     if isinstance(layer, ConvTranspose2d):
         return nn.ConvTranspose2d(
             shape.channels,

@@ -4,7 +4,8 @@ The layers that a chain in the VGG paper's notation does not use load when one o
 asked for, so that a network without them does not pay for their import: merges
 (:mod:`~cnncount.layers.merge`), normalisations (:mod:`~cnncount.layers.norm`), the rectifiers,
 dropout and the soft-max (:mod:`~cnncount.layers.pointwise`), transposed convolution
-(:mod:`~cnncount.layers.transposed`), gates and self-gated activations
+(:mod:`~cnncount.layers.transposed`), the locally connected layer
+(:mod:`~cnncount.layers.local`), gates and self-gated activations
 (:mod:`~cnncount.layers.gates`), layer scale and stochastic depth
 (:mod:`~cnncount.layers.residual`), channel chunks and shuffles
 (:mod:`~cnncount.layers.channels`), and the layers of transformers
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
     from cnncount.layers.attention import MultiheadAttention
     from cnncount.layers.channels import ChannelChunk, ChannelShuffle
     from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
+    from cnncount.layers.local import LocallyConnected2d
     from cnncount.layers.merge import Add, Concat, Merge, Multiply
     from cnncount.layers.norm import BatchNorm2d, LayerNorm, LocalResponseNorm
     from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
@@ -57,6 +59,7 @@ __all__ = [
     "LayerScale",
     "Linear",
     "LocalResponseNorm",
+    "LocallyConnected2d",
     "MaxPool2d",
     "Merge",
     "MultiheadAttention",
@@ -86,6 +89,7 @@ LAZY = {
     "ReLU6": "pointwise",
     "Softmax": "pointwise",
     "ConvTranspose2d": "transposed",
+    "LocallyConnected2d": "local",
     "GELU": "gates",
     "Hardsigmoid": "gates",
     "Hardswish": "gates",

@@ -205,6 +205,7 @@ _OPERATIONS = {
     "pointwise convolution": ("s", _WINDOW_COLOUR),
     "fully connected": ("D", _SECOND_COLOUR),
     "attention": ("P", "#9467bd"),
+    "locally connected": ("X", "#8c564b"),
 }
 """The kinds of layer that do multiply-accumulates, as the roofline chart tells them apart:
 their marker and colour."""
@@ -215,13 +216,17 @@ def operation(row: Row) -> str | None:
     row without multiply-accumulates (a pooling, a normalisation, an activation).
 
     A depthwise convolution has one group per input channel; a pointwise one a 1 x 1 kernel (or
-    is a linear layer applied at every position).
+    is a linear layer applied at every position). A locally connected layer is a kind of its own:
+    it slides a convolution's window, but uses each weight once per image.
 
     Examples:
         >>> from cnncount import get_model, summarize
         >>> rows = summarize(get_model("mobilenet-v2")).rows
         >>> [(row.name, operation(row)) for row in rows[1:8] if operation(row)]
         [('features.0.0', 'convolution'), ('features.1.conv.0.0', 'depthwise convolution'), ('features.1.conv.1', 'pointwise convolution')]
+        >>> from cnncount import Shape, parse_network
+        >>> [operation(row) for row in summarize(parse_network("local3-8 FC-10", Shape(3, 8, 8))).rows[1:]]
+        ['locally connected', 'fully connected']
     """
     layer = row.layer
     if layer is None or not row.macs:
@@ -230,6 +235,8 @@ def operation(row: Row) -> str | None:
         return "fully connected"
     if row.kind == "attention":
         return "attention"
+    if row.kind == "local":  # each weight used once per image, as a fully connected layer's
+        return "locally connected"
     if row.kind == "linear":
         return "pointwise convolution"
     if isinstance(layer, Conv2d):
