@@ -103,12 +103,13 @@ def read_options(argv: list[str]) -> Options:
         ...
         cnncount.errors.CnncountError: ambiguous option: --c could match --checkpoint, --convention
     """
-    given, unknown = _parser().parse_known_intermixed_args(argv)
+    parser = _parser()
+    given, unknown = parser.parse_known_intermixed_args(argv)
     if unknown:
         raise CnncountError(f"unknown option {unknown[0]!r}; see 'cnncount --help'")
     action = next((name for name in ("help", "version", "list") if getattr(given, name)), "count")
     if action != "count":  # help, version and the list take no other option
-        given = _parser().parse_args([])
+        given = parser.parse_args([])
     elif not given.words:
         raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
     _choose("--format", given.format, FORMATS)
