@@ -300,7 +300,11 @@ def _parser() -> argparse.ArgumentParser:
 
     batch = parser.add_argument_group("batch and precision")
     batch.add_argument(
-        "-b", "--batch", default="1", metavar="N", help="images per batch (default: %(default)s)"
+        "-b",
+        "--batch",
+        default="1",
+        metavar="N",
+        help="images per batch, for the memory figures (default: %(default)s)",
     )
     batch.add_argument(
         "-d",
