@@ -7,8 +7,14 @@ Run with the project's interpreter: ``.venv/bin/python benchmarks/bench_cli.py``
    package's bytecode is compiled first, as an installation leaves it: where
    ``PYTHONDONTWRITEBYTECODE`` is set, stale bytecode would otherwise be compiled again at
    every run.
-2. The time to summarise chains of 10 to 10,000 layers, which must grow linearly.
-3. For each built-in model, within the process: the time to build and summarise it (target:
+2. For every built-in model, ``cnncount MODEL`` from the shell, as the installed script runs:
+   the median wall time of 15 runs after a warm-up (target: under 100 ms each).
+3. Against torchinfo, in this process: ``torchinfo.summary(vgg16(), input_size=(1, 3, 224, 224))``
+   of torchvision's VGG-16, beside ``cnncount vgg16-torchvision`` (its table built, counted and
+   written), medians of both (target: cnncount at least 100 times faster). It is skipped, saying
+   why, where torch, torchvision or torchinfo is missing.
+4. The time to summarise chains of 10 to 10,000 layers, which must grow linearly.
+5. For each built-in model, within the process: the time to build and summarise it (target:
    at most 20 ms each, the largest new model included), and the time of
    ``cnncount MODEL --format json``, the compute without the interpreter's start-up (target:
    under 50 ms each).
@@ -27,6 +33,10 @@ import cnncount
 from cnncount import Shape, get_model, parse_network, summarize
 
 RUNS = 100
+RUNS_PER_MODEL = 15
+SHELL_TARGET_SECONDS = 0.100
+TORCHINFO_RUNS = 5
+TORCHINFO_TARGET_RATIO = 100
 GNU_TIME = "/usr/bin/time"
 
 
@@ -37,18 +47,18 @@ def wall_time(command: list[str]) -> float:
     return time.perf_counter() - start
 
 
-def median_wall_times(*commands: list[str]) -> list[float]:
-    """Return each command's median wall seconds over RUNS runs, after a warm-up.
+def median_wall_times(*commands: list[str], runs: int = RUNS, warm_up: int = 5) -> list[float]:
+    """Return each command's median wall seconds over ``runs`` runs, after ``warm_up`` more.
 
     The commands take turns, so that a change in the machine's load touches them alike.
     """
     times: list[list[float]] = [[] for _ in commands]
-    for turn in range(RUNS + 5):
-        for command, runs in zip(commands, times):
+    for turn in range(runs + warm_up):
+        for command, elapsed_times in zip(commands, times):
             elapsed = wall_time(command)
-            if turn >= 5:
-                runs.append(elapsed)
-    return [statistics.median(runs) for runs in times]
+            if turn >= warm_up:
+                elapsed_times.append(elapsed)
+    return [statistics.median(elapsed_times) for elapsed_times in times]
 
 
 def peak_mib(command: list[str]) -> float | None:
@@ -91,8 +101,73 @@ def bench_command_line() -> None:
             else "(peak needs GNU time: apt-get install time)"
         )
         print(f"  {label:<20}{seconds * 1e3:7.1f} ms  {memory}")
+    print(f"  ratio to bare       {command_time / bare_time:7.2f}x")
+
+
+def bench_every_model_from_the_shell() -> None:
+    from cnncount.models import MODELS
+
     print(
-        f"  ratio to bare       {command_time / bare_time:7.2f}x   (target: at most 1.50x, under 20 MiB)"
+        f"cnncount MODEL from the shell ({RUNS_PER_MODEL} runs each after a warm-up, the models "
+        "taking turns; median wall time)"
+    )
+    commands = [[*console_script(), name] for name in MODELS]  # they take turns, as load varies
+    medians = dict(zip(MODELS, median_wall_times(*commands, runs=RUNS_PER_MODEL, warm_up=1)))
+    for name, seconds in medians.items():
+        print(f"  {name:<20}{seconds * 1e3:7.1f} ms")
+    slowest = max(medians, key=medians.__getitem__)
+    over = [name for name, seconds in medians.items() if seconds >= SHELL_TARGET_SECONDS]
+    verdict = "met" if not over else f"MISSED by {', '.join(over)}"
+    print(
+        f"  slowest: {slowest}, {medians[slowest] * 1e3:.1f} ms; target under "
+        f"{SHELL_TARGET_SECONDS * 1e3:.0f} ms median for each of the {len(medians)} models: {verdict}"
+    )
+
+
+def bench_against_torchinfo() -> None:
+    """Time torchinfo's summary of torchvision's VGG-16 and cnncount's table of the same model."""
+    try:
+        import torch
+        import torchinfo
+        import torchvision
+    except ImportError as error:
+        print(
+            f"ratio to torchinfo skipped: {error.name} is not installed here "
+            "(make torch, then .venv/bin/python -m pip install torchinfo)"
+        )
+        return
+    from cnncount.cli import run
+
+    shape = (1, 3, 224, 224)
+    model = torchvision.models.vgg16()
+    theirs = torchinfo.summary(model, input_size=shape, verbose=0).total_params
+    counted = summarize(get_model("vgg16-torchvision")).totals.params
+    if theirs != counted:  # the two must count the same network
+        raise SystemExit(f"torchinfo counts {theirs:,} parameters, cnncount {counted:,}")
+    built = _median_seconds(
+        lambda: torchinfo.summary(torchvision.models.vgg16(), input_size=shape, verbose=0),
+        TORCHINFO_RUNS,
+    )
+    summary_only = _median_seconds(
+        lambda: torchinfo.summary(model, input_size=shape, verbose=0), TORCHINFO_RUNS
+    )
+    run(["vgg16-torchvision"])  # a warm-up
+    ours = _median_seconds(lambda: run(["vgg16-torchvision"]), RUNS_PER_MODEL)
+    print(
+        f"against torchinfo {torchinfo.__version__} (torch {torch.__version__}), torchvision's "
+        f"VGG-16 at {'x'.join(map(str, shape))}, {counted:,} parameters each, medians in this process"
+    )
+    print(f"  cnncount vgg16-torchvision (build, count, table)    {ours * 1e3:10.2f} ms")
+    for label, median in (
+        ("torchinfo.summary(vgg16(), ...) (build and summary)", built),
+        ("torchinfo.summary of a model already built", summary_only),
+    ):
+        print(f"  {label:<52}{median * 1e3:10.2f} ms  {median / ours:8.0f}x cnncount's time")
+    ratio = built / ours
+    verdict = "met" if ratio >= TORCHINFO_TARGET_RATIO else "MISSED"
+    print(
+        f"  target: cnncount at least {TORCHINFO_TARGET_RATIO}x faster than "
+        f"torchinfo.summary(vgg16(), ...): {ratio:.0f}x, {verdict}"
     )
 
 
@@ -112,6 +187,11 @@ def bench_scaling() -> None:
             f"  n = {layers:>6,}  {best * 1e3:9.3f} ms  {best / layers * 1e6:6.2f} us/layer{growth}"
         )
         previous = best
+
+
+def _median_seconds(function, runs: int) -> float:
+    """Return the median wall seconds of ``runs`` calls of ``function()``."""
+    return statistics.median(_timed(lambda _: function(), None) for _ in range(runs))
 
 
 def _timed(function, argument) -> float:
@@ -140,6 +220,10 @@ def bench_zoo() -> None:
 
 if __name__ == "__main__":
     bench_command_line()
+    print()
+    bench_every_model_from_the_shell()
+    print()
+    bench_against_torchinfo()
     print()
     bench_scaling()
     print()

@@ -1,45 +1,34 @@
-"""The command line: ``cnncount MODEL|SPEC [--format F] [--input CxHxW] [--batch N] [--dtype D]``.
+"""The command line: ``cnncount MODEL|SPEC [options]``, read with the standard library's argparse.
 
 It reads the arguments into :class:`Options`, computes the summary and the views asked for, and
-prints what a renderer returns. Bad input prints one line, ``cnncount: error: ...``, on stderr
-and exits with status 2. The options are few and fixed, so they are read here by hand:
-``argparse`` alone would cost the command half of a bare interpreter's start-up (it imports
-``re`` and ``gettext``).
+prints what a renderer returns. Long options take an unambiguous prefix (``--form json``) and
+``--option=value``; the common ones have a short form (``-f json -b 8``). Bad input, argparse's
+own complaints included, prints one line, ``cnncount: error: ...``, on stderr and exits with
+status 2.
 """
 
 from __future__ import annotations
 
+import argparse
 import sys
 
-from cnncount.errors import CnncountError, UnknownModelError
+from cnncount.errors import CnncountError, LayerError, UnknownModelError
 from cnncount.models import MODELS, get_model, resolve
-from cnncount.network import Network
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
 from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICE_TYPES, Batch
 from cnncount.record import Record
 from cnncount.shapes import Shape
-from cnncount.summary import summarize
+from cnncount.summary import Summary, summarize
 
-__all__ = ["FORMATS", "Options", "main", "read_options", "run", "usage"]
+TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the import of typing
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+    from typing import NoReturn
+
+__all__ = ["FORMATS", "Options", "channels_first", "main", "read_options", "run", "usage"]
 
 FORMATS = ("table", "markdown", "csv", "json")
 """The output formats of ``--format``."""
-
-_VALUED = {
-    "--format": "table",
-    "--input": "",
-    "--batch": "1",
-    "--dtype": "float32",
-    "--amp": "",
-    "--device": "cuda",
-    "--optimizer": "",
-    "--accumulate": "1",
-    "--checkpoint": "1",
-    "--budget": "",
-    "--convention": "",
-    "--roofline": "",
-}
-_FLAGS = ("-h", "--help", "--list", "--version", "--receptive-field")
 
 
 class Options(Record):
@@ -84,50 +73,16 @@ class Options(Record):
 
 
 def usage() -> str:
-    """Return the help text, every choice of every option listed.
+    """Return the help text: the options in groups, every choice of every option listed.
 
     Examples:
-        >>> usage().splitlines()[0]
+        >>> lines = usage().splitlines()
+        >>> lines[0]
         'usage: cnncount [options] MODEL'
+        >>> [line for line in lines if line and not line.startswith(" ") and line.endswith(":")]
+        ['options:', 'model:', 'batch and precision:', 'training:', 'views:', 'output:']
     """
-    from cnncount.conventions import CONVENTIONS
-    from cnncount.memory import OPTIMIZER_STATE
-    from cnncount.roofline import DEVICES
-
-    optimizers, conventions = list(OPTIMIZER_STATE), list(CONVENTIONS)
-    return f"""\
-usage: cnncount [options] MODEL
-       cnncount [options] SPEC...
-       cnncount --list
-
-Count the parameters, activations and multiply-accumulates of a convolutional network.
-
-  MODEL              a built-in model or its torchvision name (see --list), e.g. vgg16
-  SPEC               layers in the VGG paper's notation, e.g. 'conv3-64 maxpool FC-10'
-
-options:
-  --format FORMAT    {", ".join(FORMATS)} (default: table)
-  --input CxHxW      input shape, channels first (default: the model's usual input,
-                     {DEFAULT_INPUT} for a spec)
-  --batch N          images per batch, for the memory figures (default: 1)
-  --dtype DTYPE      {", ".join(BYTES_PER_VALUE)}: bytes per value (default: float32)
-  --amp TYPE         {", ".join(AUTOCAST_TYPES)}: mixed precision, as autocast runs a float32 model
-  --device KIND      {", ".join(DEVICE_TYPES)}: whose kernels the memory follows (default: cuda)
-  --optimizer OPT    {", ".join(optimizers[:6])},
-                     {", ".join(optimizers[6:])}: add the training memory, part by part
-  --accumulate N     gradients accumulated over N batches before each step (default: 1)
-  --checkpoint K     activation checkpointing in K segments (default: 1, none)
-  --budget SIZE      the largest batch that fits SIZE (16GiB, 500MB: GiB is 2^30 bytes,
-                     GB 10^9), for training with --optimizer, else for inference
-  --convention NAME  count as a tool does: {", ".join(conventions[:4])},
-                     {", ".join(conventions[4:])}
-  --receptive-field  add each layer's receptive field: size, jump, start (input pixels)
-  --roofline DEVICE  add each layer's lower bound on time on DEVICE: {", ".join(DEVICES)},
-                     or a peak and a bandwidth such as 67TFLOPS,4.8TB/s
-  --list             name the built-in models
-  -h, --help         show this help
-  --version          show the version
-"""
+    return _parser().format_help()
 
 
 def read_options(argv: list[str]) -> Options:
@@ -136,40 +91,45 @@ def read_options(argv: list[str]) -> Options:
     Examples:
         >>> read_options(["--list"]).action
         'list'
+        >>> options = read_options(["vgg16", "--form", "json", "-b", "8", "--dtype=float16"])
+        >>> options.format, options.batch.size, options.batch.dtype
+        ('json', 8, 'float16')
         >>> read_options(["vgg16", "--format", "yaml"])
         Traceback (most recent call last):
         ...
         cnncount.errors.CnncountError: --format must be one of table, markdown, csv, json, got 'yaml'
+        >>> read_options(["vgg16", "--c", "4"])
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: ambiguous option: --c could match --checkpoint, --convention
     """
-    words, valued, flags = _split(argv)
-    action = next((name for flag, name in _ACTIONS if flag in flags), "count")
-    if action != "count":
-        valued = dict(_VALUED)  # help, version and the list take no other option
-    elif not words:
+    parser = _parser()
+    given, unknown = parser.parse_known_intermixed_args(argv)
+    if unknown:
+        raise CnncountError(f"unknown option {unknown[0]!r}; see 'cnncount --help'")
+    action = next((name for name in ("help", "version", "list") if getattr(given, name)), "count")
+    if action != "count":  # help, version and the list take no other option
+        given = parser.parse_args([])
+    elif not given.words:
         raise CnncountError("give a model name or a spec; 'cnncount --list' names the models")
-    _choose("--format", valued["--format"], FORMATS)
-    _choose("--dtype", valued["--dtype"], tuple(BYTES_PER_VALUE))
-    _choose("--device", valued["--device"], DEVICE_TYPES)
-    if valued["--amp"]:
-        _choose("--amp", valued["--amp"], AUTOCAST_TYPES)
+    _choose("--format", given.format, FORMATS)
+    _choose("--dtype", given.dtype, tuple(BYTES_PER_VALUE))
+    _choose("--device", given.device, DEVICE_TYPES)
+    if given.amp is not None:
+        _choose("--amp", given.amp, AUTOCAST_TYPES)
     options = Options(
         action=action,
-        words=tuple(words),
-        format=valued["--format"],
-        input_shape=Shape.parse(valued["--input"]) if valued["--input"] else None,
-        batch=Batch(
-            _count("--batch", valued["--batch"]),
-            valued["--dtype"],
-            valued["--amp"] or None,
-            valued["--device"],
-        ),
-        optimizer=_chosen_optimizer(valued["--optimizer"]),
-        accumulation=_count("--accumulate", valued["--accumulate"]),
-        segments=_count("--checkpoint", valued["--checkpoint"]),
-        budget=_budget(valued["--budget"]),
-        convention=_chosen_convention(valued["--convention"]),
-        receptive="--receptive-field" in flags,
-        roofline=valued["--roofline"] or None,
+        words=tuple(given.words),
+        format=given.format,
+        input_shape=None if given.input is None else Shape.parse(given.input),
+        batch=Batch(_count("--batch", given.batch), given.dtype, given.amp, given.device),
+        optimizer=_chosen_optimizer(given.optimizer),
+        accumulation=_count("--accumulate", given.accumulate),
+        segments=_count("--checkpoint", given.checkpoint),
+        budget=_budget(given.budget),
+        convention=_chosen_convention(given.convention),
+        receptive=given.receptive_field,
+        roofline=given.roofline,
     )
     views = (options.optimizer, options.budget, options.convention, options.roofline)
     if options.format == "csv" and (any(view is not None for view in views) or options.receptive):
@@ -186,7 +146,7 @@ def run(argv: list[str]) -> str:
     Examples:
         >>> print(run(["vgg16"]).splitlines()[1])
         CONV3-64:  [224x224x64]   memory:  224*224*64=3.2M  weights: (3*3*3)*64 = 1,728
-        >>> print(run(["conv3-64", "maxpool", "--input", "3x32x32", "--format", "csv"]), end="")
+        >>> print(run(["conv3-64", "maxpool", "-i", "3x32x32", "-f", "csv"]), end="")
         name,kind,token,channels,height,width,activations,weights,biases,params,buffers,macs
         input,input,input,3,32,32,3072,0,0,0,0,0
         conv1,conv,conv3-64,64,32,32,65536,1728,64,1792,0,1769472
@@ -207,7 +167,7 @@ def run(argv: list[str]) -> str:
         from cnncount.render.catalogue import model_catalogue
 
         return model_catalogue(MODELS) + "\n"
-    summary = summarize(_network(" ".join(options.words), options.input_shape))
+    summary = _summary(options.words, options.input_shape)
     from cnncount.views import compute_views
 
     views = compute_views(
@@ -256,31 +216,175 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-_ACTIONS = (("-h", "help"), ("--help", "help"), ("--version", "version"), ("--list", "list"))
+def channels_first(shape: Shape, channels: int) -> Shape | None:
+    """Return ``shape`` read channels first if it reads as height x width x channels, else None.
+
+    A shape reads so for a network whose first layer takes ``channels`` when its last size is
+    ``channels`` and its first is not: ``224x224x3`` for an RGB network, the order of the CS231n
+    notes. A network read from any source can be checked so, given the channels it declares.
+
+    Examples:
+        >>> channels_first(Shape(224, 224, 3), 3)
+        Shape(3, 224, 224)
+        >>> print(channels_first(Shape(3, 224, 224), 3), channels_first(Shape(224, 224, 1), 3))
+        None None
+    """
+    if shape.width == channels and shape.channels != channels:
+        return Shape(shape.width, shape.channels, shape.height)
+    return None
 
 
-def _split(argv: list[str]) -> tuple[list[str], dict[str, str], set[str]]:
-    """Split ``argv`` into the words, the options with a value, and the flags."""
-    words: list[str] = []
-    valued = dict(_VALUED)
-    flags: set[str] = set()
-    arguments = iter(argv)
-    for argument in arguments:
-        name, equals, value = argument.partition("=")
-        if argument == "--":
-            words.extend(arguments)
-        elif argument in _FLAGS:
-            flags.add(argument)
-        elif name in valued:
-            value = value if equals else next(arguments, "")
-            if not value:
-                raise CnncountError(f"option {name} needs a value")
-            valued[name] = value
-        elif argument.startswith("-"):
-            raise CnncountError(f"unknown option {argument!r}; see 'cnncount --help'")
-        else:
-            words.append(argument)
-    return words, valued, flags
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser, whose complaints raise :class:`CnncountError` instead of exiting."""
+
+    def error(self, message: str) -> NoReturn:
+        raise CnncountError(message)
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's help, as wide wherever it is printed, so that it never depends on the terminal."""
+
+    def __init__(self, prog: str) -> None:
+        super().__init__(prog, max_help_position=28, width=100)
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        """Wrap at spaces only, so that a choice such as ``laptop-cpu`` stays whole."""
+        import textwrap
+
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return "\n".join(indent + line for line in self._split_lines(text, width - len(indent)))
+
+    def _format_action_invocation(self, action: argparse.Action) -> str:
+        """Write an option with a value once, ``-f, --format FORMAT``, not ``-f FORMAT, --format FORMAT``."""
+        if not action.option_strings or action.nargs == 0:
+            return super()._format_action_invocation(action)
+        value = self._format_args(action, self._get_default_metavar_for_optional(action))
+        return f"{', '.join(action.option_strings)} {value}"
+
+
+def _parser() -> argparse.ArgumentParser:
+    """Return the parser of the command line, its options grouped, every choice in its help."""
+    from cnncount.conventions import CONVENTIONS
+    from cnncount.memory import OPTIMIZER_STATE
+    from cnncount.roofline import DEVICES
+
+    parser = _Parser(
+        prog="cnncount",
+        usage="cnncount [options] MODEL\n       cnncount [options] SPEC...\n       cnncount --list",
+        description=(
+            "Count the parameters, activations and multiply-accumulates of a convolutional "
+            "network. A long option may be shortened to any prefix that names it alone."
+        ),
+        add_help=False,
+        allow_abbrev=True,
+        formatter_class=_HelpFormatter,
+    )
+    parser.add_argument("-h", "--help", action="store_true", help="show this help")
+    parser.add_argument("-V", "--version", action="store_true", help="show the version")
+
+    model = parser.add_argument_group(
+        "model",
+        "MODEL is a built-in model or its torchvision name, e.g. vgg16; SPEC is layers in the "
+        "VGG paper's notation, e.g. 'conv3-64 maxpool FC-10', quoted or as separate words",
+    )
+    model.add_argument("words", nargs="*", metavar="MODEL or SPEC", help="what to count")
+    model.add_argument(
+        "-i",
+        "--input",
+        metavar="CxHxW",
+        help=f"input shape, channels first (default: the model's usual input, {DEFAULT_INPUT} for a spec)",
+    )
+    model.add_argument("-l", "--list", action="store_true", help="name the built-in models")
+
+    batch = parser.add_argument_group("batch and precision")
+    batch.add_argument(
+        "-b",
+        "--batch",
+        default="1",
+        metavar="N",
+        help="images per batch, for the memory figures (default: %(default)s)",
+    )
+    batch.add_argument(
+        "-d",
+        "--dtype",
+        default="float32",
+        metavar="DTYPE",
+        help=f"{_or(BYTES_PER_VALUE)}: bytes per value (default: %(default)s)",
+    )
+    batch.add_argument(
+        "--amp",
+        metavar="TYPE",
+        help=f"{_or(AUTOCAST_TYPES)}: mixed precision, as autocast runs a float32 model",
+    )
+    batch.add_argument(
+        "--device",
+        default="cuda",
+        metavar="KIND",
+        help=f"{_or(DEVICE_TYPES)}: whose kernels the memory follows (default: %(default)s)",
+    )
+
+    training = parser.add_argument_group("training")
+    training.add_argument(
+        "--optimizer",
+        metavar="OPT",
+        help=f"{_or(OPTIMIZER_STATE)}: add the training memory, part by part",
+    )
+    training.add_argument(
+        "--accumulate",
+        default="1",
+        metavar="N",
+        help="gradients accumulated over N batches before each step (default: %(default)s)",
+    )
+    training.add_argument(
+        "--checkpoint",
+        default="1",
+        metavar="K",
+        help="activation checkpointing in K segments (default: %(default)s, none)",
+    )
+    training.add_argument(
+        "--budget",
+        metavar="SIZE",
+        help=(
+            "the largest batch that fits SIZE (16GiB, 500MB: GiB is 2^30 bytes, GB 10^9), "
+            "for training with --optimizer, else for inference"
+        ),
+    )
+
+    views = parser.add_argument_group("views")
+    views.add_argument(
+        "--convention", metavar="NAME", help=f"count as a tool does: {_or(CONVENTIONS)}"
+    )
+    views.add_argument(
+        "--receptive-field",
+        action="store_true",
+        help="add each layer's receptive field: size, jump, start (input pixels)",
+    )
+    views.add_argument(
+        "--roofline",
+        metavar="DEVICE",
+        help=(
+            f"add each layer's lower bound on time on DEVICE: {_or(DEVICES)}, "
+            "or a peak and a bandwidth such as 67TFLOPS,4.8TB/s"
+        ),
+    )
+
+    output = parser.add_argument_group("output")
+    output.add_argument(
+        "-f",
+        "--format",
+        default="table",
+        metavar="FORMAT",
+        help=f"{_or(FORMATS)} (default: %(default)s)",
+    )
+    return parser
+
+
+def _or(choices: Iterable[str]) -> str:
+    """Return the choices, written as a list that ends with "or"."""
+    names = list(choices)
+    return ", ".join(names[:-1]) + f" or {names[-1]}"
 
 
 def _count(option: str, text: str) -> int:
@@ -294,8 +398,8 @@ def _choose(option: str, value: str, choices: tuple[str, ...]) -> None:
         raise CnncountError(f"{option} must be one of {', '.join(choices)}, got {value!r}")
 
 
-def _chosen_optimizer(value: str) -> str | None:
-    if not value:
+def _chosen_optimizer(value: str | None) -> str | None:
+    if value is None:
         return None
     from cnncount.memory import OPTIMIZER_STATE
 
@@ -303,8 +407,8 @@ def _chosen_optimizer(value: str) -> str | None:
     return value
 
 
-def _chosen_convention(value: str) -> str | None:
-    if not value:
+def _chosen_convention(value: str | None) -> str | None:
+    if value is None:
         return None
     from cnncount.conventions import CONVENTIONS
 
@@ -312,20 +416,50 @@ def _chosen_convention(value: str) -> str | None:
     return value
 
 
-def _budget(value: str) -> int | None:
-    if not value:
+def _budget(value: str | None) -> int | None:
+    if value is None:
         return None
     from cnncount.units import parse_bytes
 
     return parse_bytes(value)
 
 
-def _network(text: str, input_shape: Shape | None) -> Network:
+def _summary(words: tuple[str, ...], input_shape: Shape | None) -> Summary:
+    """Return the summary of the network that ``words`` name or write, fed ``input_shape``.
+
+    A model's input is checked against the channels it takes before the network is walked. A
+    spec takes any channels, so an input that reads as height x width x channels is pointed out
+    only if the walk fails.
+    """
+    text = " ".join(words)
     name = resolve(text)
     if name is not None:
-        return get_model(name, input_shape)
+        if input_shape is not None:
+            _refuse_channels_last(input_shape, MODELS[name].input_shape.channels, name)
+        return summarize(get_model(name, input_shape))
     tokens = tokenize(text)
     if len(tokens) == 1 and not names_a_layer(tokens[0][0]):
         error = UnknownModelError(text, list(MODELS))
         raise CnncountError(f"{error}, or give a spec such as 'conv3-64 maxpool FC-10'")
-    return parse_network(text, input_shape or DEFAULT_INPUT)
+    if input_shape is None:
+        return summarize(parse_network(text, DEFAULT_INPUT))
+    network = parse_network(text, input_shape)
+    try:
+        return summarize(network)
+    except LayerError as error:
+        suggested = channels_first(input_shape, DEFAULT_INPUT.channels)
+        if suggested is None:
+            raise
+        msg = f"{error} (if {input_shape} is height x width x channels, give --input {suggested})"
+        raise CnncountError(msg) from None
+
+
+def _refuse_channels_last(shape: Shape, channels: int, model: str) -> None:
+    """Raise if ``shape`` reads as height x width x channels for ``model``, which takes ``channels``."""
+    suggested = channels_first(shape, channels)
+    if suggested is not None:
+        msg = (
+            f"--input {shape} reads as height x width x channels; cnncount writes the channels "
+            f"first, and {model} takes {channels}: give --input {suggested}"
+        )
+        raise CnncountError(msg)

@@ -7,6 +7,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -133,6 +134,95 @@ def test_torchvision_names_are_accepted(alias, model) -> None:
 def test_help() -> None:
     result = cnncount("--help")
     assert result.returncode == 0 and result.stdout == usage()
+    assert cnncount("-h").stdout == usage()
+
+
+def test_help_groups_the_options_and_lists_every_choice() -> None:
+    from cnncount.conventions import CONVENTIONS
+    from cnncount.memory import OPTIMIZER_STATE
+    from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICE_TYPES
+    from cnncount.roofline import DEVICES
+
+    text = usage()
+    headings = [line for line in text.splitlines() if line and line[0] != " " and line[-1] == ":"]
+    assert headings == [
+        "options:",
+        "model:",
+        "batch and precision:",
+        "training:",
+        "views:",
+        "output:",
+    ]
+    flowing = " ".join(text.split())  # a choice may be wrapped onto the next line
+    choices = [
+        *CONVENTIONS,
+        *OPTIMIZER_STATE,
+        *DEVICES,
+        *BYTES_PER_VALUE,
+        *AUTOCAST_TYPES,
+        *DEVICE_TYPES,
+        "table",
+        "markdown",
+        "csv",
+        "json",
+    ]
+    assert [choice for choice in choices if choice not in flowing] == []
+    group = text[text.index("batch and precision:") : text.index("training:")]
+    assert "-b, --batch N" in group and "-d, --dtype DTYPE" in group
+    assert "-f, --format FORMAT" in text[text.index("output:") :]
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["vgg16", "--form", "json"],
+        ["vgg16", "-f", "json"],
+        ["vgg16", "-fjson"],
+        ["vgg16", "--format=json"],
+        ["vgg16", "--fo=json"],
+        ["vgg16", "--format", "json", "--"],
+        ["--format", "json", "--", "vgg16"],
+    ],
+)
+def test_prefixes_short_forms_and_equals_signs(args) -> None:
+    assert run(args) == run(["vgg16", "--format", "json"])
+
+
+@pytest.mark.parametrize(
+    ("args", "same"),
+    [
+        (["vgg16", "--batch=8", "-d", "float16"], ["vgg16", "--batch", "8", "--dtype", "float16"]),
+        (["vgg16", "-b", "8", "--dt=float16"], ["vgg16", "--batch", "8", "--dtype", "float16"]),
+        (["vgg16", "-i", "3x32x32", "--rec"], ["vgg16", "--input", "3x32x32", "--receptive-field"]),
+        (
+            ["vgg16", "--opt", "adam", "--bud=16GiB"],
+            ["vgg16", "--optimizer", "adam", "--budget", "16GiB"],
+        ),
+        (["conv3-8", "-i", "1x28x28", "FC-10"], ["conv3-8", "FC-10", "--input", "1x28x28"]),
+    ],
+)
+def test_short_and_shortened_options_mean_the_long_ones(args, same) -> None:
+    assert run(args) == run(same)
+
+
+def test_list_and_version_have_short_forms() -> None:
+    assert run(["-l"]) == run(["--list"])
+    assert run(["-V"]) == run(["--version"]) and run(["-V"]).startswith("cnncount ")
+
+
+def test_the_console_script_refuses_in_one_line_without_a_traceback() -> None:
+    """The installed ``cnncount`` script, as a shell runs it, for argparse's errors and ours."""
+    script = Path(sys.executable).parent / "cnncount"
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "cnncount"]
+    for args in (
+        ["vgg16", "--c", "4"],
+        ["vgg16", "--frobnicate"],
+        ["vgg16", "--input", "224x224x3"],
+    ):
+        result = subprocess.run([*command, *args], capture_output=True, text=True, check=False)
+        assert result.returncode == 2 and result.stdout == "", args
+        assert result.stderr.startswith("cnncount: error: ") and result.stderr.count("\n") == 1
+        assert "Traceback" not in result.stderr and "usage:" not in result.stderr
 
 
 @pytest.mark.parametrize(
@@ -178,7 +268,38 @@ def test_help() -> None:
         (["conv3-0"], "spec token 1 'conv3-0' (column 1): out_channels must be positive, got 0"),
         (["vgg16", "--batch", "0"], "--batch must be a positive whole number, got '0'"),
         (["vgg16", "--batch", "-3"], "--batch must be a positive whole number, got '-3'"),
-        (["vgg16", "--batch"], "option --batch needs a value"),
+        (["vgg16", "--batch"], "argument -b/--batch: expected one argument"),
+        (["vgg16", "--list=3"], "argument -l/--list: ignored explicit argument '3'"),
+        (
+            ["vgg16", "--c", "4"],
+            "ambiguous option: --c could match --checkpoint, --convention",
+        ),
+        (
+            ["vgg16", "--r"],
+            "ambiguous option: --r could match --receptive-field, --roofline",
+        ),
+        (
+            ["vgg16", "--input", "224x224x3"],
+            (
+                "--input 224x224x3 reads as height x width x channels; cnncount writes the "
+                "channels first, and vgg16 takes 3: give --input 3x224x224"
+            ),
+        ),
+        (
+            ["lenet5", "-i", "32x32x1"],
+            (
+                "--input 32x32x1 reads as height x width x channels; cnncount writes the "
+                "channels first, and lenet5 takes 1: give --input 1x32x32"
+            ),
+        ),
+        (
+            ["conv3-64", "maxpool", "maxpool", "FC-10", "--input", "224x224x3"],
+            (
+                "layer 3 maxpool2 (maxpool): kernel 2 with padding 0 does not fit input 112x1 "
+                "(if 224x224x3 is height x width x channels, give --input 3x224x224)"
+            ),
+        ),
+        (["vgg16", "--input", ""], "input shape '': expected CxHxW, e.g. 3x224x224"),
         (
             ["vgg16", "--dtype", "float64"],
             "--dtype must be one of float32, float16, bfloat16, int8, got 'float64'",
@@ -188,6 +309,8 @@ def test_help() -> None:
             "--format must be one of table, markdown, csv, json, got 'yaml'",
         ),
         (["vgg16", "--frobnicate"], "unknown option '--frobnicate'; see 'cnncount --help'"),
+        (["vgg16", "-x", "3"], "unknown option '-x'; see 'cnncount --help'"),
+        (["vgg16", "--frobnicate=3"], "unknown option '--frobnicate=3'; see 'cnncount --help'"),
         ([], "give a model name or a spec; 'cnncount --list' names the models"),
         ([""], "spec is empty: write layers such as 'conv3-64 maxpool FC-10'"),
         (

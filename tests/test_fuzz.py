@@ -1,8 +1,8 @@
 """Fuzzing the command line and the notation: every outcome is a valid summary or one clear error.
 
-Thousands of random and mutated specs, sizes and flags. Whatever comes in, `cnncount` either
-exits 0 with a summary whose sizes are all positive, or exits 2 with one line on stderr; never a
-traceback.
+Thousands of random and mutated specs, sizes and flags, the flags spelled whole, shortened, in
+their short form or with ``=``. Whatever comes in, `cnncount` either exits 0 with a summary whose
+sizes are all positive, or exits 2 with one line on stderr; never a traceback.
 """
 
 from __future__ import annotations
@@ -125,12 +125,27 @@ FLAG_VALUES = {
 }
 
 
+SHORT = {"--format": "-f", "--input": "-i", "--batch": "-b", "--dtype": "-d"}
+
+
+@st.composite
+def spelled(draw, flag: str, value: str) -> list[str]:
+    """``flag`` and ``value`` as a user may write them: whole, shortened (perhaps ambiguously), as
+    its short form, with ``=`` or glued to the short form."""
+    name = draw(
+        st.sampled_from([flag, SHORT.get(flag, flag), flag[: draw(st.integers(3, len(flag)))]])
+    )
+    if draw(st.booleans()):
+        return [name, value]
+    return [f"{name}={value}" if name.startswith("--") else name + value]
+
+
 @st.composite
 def command_lines(draw) -> list[str]:
     target = draw(st.one_of(specs(), st.sampled_from(list(MODELS)), st.text(max_size=10)))
     args = [target] if draw(st.booleans()) else target.split()
     for flag in draw(st.lists(st.sampled_from(list(FLAG_VALUES)), max_size=4, unique=True)):
-        args += [flag, draw(FLAG_VALUES[flag])]
+        args += draw(spelled(flag, draw(FLAG_VALUES[flag])))
     if draw(st.integers(0, 9)) == 0:
         args.append(
             draw(st.sampled_from(["--receptive-field", "--list", "--help", "--bogus", "--", "-x"]))

@@ -16,15 +16,21 @@ import cnncount
 HEAVY = ("numpy", "matplotlib", "re", "dataclasses", "typing", "argparse", "json", "enum")
 
 
-def test_import_and_command_line_stay_light() -> None:
-    """Each of these would cost the command line more than its whole budget (see benchmarks/)."""
-    code = "import sys, cnncount.cli; print(' '.join(sorted(sys.modules)))"
+ARGPARSE = ("argparse", "re", "enum")
+"""The command line's parser, the standard library's, and the modules it imports itself."""
+
+
+@pytest.mark.parametrize(("module", "allowed"), [("cnncount", ()), ("cnncount.cli", ARGPARSE)])
+def test_import_and_command_line_stay_light(module, allowed) -> None:
+    """``import cnncount`` loads none of these; the command line only argparse and its imports."""
+    code = f"import sys, {module}; print(' '.join(sorted(sys.modules)))"
     loaded = set(
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout.split()
     )
-    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+    heavy = set(HEAVY) - set(allowed)
+    assert loaded.isdisjoint(heavy), loaded & heavy
 
 
 def _public_modules() -> list[str]:

@@ -89,7 +89,9 @@ def test_unreadable_devices_are_refused(text) -> None:
 
 def test_command_line_and_json(capsys) -> None:
     text = run(["resnet50", "--roofline", "h100-sxm"])
-    assert "ROOFLINE on h100-sxm" in text and "FORWARD bound:" in text and "TRAINING bound:" in text
+    assert (
+        "ROOFLINE on h100-sxm" in text and "FORWARD bound:" in text and "TRAINING estimate:" in text
+    )
     document = json.loads(run(["resnet50", "--roofline", "h100-sxm", "--format", "json"]))[
         "roofline"
     ]

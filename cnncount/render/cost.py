@@ -7,7 +7,7 @@ from cnncount.conventions import Convention
 from cnncount.memory import TrainingMemory
 from cnncount.precision import Batch
 from cnncount.receptive import ReceptiveField
-from cnncount.roofline import Roofline
+from cnncount.roofline import TRAINING_FACTOR, Roofline
 from cnncount.units import BYTE_UNITS, format_bytes
 from cnncount.views import BatchFit, ConventionCount, Views
 
@@ -221,7 +221,7 @@ def receptive_field_table(fields: list[ReceptiveField]) -> str:
 
 def roofline_table(result: Roofline) -> str:
     """Return each layer's FLOPs, bytes moved, arithmetic intensity and lower bound on its time,
-    then the network's forward and training bounds.
+    then the network's forward bound and the estimate of a training step built on it.
 
     Examples:
         >>> from cnncount import get_model, summarize
@@ -234,8 +234,8 @@ def roofline_table(result: Roofline) -> str:
         conv1       0.173   13.5    12.9       4.016  memory
         conv2       3.699   25.8   143.2      55.215  compute
         fc3         0.008   16.4     0.5       4.898  memory
-        FORWARD bound:  0.616 ms (a forward pass: the layers one after another)
-        TRAINING bound: 1.849 ms (a step: the forward pass and a backward pass of about twice it)
+        FORWARD bound:     0.616 ms (a forward pass: the layers one after another)
+        TRAINING estimate: 1.849 ms (3 forward bounds: the forward pass and a backward pass of about twice it)
     """
     device, batch = result.device, result.batch
     dtype = batch.autocast or batch.dtype
@@ -255,10 +255,11 @@ def roofline_table(result: Roofline) -> str:
             f"{layer.seconds * 1e6:>12.3f}  {layer.bound}"
         )
     lines.append(
-        f"FORWARD bound:  {result.forward_seconds * 1e3:.3f} ms (a forward pass: the layers one after another)"
+        f"FORWARD bound:     {result.forward_seconds * 1e3:.3f} ms "
+        "(a forward pass: the layers one after another)"
     )
     lines.append(
-        f"TRAINING bound: {result.training_seconds * 1e3:.3f} ms "
-        "(a step: the forward pass and a backward pass of about twice it)"
+        f"TRAINING estimate: {result.training_seconds * 1e3:.3f} ms ({TRAINING_FACTOR} forward "
+        "bounds: the forward pass and a backward pass of about twice it)"
     )
     return "\n".join(lines)
