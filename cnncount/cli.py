@@ -10,13 +10,13 @@ and exits with status 2. The options are few and fixed, so they are read here by
 from __future__ import annotations
 
 import sys
+from dataclasses import dataclass
 
 from cnncount.errors import CnncountError, UnknownModelError
 from cnncount.models import MODELS, get_model, resolve
 from cnncount.network import Network
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
 from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICE_TYPES, Batch
-from cnncount.record import Record
 from cnncount.shapes import Shape
 from cnncount.summary import summarize
 
@@ -42,7 +42,8 @@ _VALUED = {
 _FLAGS = ("-h", "--help", "--list", "--version", "--receptive-field")
 
 
-class Options(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
     """The command line's arguments, read and checked.
 
     ``action`` is ``"help"``, ``"version"``, ``"list"`` or ``"count"``; ``words`` are the model
@@ -53,21 +54,6 @@ class Options(Record):
         >>> options.words, options.batch, options.receptive, options.optimizer
         (('vgg16',), Batch(size=8, dtype='float32', autocast=None, device='cuda'), True, None)
     """
-
-    __slots__ = (
-        "action",
-        "words",
-        "format",
-        "input_shape",
-        "batch",
-        "optimizer",
-        "accumulation",
-        "segments",
-        "budget",
-        "convention",
-        "receptive",
-        "roofline",
-    )
 
     action: str
     words: tuple[str, ...]

@@ -29,10 +29,11 @@ caching and rounding.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import CnncountError
 from cnncount.network import INPUT
 from cnncount.precision import BYTES_PER_VALUE, ONE_IMAGE, Batch
-from cnncount.record import Record
 from cnncount.summary import Row, Summary
 
 __all__ = [
@@ -65,7 +66,8 @@ infinity norm (Adamax), or the running means of squared gradients and updates (A
 a third, the largest second moment so far, for Adam with ``amsgrad=True``."""
 
 
-class TrainingMemory(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrainingMemory:
     """The parts of training memory for one step, in bytes; they add up to :attr:`total`.
 
     ``accumulation`` is the number of batches whose gradients are added up before the optimizer
@@ -80,8 +82,6 @@ class TrainingMemory(Record):
         >>> memory.total == sum(size for _, size in memory.parts)
         True
     """
-
-    __slots__ = ("batch", "optimizer", "accumulation", "segments", "parts")
 
     batch: Batch
     optimizer: str

@@ -16,7 +16,7 @@ chapters and the tests find them from any working directory, and so does an inst
 
 from __future__ import annotations
 
-from cnncount.record import Record
+from dataclasses import dataclass
 
 __all__ = [
     "PublishedFigure",
@@ -29,7 +29,8 @@ __all__ = [
 ]
 
 
-class PublishedFigure(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublishedFigure:
     """A figure for VGG-16, printed by a tool or computed by us for comparison, and the convention
     that reproduces it.
 
@@ -46,8 +47,6 @@ class PublishedFigure(Record):
         >>> sorted({figure.origin for figure in published_figures()})
         ['ours', 'tool']
     """
-
-    __slots__ = ("quantity", "convention", "model", "published", "as_printed", "origin", "source")
 
     quantity: str
     convention: str

@@ -18,13 +18,15 @@ square kernels.
 
 from __future__ import annotations
 
-from cnncount.record import Record
+from dataclasses import dataclass
+
 from cnncount.summary import Row, Summary
 
 __all__ = ["ReceptiveField", "receptive_fields"]
 
 
-class ReceptiveField(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ReceptiveField:
     """The receptive field of one row's outputs along the height (the width is alike).
 
     ``size`` is ``None`` when every output sees the whole input.
@@ -33,8 +35,6 @@ class ReceptiveField(Record):
         >>> ReceptiveField(name="pool1", size=6, jump=2, start=0.5)
         ReceptiveField(name='pool1', size=6, jump=2, start=0.5)
     """
-
-    __slots__ = ("name", "size", "jump", "start")
 
     name: str
     size: int | None

@@ -2,23 +2,22 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 from cnncount.errors import LayerError
 from cnncount.layers import Layer
 from cnncount.layers.base import WeightFactors
 from cnncount.network import INPUT, Network
-from cnncount.record import Record
 from cnncount.shapes import Shape
 
 __all__ = ["COUNTS", "FLOPS_PER_MAC", "Counts", "Row", "Summary", "summarize"]
-
-COUNTS = ("activations", "weights", "biases", "params", "buffers", "macs")
-"""The counts of a row, each summed into the totals."""
 
 FLOPS_PER_MAC = 2
 """Floating-point operations in a multiply-accumulate, a multiplication and an addition."""
 
 
-class Counts(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Counts:
     """The counts of a layer for one image (a :class:`Row`), or of all the rows of a summary
     (its ``totals``).
 
@@ -28,8 +27,6 @@ class Counts(Record):
         >>> totals.params == totals.weights + totals.biases, totals.flops == 2 * totals.macs
         (True, True)
     """
-
-    __slots__ = COUNTS
 
     activations: int
     weights: int
@@ -50,6 +47,11 @@ class Counts(Record):
         return FLOPS_PER_MAC * self.macs
 
 
+COUNTS = tuple(field.name for field in fields(Counts))
+"""The counts of a row, each summed into the totals."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Row(Counts):
     """The counts of one layer, or of the network's input (``kind == "input"``, no layer).
 
@@ -64,16 +66,6 @@ class Row(Counts):
         >>> row.name, row.kind, row.output_shape, row.weight_factors, row.params, row.macs
         ('conv1', 'conv', Shape(64, 224, 224), ((3, 3, 3), (64,)), 1792, 86704128)
     """
-
-    __slots__ = (
-        "name",
-        "kind",
-        "layer",
-        "inputs",
-        "input_shape",
-        "output_shape",
-        "weight_factors",
-    )
 
     name: str
     kind: str
@@ -95,7 +87,8 @@ class Row(Counts):
         return INPUT if self.layer is None else str(self.layer)
 
 
-class Summary(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Summary:
     """The rows of a network, first its input, and the totals of their counts.
 
     Examples:
@@ -104,8 +97,6 @@ class Summary(Record):
         >>> len(summary.rows), summary.totals.params, summary.totals.activations
         (22, 138357544, 15237608)
     """
-
-    __slots__ = ("model", "input_shape", "rows", "totals")
 
     model: str
     input_shape: Shape

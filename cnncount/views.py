@@ -7,9 +7,10 @@ behind each view are imported when it is asked for, to keep the command line's s
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 from cnncount.errors import CnncountError
 from cnncount.precision import Batch
-from cnncount.record import Record
 from cnncount.summary import Summary
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
@@ -22,7 +23,8 @@ if TYPE_CHECKING:
 __all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
 
 
-class BatchFit(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BatchFit:
     """The largest ``batch`` that fits ``budget`` bytes in the data types of ``like``, for training
     with ``optimizer`` or, where it is None, for inference.
 
@@ -31,15 +33,14 @@ class BatchFit(Record):
         204
     """
 
-    __slots__ = ("budget", "optimizer", "like", "batch")
-
     budget: int
     optimizer: str | None
     like: Batch
     batch: int
 
 
-class ConventionCount(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConventionCount:
     """What a convention counts for a network: activation values and bytes, and compute (each
     None where the convention counts no such thing).
 
@@ -50,15 +51,14 @@ class ConventionCount(Record):
         (108453696, 15483821032)
     """
 
-    __slots__ = ("convention", "activation_values", "activation_bytes", "compute")
-
     convention: Convention
     activation_values: int | None
     activation_bytes: int | None
     compute: int | None
 
 
-class Views(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Views:
     """The views of what a pass costs for a batch; each None where it was not asked for.
 
     Examples:
@@ -67,16 +67,6 @@ class Views(Record):
         >>> views.inference_peak_bytes, views.training.total, views.receptive_fields
         (579722400, 1180049728, None)
     """
-
-    __slots__ = (
-        "batch",
-        "inference_peak_bytes",
-        "training",
-        "largest_batch",
-        "convention",
-        "receptive_fields",
-        "roofline",
-    )
 
     batch: Batch
     inference_peak_bytes: int | None
@@ -95,7 +85,7 @@ class Views(Record):
             >>> compute_views(summarize(get_model("vgg16"))).asked
             False
         """
-        return any(getattr(self, name) is not None for name in self.field_names()[1:])
+        return any(getattr(self, field.name) is not None for field in fields(self)[1:])
 
 
 def compute_views(
@@ -127,7 +117,7 @@ def compute_views(
         cnncount.errors.CnncountError: unknown optimizer 'lamb'; optimizers: sgd, momentum, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, amsgrad
     """
     batch = Batch() if batch is None else batch
-    peak = training = fit = count = fields = None
+    peak = training = fit = count = receptive_list = None
     if optimizer is not None or budget is not None:
         from cnncount.memory import inference_peak_bytes, largest_batch, training_memory
 
@@ -142,7 +132,7 @@ def compute_views(
     if receptive:
         from cnncount.receptive import receptive_fields
 
-        fields = receptive_fields(summary)
+        receptive_list = receptive_fields(summary)
     bounds = None
     if device is not None:
         from cnncount.roofline import get_device, roofline
@@ -154,7 +144,7 @@ def compute_views(
         training=training,
         largest_batch=fit,
         convention=count,
-        receptive_fields=fields,
+        receptive_fields=receptive_list,
         roofline=bounds,
     )
 

@@ -13,7 +13,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "cnncount"
 
 STACK = (
-    ("record", "errors"),
+    ("errors",),
     ("shapes", "units", "precision", "published"),
     ("layers",),
     ("network",),

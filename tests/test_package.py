@@ -13,18 +13,19 @@ import pytest
 
 import cnncount
 
-HEAVY = ("numpy", "matplotlib", "re", "dataclasses", "typing", "argparse", "json", "enum")
+OPTIONAL = ("numpy", "matplotlib", "torch", "onnx")
+"""Packages that only the book's figures and the tests use: counting needs none of them."""
 
 
-def test_import_and_command_line_stay_light() -> None:
-    """Each of these would cost the command line more than its whole budget (see benchmarks/)."""
+def test_import_and_command_line_need_no_optional_dependency() -> None:
+    """``import cnncount`` and the command line run where none of the optional packages is installed."""
     code = "import sys, cnncount.cli; print(' '.join(sorted(sys.modules)))"
     loaded = set(
         subprocess.run(
             [sys.executable, "-c", code], capture_output=True, text=True, check=True
         ).stdout.split()
     )
-    assert loaded.isdisjoint(HEAVY), loaded & set(HEAVY)
+    assert loaded.isdisjoint(OPTIONAL), loaded & set(OPTIONAL)
 
 
 def _public_modules() -> list[str]:

@@ -8,9 +8,10 @@ torchvision's name too (``mobilenet_v2``, ``vgg16_bn``).
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
+
 from cnncount.errors import UnknownModelError
 from cnncount.network import Network
-from cnncount.record import Record, evolve
 from cnncount.shapes import Shape
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
@@ -20,7 +21,8 @@ if TYPE_CHECKING:
 __all__ = ["MODELS", "Model", "get_model", "model_names", "resolve"]
 
 
-class Model(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Model:
     """A built-in model: what it is, its usual input, how to build it, and its torchvision twin.
 
     ``build(*arguments, input_shape)`` returns the network. ``torchvision`` is the name of the
@@ -31,8 +33,6 @@ class Model(Record):
         >>> model.input_shape, model.arguments, model.torchvision
         (Shape(3, 224, 224), (50,), 'resnet50')
     """
-
-    __slots__ = ("description", "input_shape", "build", "arguments", "torchvision")
 
     description: str
     input_shape: Shape
@@ -404,4 +404,4 @@ def get_model(name: str, input_shape: Shape | None = None) -> Network:
     network = model.build(
         *model.arguments, model.input_shape if input_shape is None else input_shape
     )
-    return evolve(network, name=key)
+    return replace(network, name=key)

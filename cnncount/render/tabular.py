@@ -22,8 +22,9 @@ for the whole batch in ``dtype``. Further top-level keys hold the views that wer
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+
 from cnncount.precision import Batch
-from cnncount.record import Record
 from cnncount.summary import COUNTS, Row, Summary
 
 TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
@@ -35,7 +36,8 @@ if TYPE_CHECKING:
 __all__ = ["COLUMNS", "Column", "markdown_table", "to_csv", "to_json", "to_markdown"]
 
 
-class Column(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
     """A value a row can show: its key (the CSV header and the JSON key), its Markdown heading,
     and how to read it from a row for a batch.
 
@@ -43,8 +45,6 @@ class Column(Record):
         >>> COLUMNS["macs"].heading, COLUMNS["macs"].numeric
         ('MACs', True)
     """
-
-    __slots__ = ("key", "heading", "numeric", "read")
 
     key: str
     heading: str
@@ -289,7 +289,10 @@ def _view_documents(views: Views) -> dict[str, object]:
             "compute": count.compute,
         }
     if views.receptive_fields is not None:
-        documents["receptive_fields"] = [field.as_dict() for field in views.receptive_fields]
+        documents["receptive_fields"] = [
+            {field.name: getattr(receptive, field.name) for field in fields(receptive)}
+            for receptive in views.receptive_fields
+        ]
     if views.roofline is not None:
         result = views.roofline
         dtype = result.batch.autocast or result.batch.dtype
@@ -298,7 +301,11 @@ def _view_documents(views: Views) -> dict[str, object]:
             "peak_flops_per_second": result.device.peak(dtype),
             "bandwidth_bytes_per_second": result.device.bandwidth,
             "layers": [
-                {key: value for key, value in layer.as_dict().items() if key != "kind"}
+                {
+                    field.name: getattr(layer, field.name)
+                    for field in fields(layer)
+                    if field.name != "kind"
+                }
                 for layer in result.layers
             ],
             "forward_seconds": result.forward_seconds,
