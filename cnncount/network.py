@@ -25,17 +25,13 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cnncount.errors import CnncountError
 from cnncount.layers import Layer
+from cnncount.layers.merge import Merge
 from cnncount.shapes import Shape
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
-    from cnncount.layers.merge import Merge
 
 __all__ = ["INPUT", "Builder", "Network", "Node"]
 

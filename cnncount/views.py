@@ -9,16 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
+from cnncount.conventions import Convention
 from cnncount.errors import CnncountError
+from cnncount.memory import TrainingMemory
 from cnncount.precision import Batch
+from cnncount.receptive import ReceptiveField
+from cnncount.roofline import Roofline
 from cnncount.summary import Summary
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from cnncount.conventions import Convention
-    from cnncount.memory import TrainingMemory
-    from cnncount.receptive import ReceptiveField
-    from cnncount.roofline import Roofline
 
 __all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
 

@@ -7,10 +7,7 @@ from cnncount.layers.base import WeightFactors
 from cnncount.precision import ONE_IMAGE, Batch
 from cnncount.summary import Row, Summary
 from cnncount.units import format_bytes, short_count
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from cnncount.views import Views
+from cnncount.views import Views
 
 __all__ = ["block_breakdown", "fc_details", "reference_table", "text_report", "totals_lines"]
 
