@@ -29,8 +29,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cnncount.errors import CnncountError
-from cnncount.layers import Layer
-from cnncount.layers.merge import Merge
+from cnncount.layers import Layer, Merge
 from cnncount.shapes import Shape
 
 __all__ = ["INPUT", "Builder", "Network", "Node"]

@@ -16,7 +16,9 @@ chapters and the tests find them from any working directory, and so does an inst
 
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass
+from importlib.resources import files
 
 __all__ = [
     "PublishedFigure",
@@ -127,12 +129,8 @@ def published_macs() -> dict[str, float]:
 
 
 def _read(name: str) -> str:
-    from importlib.resources import files  # only when asked: it costs the command line's start-up
-
     return files("cnncount").joinpath("data", name).read_text(encoding="utf-8")
 
 
 def _csv_rows(name: str) -> list[dict[str, str]]:
-    import csv
-
     return list(csv.DictReader(_read(name).splitlines()))

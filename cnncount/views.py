@@ -1,20 +1,20 @@
 """What a pass costs, in the views a reader asks for, computed once for every renderer.
 
 A :class:`Views` holds the answers (each None where it was not asked for); the renderers in
-:mod:`cnncount.render` turn them into text or JSON without computing anything again. The modules
-behind each view are imported when it is asked for, to keep the command line's start short.
+:mod:`cnncount.render` turn them into text or JSON without computing anything again.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
 
-from cnncount.conventions import Convention
+from cnncount.conventions import Convention, activation_values, compute_count, get_convention
 from cnncount.errors import CnncountError
-from cnncount.memory import TrainingMemory
+from cnncount.memory import TrainingMemory, inference_peak_bytes, largest_batch, training_memory
+from cnncount.models import MODELS
 from cnncount.precision import Batch
-from cnncount.receptive import ReceptiveField
-from cnncount.roofline import Roofline
+from cnncount.receptive import ReceptiveField, receptive_fields
+from cnncount.roofline import Roofline, get_device, roofline
 from cnncount.summary import Summary
 
 __all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
@@ -116,8 +116,6 @@ def compute_views(
     batch = Batch() if batch is None else batch
     peak = training = fit = count = receptive_list = None
     if optimizer is not None or budget is not None:
-        from cnncount.memory import inference_peak_bytes, largest_batch, training_memory
-
         peak = inference_peak_bytes(summary, batch)
         if optimizer is not None:
             training = training_memory(summary, batch, optimizer, accumulation, segments)
@@ -127,13 +125,9 @@ def compute_views(
     if convention is not None:
         count = _convention_count(summary, batch, convention)
     if receptive:
-        from cnncount.receptive import receptive_fields
-
         receptive_list = receptive_fields(summary)
     bounds = None
     if device is not None:
-        from cnncount.roofline import get_device, roofline
-
         bounds = roofline(summary, get_device(device), batch)
     return Views(
         batch=batch,
@@ -147,8 +141,6 @@ def compute_views(
 
 
 def _convention_count(summary: Summary, batch: Batch, name: str) -> ConventionCount:
-    from cnncount.conventions import activation_values, compute_count, get_convention
-
     convention = get_convention(name)
     if convention.memory is not None and convention.memory.rows == "layers":
         _require_activations(summary, convention.name)
@@ -169,8 +161,6 @@ def _require_activations(summary: Summary, convention: str) -> None:
     """
     if any(row.layer is not None and row.layer.category == "activation" for row in summary.rows):
         return
-    from cnncount.models import MODELS
-
     twins = [name for name, model in MODELS.items() if model.torchvision == summary.model]
     instead = f"count {twins[0]}, which writes it out" if twins else "write each ReLU out"
     msg = (

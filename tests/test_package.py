@@ -103,11 +103,17 @@ def test_attribute_docstrings_open_without_a_colon(where, docstring) -> None:
     assert ": " not in docstring.splitlines()[0], where
 
 
-def test_every_layer_loaded_on_first_use_is_its_modules() -> None:
-    """cnncount.layers names each lazily loaded layer's module by string: each must hold it."""
+def test_every_layer_a_module_defines_is_exported() -> None:
+    """Each layer class of a module of cnncount.layers is in cnncount.layers and in cnncount."""
     from cnncount import layers
 
-    for name, module in layers.LAZY.items():
-        defined = importlib.import_module(f"cnncount.layers.{module}")
-        assert getattr(layers, name) is getattr(defined, name), name
-        assert name in layers.__all__, name
+    found = 0
+    for info in pkgutil.iter_modules(layers.__path__, "cnncount.layers."):
+        module = importlib.import_module(info.name)
+        for name in getattr(module, "__all__", []):
+            value = getattr(module, name)
+            if isinstance(value, type) and issubclass(value, layers.Layer):
+                found += 1
+                assert getattr(layers, name) is value and name in layers.__all__, name
+                assert getattr(cnncount, name) is value and name in cnncount.__all__, name
+    assert found == len(layers.__all__)

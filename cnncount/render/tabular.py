@@ -22,10 +22,14 @@ for the whole batch in ``dtype``. Further top-level keys hold the views that wer
 
 from __future__ import annotations
 
+import csv
+import io
+import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
 
 from cnncount.precision import Batch
+from cnncount.render.cost import cost_sections
 from cnncount.summary import COUNTS, Row, Summary
 from cnncount.views import Views
 
@@ -172,8 +176,6 @@ def to_markdown(summary: Summary, views: Views | None = None) -> str:
         [column.heading for column in columns], rows, [column.numeric for column in columns]
     )
     if views is not None and views.asked:
-        from cnncount.render.cost import cost_sections
-
         text += "\n\n```text\n" + "\n\n".join(cost_sections(views)) + "\n```"
     return text
 
@@ -189,9 +191,6 @@ def to_csv(summary: Summary) -> str:
         conv1,conv,conv3-8,8,224,224,401408,216,8,224,0,10838016
         fc1,fc,FC-10,10,1,1,10,4014080,10,4014090,0,4014080
     """
-    import csv
-    import io
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV)
@@ -218,8 +217,6 @@ def to_json(summary: Summary, views: Views | None = None) -> str:
         >>> json.loads(to_json(vgg16, compute_views(vgg16, budget=16 * 2**30)))["largest_batch"]
         632
     """
-    import json
-
     batch = Batch() if views is None else views.batch
     totals = summary.totals
     document = {
