@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import argparse
 import sys
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cnncount.errors import CnncountError, LayerError, UnknownModelError
 from cnncount.models import MODELS, get_model, resolve
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
 from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICE_TYPES, Batch
-from cnncount.record import Record
 from cnncount.shapes import Shape
 from cnncount.summary import Summary, summarize
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the import of typing
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import NoReturn
@@ -31,7 +31,8 @@ FORMATS = ("table", "markdown", "csv", "json")
 """The output formats of ``--format``."""
 
 
-class Options(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Options:
     """The command line's arguments, read and checked.
 
     ``action`` is ``"help"``, ``"version"``, ``"list"`` or ``"count"``; ``words`` are the model
@@ -42,21 +43,6 @@ class Options(Record):
         >>> options.words, options.batch, options.receptive, options.optimizer
         (('vgg16',), Batch(size=8, dtype='float32', autocast=None, device='cuda'), True, None)
     """
-
-    __slots__ = (
-        "action",
-        "words",
-        "format",
-        "input_shape",
-        "batch",
-        "optimizer",
-        "accumulation",
-        "segments",
-        "budget",
-        "convention",
-        "receptive",
-        "roofline",
-    )
 
     action: str
     words: tuple[str, ...]

@@ -20,8 +20,9 @@ layer's :attr:`~cnncount.layers.base.Layer.category`:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import CnncountError
-from cnncount.record import Record
 from cnncount.summary import Row, Summary
 
 __all__ = [
@@ -36,7 +37,8 @@ __all__ = [
 ]
 
 
-class MemoryRule(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MemoryRule:
     """Which rows' outputs a tool counts as activation memory, how often, and in which unit.
 
     ``rows`` is ``"all"`` (the input too), ``"layers"`` (every layer, not the input) or
@@ -48,15 +50,14 @@ class MemoryRule(Record):
         MemoryRule(rows='weighted', factor=2, unit='MB', decimals=2)
     """
 
-    __slots__ = ("rows", "factor", "unit", "decimals")
-
     rows: str
     factor: int
     unit: str
     decimals: int
 
 
-class ComputeRule(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ComputeRule:
     """The per-row terms a tool adds up, each with its multiplier, and the unit it prints.
 
     Examples:
@@ -64,21 +65,18 @@ class ComputeRule(Record):
         ComputeRule(terms=(('macs', 2),), unit='GFLOPs')
     """
 
-    __slots__ = ("terms", "unit")
-
     terms: tuple[tuple[str, int], ...]
     unit: str
 
 
-class Convention(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Convention:
     """A named way of counting: the tool, what it prints, and its memory and compute rules.
 
     Examples:
         >>> get_convention("torchinfo").prints
         'Forward/backward pass size (MB) and Total mult-adds (G)'
     """
-
-    __slots__ = ("name", "prints", "memory", "compute")
 
     name: str
     prints: str

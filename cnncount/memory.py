@@ -29,14 +29,15 @@ caching and rounding.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from cnncount.errors import CnncountError
 from cnncount.network import INPUT
 from cnncount.precision import BYTES_PER_VALUE, ONE_IMAGE, Batch
-from cnncount.record import Record
 from cnncount.summary import Row, Summary
 from cnncount.table import Shown
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from cnncount.table import Table
 
@@ -70,7 +71,8 @@ infinity norm (Adamax), or the running means of squared gradients and updates (A
 a third, the largest second moment so far, for Adam with ``amsgrad=True``."""
 
 
-class TrainingMemory(Shown, Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class TrainingMemory(Shown):
     """The parts of training memory for one step, in bytes; they add up to :attr:`total`.
 
     ``accumulation`` is the number of batches whose gradients are added up before the optimizer
@@ -93,8 +95,6 @@ class TrainingMemory(Shown, Record):
         TRAINING memory, batch of 1, float32, adam optimizer:
           inputs ...
     """
-
-    __slots__ = ("batch", "optimizer", "accumulation", "segments", "parts")
 
     batch: Batch
     optimizer: str

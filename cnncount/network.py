@@ -25,16 +25,12 @@ Examples:
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
 from cnncount.errors import CnncountError
-from cnncount.layers import Layer
-from cnncount.record import Record
+from cnncount.layers import Layer, Merge
 from cnncount.shapes import Shape
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
-
-    from cnncount.layers.merge import Merge
 
 __all__ = ["INPUT", "Builder", "Network", "Node"]
 
@@ -42,7 +38,8 @@ INPUT = "input"
 """The name by which a node reads the network's input."""
 
 
-class Node(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Node:
     """A layer placed in a network under a unique ``name``, reading the nodes in ``inputs``.
 
     Examples:
@@ -51,14 +48,13 @@ class Node(Record):
         Node(name='relu1', layer=ReLU(), inputs=('conv1',))
     """
 
-    __slots__ = ("name", "layer", "inputs")
-
     name: str
     layer: Layer
     inputs: tuple[str, ...]
 
 
-class Network(Record):
+@dataclass(frozen=True, slots=True, init=False)
+class Network:
     """An input shape and nodes in order, each reading only the input or nodes before it.
 
     A chain of layers is the common case: :meth:`chain` names and links them.
@@ -73,8 +69,6 @@ class Network(Record):
         ...
         cnncount.errors.CnncountError: network 'bad': node 'maxpool1' reads 'conv1', which does not come before it
     """
-
-    __slots__ = ("name", "input_shape", "nodes")
 
     name: str
     input_shape: Shape
@@ -98,7 +92,9 @@ class Network(Record):
                     )
                     raise CnncountError(msg)
             seen.add(node.name)
-        super().__init__(name=name, input_shape=input_shape, nodes=tuple(nodes))
+        object.__setattr__(self, "name", name)
+        object.__setattr__(self, "input_shape", input_shape)
+        object.__setattr__(self, "nodes", tuple(nodes))
 
     @classmethod
     def chain(cls, layers: Iterable[Layer], input_shape: Shape, name: str = "network") -> Network:

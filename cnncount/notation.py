@@ -7,24 +7,35 @@ parser is written by hand so that the command line need not import ``re``.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cnncount.errors import CnncountError, LayerError, SpecError
 from cnncount.layers import (
     AdaptiveAvgPool2d,
+    Add,
     AvgPool2d,
+    ChannelChunk,
+    ChannelShuffle,
+    Concat,
     Conv2d,
+    ConvTranspose2d,
+    Dropout,
     Flatten,
     Layer,
     Linear,
+    LocallyConnected2d,
+    LocalResponseNorm,
     MaxPool2d,
+    Merge,
+    MultiheadAttention,
+    Multiply,
+    PatchEmbedding,
     PositionwiseLinear,
+    StochasticDepth,
 )
 from cnncount.layers.windows import preserving_padding
 from cnncount.network import INPUT, Builder, Network
 from cnncount.shapes import Shape
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from collections.abc import Callable
 
 __all__ = [
     "DEFAULT_INPUT",
@@ -169,8 +180,8 @@ def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "sp
     return builder.build()
 
 
-_MERGES = {")add": "Add", ")cat": "Concat", ")mul": "Multiply"}
-"""The merge each group's closing token names, from :mod:`cnncount.layers.merge`."""
+_MERGES: dict[str, type[Merge]] = {")add": Add, ")cat": Concat, ")mul": Multiply}
+"""The merge each group's closing token names."""
 MAX_DEPTH = 64
 """How deep groups may nest, far beyond any real network and well within Python's recursion."""
 
@@ -236,9 +247,7 @@ def _group(
             break
     if len(ends) < 2:
         raise _spec_error("a group needs two or more branches, separated by '|'", tokens, opening)
-    from cnncount.layers import merge  # loaded with the first group
-
-    return index, builder.merge(getattr(merge, _MERGES[closing])(), ends)
+    return index, builder.merge(_MERGES[closing](), ends)
 
 
 def _read_options(options: list[str]) -> dict[str, str]:
@@ -306,10 +315,6 @@ def _conv(rest: str, options: dict[str, str]) -> Conv2d:
 
 
 def _convt(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.transposed import (
-        ConvTranspose2d,  # loaded with the first that is asked for
-    )
-
     _only(options, "s p op d g nobias", "convt")
     kernel, channels = _kernel_channels(rest, "convt")
     return ConvTranspose2d(
@@ -325,8 +330,6 @@ def _convt(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _local(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.local import LocallyConnected2d  # loaded with the first that is asked for
-
     _only(options, "s p nobias", "local")
     kernel, channels = _kernel_channels(rest, "local")
     return LocallyConnected2d(
@@ -383,22 +386,16 @@ def _fc(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _lrn(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.norm import LocalResponseNorm
-
     _only(options, "", "LRN")
     return LocalResponseNorm(_whole(rest, "size") if rest else 5)
 
 
 def _dropout(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.pointwise import Dropout
-
     _only(options, "", "dropout")
     return Dropout(_probability(rest, "dropout") if rest else 0.5)
 
 
 def _droppath(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.residual import StochasticDepth
-
     _only(options, "", "droppath")
     if not rest:
         raise LayerError("expected droppath<probability>, e.g. droppath0.1")
@@ -418,15 +415,11 @@ def _linear(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _shuffle(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.channels import ChannelShuffle  # loaded with the first that is asked for
-
     _only(options, "", "shuffle")
     return ChannelShuffle(_whole(rest, "groups"))
 
 
 def _chunk(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.channels import ChannelChunk
-
     _only(options, "", "chunk")
     number_text, of, chunks_text = rest.partition("of")
     if not of:
@@ -438,8 +431,6 @@ def _chunk(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _patch(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.tokens import PatchEmbedding
-
     _only(options, "nobias", "patch")
     size_text, dash, dim_text = rest.partition("-")
     if not dash:
@@ -450,8 +441,6 @@ def _patch(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _attention(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.attention import MultiheadAttention
-
     _only(options, "nobias", "mha")
     return MultiheadAttention(_whole(rest, "heads"), bias=not _flag(options, "nobias"))
 

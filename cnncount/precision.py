@@ -3,8 +3,9 @@ and whether autocast runs part of a float32 model in a lower precision."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import CnncountError
-from cnncount.record import Record
 
 __all__ = ["AUTOCAST_TYPES", "BYTES_PER_VALUE", "DEVICE_TYPES", "ONE_IMAGE", "Batch"]
 
@@ -21,7 +22,8 @@ autocast keeps in float32 (soft-max and layer normalisation on CUDA; nothing the
 the CPU)."""
 
 
-class Batch(Record):
+@dataclass(frozen=True, slots=True, init=False)
+class Batch:
     """``size`` images at once, their values and the model's in ``dtype``; with ``autocast``
     (mixed precision, as PyTorch's autocast runs a float32 model), convolutions and matrix
     products run in that lower precision; ``device`` is the kind of device that runs them, one of
@@ -42,8 +44,6 @@ class Batch(Record):
         ...
         cnncount.errors.CnncountError: autocast runs a float32 model in bfloat16; the model is in float16
     """
-
-    __slots__ = ("size", "dtype", "autocast", "device")
 
     size: int
     dtype: str
@@ -70,7 +70,10 @@ class Batch(Record):
             raise CnncountError(msg)
         if device not in DEVICE_TYPES:
             raise CnncountError(f"unknown device {device!r}; devices: {', '.join(DEVICE_TYPES)}")
-        self._set(size=size, dtype=dtype, autocast=autocast, device=device)
+        object.__setattr__(self, "size", size)
+        object.__setattr__(self, "dtype", dtype)
+        object.__setattr__(self, "autocast", autocast)
+        object.__setattr__(self, "device", device)
 
     @property
     def bytes_per_value(self) -> int:

@@ -16,7 +16,9 @@ chapters and the tests find them from any working directory, and so does an inst
 
 from __future__ import annotations
 
-from cnncount.record import Record
+import csv
+from dataclasses import dataclass
+from importlib.resources import files
 
 __all__ = [
     "PublishedFigure",
@@ -29,7 +31,8 @@ __all__ = [
 ]
 
 
-class PublishedFigure(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PublishedFigure:
     """A figure for VGG-16, printed by a tool or computed by us for comparison, and the convention
     that reproduces it.
 
@@ -46,8 +49,6 @@ class PublishedFigure(Record):
         >>> sorted({figure.origin for figure in published_figures()})
         ['ours', 'tool']
     """
-
-    __slots__ = ("quantity", "convention", "model", "published", "as_printed", "origin", "source")
 
     quantity: str
     convention: str
@@ -128,12 +129,8 @@ def published_macs() -> dict[str, float]:
 
 
 def _read(name: str) -> str:
-    from importlib.resources import files  # only when asked: it costs the command line's start-up
-
     return files("cnncount").joinpath("data", name).read_text(encoding="utf-8")
 
 
 def _csv_rows(name: str) -> list[dict[str, str]]:
-    import csv
-
     return list(csv.DictReader(_read(name).splitlines()))

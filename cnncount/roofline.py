@@ -20,13 +20,14 @@ own), so the training figure is an estimate built on the bounds, not itself a bo
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
 from cnncount.errors import CnncountError
 from cnncount.precision import ONE_IMAGE, Batch
-from cnncount.record import Record
 from cnncount.summary import FLOPS_PER_MAC, Row, Summary
 from cnncount.table import Shown
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from cnncount.table import Table
 
@@ -45,7 +46,8 @@ TRAINING_FACTOR = 3
 """A training step's time over a forward pass's, the forward and a backward of about twice it."""
 
 
-class Device(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Device:
     """A device's peak FLOP/s for each data type it computes in, and its memory bandwidth in bytes/s.
 
     Examples:
@@ -53,8 +55,6 @@ class Device(Record):
         >>> device.peak("float16") / 1e12, device.bandwidth / 1e12
         (989.4, 3.35)
     """
-
-    __slots__ = ("name", "description", "peaks", "bandwidth")
 
     name: str
     description: str
@@ -114,7 +114,8 @@ DEVICES = {
 """Named device profiles, each taken from its public spec sheet (see the comments in the source)."""
 
 
-class LayerBound(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class LayerBound:
     """A row's FLOPs and bytes for a batch, its arithmetic intensity, and the lower bound on its
     time, with what bounds it (``"compute"`` or ``"memory"``).
 
@@ -125,8 +126,6 @@ class LayerBound(Record):
         ('conv1', 'memory', 12.9)
     """
 
-    __slots__ = ("name", "kind", "flops", "bytes", "intensity", "seconds", "bound")
-
     name: str
     kind: str
     flops: int
@@ -136,7 +135,8 @@ class LayerBound(Record):
     bound: str
 
 
-class Roofline(Shown, Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Roofline(Shown):
     """The bound of every layer on a device for a batch, the network's forward bound, and the
     training step's estimate built on it (seconds). It prints as the report's table and shows as
     a table in a notebook.
@@ -154,8 +154,6 @@ class Roofline(Shown, Record):
         conv1       0.173   13.5    12.9       4.016  memory
         ...
     """
-
-    __slots__ = ("device", "batch", "layers")
 
     device: Device
     batch: Batch

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import CnncountError
-from cnncount.record import Record
 
 __all__ = ["Shape"]
 
 
-class Shape(Record):
+@dataclass(frozen=True, slots=True, init=False)
+class Shape:
     """An immutable channels x height x width shape whose sizes are all positive.
 
     Examples:
@@ -23,8 +25,6 @@ class Shape(Record):
         cnncount.errors.CnncountError: shape 0x224x224: every size must be positive
     """
 
-    __slots__ = ("channels", "height", "width")
-
     channels: int
     height: int
     width: int
@@ -33,7 +33,9 @@ class Shape(Record):
         if min(channels, height, width) < 1:
             msg = f"shape {channels}x{height}x{width}: every size must be positive"
             raise CnncountError(msg)
-        self._set(channels=channels, height=height, width=width)
+        object.__setattr__(self, "channels", channels)
+        object.__setattr__(self, "height", height)
+        object.__setattr__(self, "width", width)
 
     @classmethod
     def parse(cls, text: str) -> Shape:

@@ -2,28 +2,27 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
+
 from cnncount.errors import LayerError
 from cnncount.layers import Layer
 from cnncount.layers.base import WeightFactors
 from cnncount.network import INPUT, Network
-from cnncount.record import Record
 from cnncount.shapes import Shape
 from cnncount.table import Shown
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
 if TYPE_CHECKING:
     from cnncount.table import Table
 
 __all__ = ["COUNTS", "FLOPS_PER_MAC", "Counts", "Row", "Summary", "summarize"]
 
-COUNTS = ("activations", "weights", "biases", "params", "buffers", "macs")
-"""The counts of a row, each summed into the totals."""
-
 FLOPS_PER_MAC = 2
 """Floating-point operations in a multiply-accumulate, a multiplication and an addition."""
 
 
-class Counts(Shown, Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Counts(Shown):
     """The counts of a layer for one image (a :class:`Row`), or of all the rows of a summary
     (its ``totals``). They print, and show in a notebook, as a one-row table.
 
@@ -36,8 +35,6 @@ class Counts(Shown, Record):
         activations      weights  biases       params  buffers            MACs           FLOPs
          15,237,608  138,344,128  13,416  138,357,544        0  15,470,264,320  30,940,528,640
     """
-
-    __slots__ = COUNTS
 
     activations: int
     weights: int
@@ -66,6 +63,11 @@ class Counts(Shown, Record):
         return FLOPS_PER_MAC * self.macs
 
 
+COUNTS = tuple(field.name for field in fields(Counts))
+"""The counts of a row, each summed into the totals."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Row(Counts):
     """The counts of one layer, or of the network's input (``kind == "input"``, no layer).
 
@@ -80,16 +82,6 @@ class Row(Counts):
         >>> row.name, row.kind, row.output_shape, row.weight_factors, row.params, row.macs
         ('conv1', 'conv', Shape(64, 224, 224), ((3, 3, 3), (64,)), 1792, 86704128)
     """
-
-    __slots__ = (
-        "name",
-        "kind",
-        "layer",
-        "inputs",
-        "input_shape",
-        "output_shape",
-        "weight_factors",
-    )
 
     name: str
     kind: str
@@ -121,7 +113,8 @@ class Row(Counts):
         return INPUT if self.layer is None else str(self.layer)
 
 
-class Summary(Shown, Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Summary(Shown):
     """The rows of a network, first its input, and the totals of their counts.
 
     It prints as the command line's report, and shows as the table of its rows in a notebook.
@@ -140,8 +133,6 @@ class Summary(Shown, Record):
         TOTAL               : 138,357,544
         ...
     """
-
-    __slots__ = ("model", "input_shape", "rows", "totals")
 
     model: str
     input_shape: Shape

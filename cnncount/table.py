@@ -6,16 +6,14 @@ text, Markdown or HTML, and its methods only call them.
 
 from __future__ import annotations
 
-from cnncount.record import Record
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from collections.abc import Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 __all__ = ["Shown", "Table"]
 
 
-class Table(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Table:
     """A table to show: a caption, one heading per column, which columns hold numbers, its rows,
     and the rows that close it (totals, shown in bold).
 
@@ -42,8 +40,6 @@ class Table(Record):
         | fc1 | 4,014,090 |
         | **total** | **4,015,882** |
     """
-
-    __slots__ = ("caption", "headings", "numeric", "rows", "foot")
 
     caption: str
     headings: Sequence[str]
@@ -78,8 +74,11 @@ class Shown:
     and ``repr()`` stay its own.
 
     Examples:
-        >>> class Pair(Shown, Record):
-        ...     __slots__ = ("left", "right")
+        >>> from dataclasses import dataclass
+        >>> @dataclass(frozen=True, slots=True)
+        ... class Pair(Shown):
+        ...     left: int
+        ...     right: int
         ...     def _table(self):
         ...         return Table(caption="", headings=("left", "right"), numeric=(True, True),
         ...                      rows=((self.left, self.right),), foot=())

@@ -1,30 +1,28 @@
 """What a pass costs, in the views a reader asks for, computed once for every renderer.
 
 A :class:`Views` holds the answers (each None where it was not asked for); the renderers in
-:mod:`cnncount.render` turn them into text or JSON without computing anything again. The modules
-behind each view are imported when it is asked for, to keep the command line's start short.
+:mod:`cnncount.render` turn them into text or JSON without computing anything again.
 """
 
 from __future__ import annotations
 
-from cnncount.errors import CnncountError
-from cnncount.precision import Batch
-from cnncount.record import Record
-from cnncount.summary import Summary
-from cnncount.table import Shown
+from dataclasses import dataclass, fields
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from cnncount.conventions import Convention
-    from cnncount.memory import TrainingMemory
-    from cnncount.receptive import ReceptiveFields
-    from cnncount.roofline import Roofline
-    from cnncount.table import Table
+from cnncount.conventions import Convention, activation_values, compute_count, get_convention
+from cnncount.errors import CnncountError
+from cnncount.memory import TrainingMemory, inference_peak_bytes, largest_batch, training_memory
+from cnncount.models import MODELS
+from cnncount.precision import Batch
+from cnncount.receptive import ReceptiveFields, receptive_fields
+from cnncount.roofline import Roofline, get_device, roofline
+from cnncount.summary import Summary
+from cnncount.table import Shown, Table
 
 __all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
 
 
-class BatchFit(Shown, Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class BatchFit(Shown):
     """The largest ``batch`` that fits ``budget`` bytes in the data types of ``like``, for training
     with ``optimizer`` or, where it is None, for inference. It prints as the report's line and
     shows as a table in a notebook.
@@ -36,8 +34,6 @@ class BatchFit(Shown, Record):
         >>> print(fit)
         BUDGET 17,179,869,184 bytes (16.0 GiB) fits a batch of 204 for training with adam in float32
     """
-
-    __slots__ = ("budget", "optimizer", "like", "batch")
 
     budget: int
     optimizer: str | None
@@ -55,7 +51,8 @@ class BatchFit(Shown, Record):
         return batch_fit_line(self)
 
 
-class ConventionCount(Shown, Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ConventionCount(Shown):
     """What a convention counts for a network: activation values and bytes, and compute (each
     None where the convention counts no such thing). It prints as the report's lines and shows
     as a table in a notebook.
@@ -72,8 +69,6 @@ class ConventionCount(Shown, Record):
           activation memory: 108.45 MB
           compute:           15.48 G mult-adds
     """
-
-    __slots__ = ("convention", "activation_values", "activation_bytes", "compute")
 
     convention: Convention
     activation_values: int | None
@@ -96,7 +91,8 @@ class ConventionCount(Shown, Record):
         return convention_count_repr(self)
 
 
-class Views(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Views:
     """The views of what a pass costs for a batch; each None where it was not asked for. They
     print as the report's sections and show as their tables in a notebook.
 
@@ -113,16 +109,6 @@ class Views(Record):
         TRAINING memory, batch of 1, float32, sgd optimizer:
         ...
     """
-
-    __slots__ = (
-        "batch",
-        "inference_peak_bytes",
-        "training",
-        "largest_batch",
-        "convention",
-        "receptive_fields",
-        "roofline",
-    )
 
     batch: Batch
     inference_peak_bytes: int | None
@@ -161,7 +147,7 @@ class Views(Record):
             >>> compute_views(summarize(get_model("vgg16"))).asked
             False
         """
-        return any(getattr(self, name) is not None for name in self.field_names()[1:])
+        return any(getattr(self, field.name) is not None for field in fields(self)[1:])
 
 
 def compute_views(
@@ -193,10 +179,8 @@ def compute_views(
         cnncount.errors.CnncountError: unknown optimizer 'lamb'; optimizers: sgd, momentum, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, amsgrad
     """
     batch = Batch() if batch is None else batch
-    peak = training = fit = count = fields = None
+    peak = training = fit = count = receptive_list = None
     if optimizer is not None or budget is not None:
-        from cnncount.memory import inference_peak_bytes, largest_batch, training_memory
-
         peak = inference_peak_bytes(summary, batch)
         if optimizer is not None:
             training = training_memory(summary, batch, optimizer, accumulation, segments)
@@ -206,13 +190,9 @@ def compute_views(
     if convention is not None:
         count = _convention_count(summary, batch, convention)
     if receptive:
-        from cnncount.receptive import receptive_fields
-
-        fields = receptive_fields(summary)
+        receptive_list = receptive_fields(summary)
     bounds = None
     if device is not None:
-        from cnncount.roofline import get_device, roofline
-
         bounds = roofline(summary, get_device(device), batch)
     return Views(
         batch=batch,
@@ -220,14 +200,12 @@ def compute_views(
         training=training,
         largest_batch=fit,
         convention=count,
-        receptive_fields=fields,
+        receptive_fields=receptive_list,
         roofline=bounds,
     )
 
 
 def _convention_count(summary: Summary, batch: Batch, name: str) -> ConventionCount:
-    from cnncount.conventions import activation_values, compute_count, get_convention
-
     convention = get_convention(name)
     if convention.memory is not None and convention.memory.rows == "layers":
         _require_activations(summary, convention.name)
@@ -248,8 +226,6 @@ def _require_activations(summary: Summary, convention: str) -> None:
     """
     if any(row.layer is not None and row.layer.category == "activation" for row in summary.rows):
         return
-    from cnncount.models import MODELS
-
     twins = [name for name, model in MODELS.items() if model.torchvision == summary.model]
     instead = f"count {twins[0]}, which writes it out" if twins else "write each ReLU out"
     msg = (

@@ -16,7 +16,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "cnncount"
 
 STACK = (
-    ("record", "errors", "table"),
+    ("errors", "table"),
     ("shapes", "units", "precision", "published"),
     ("layers",),
     ("network",),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import FrozenInstanceError, is_dataclass, replace
+
 import pytest
 
 from cnncount import (
@@ -18,6 +20,7 @@ from cnncount import (
     ReLU,
     Shape,
     Softmax,
+    layers,
 )
 from cnncount.layers.windows import preserving_padding, window_output_size
 
@@ -164,5 +167,26 @@ def test_layers_are_immutable_values() -> None:
     conv = Conv2d(64, 3, padding=1)
     assert conv == Conv2d(64, 3, padding=1) and hash(conv) == hash(Conv2d(64, 3, padding=1))
     assert conv != Conv2d(64, 3) and MaxPool2d() != AvgPool2d()
-    with pytest.raises(AttributeError, match="immutable"):
+    with pytest.raises(FrozenInstanceError, match="'stride'"):
         conv.stride = 2
+    with pytest.raises(FrozenInstanceError, match="'stride'"):
+        del conv.stride
+    # A name that is not a field is refused too: FrozenInstanceError where CPython gh-105936 is
+    # fixed, TypeError before (the frozen __setattr__ of a slotted dataclass names its old class).
+    with pytest.raises((FrozenInstanceError, TypeError)):
+        conv.note = "not a field"
+    assert not hasattr(conv, "note")
+
+
+@pytest.mark.parametrize("name", layers.__all__)
+def test_every_layer_class_is_a_frozen_slotted_dataclass(name) -> None:
+    """A subclass left undecorated would take a ``__dict__`` and accept any new attribute."""
+    klass = getattr(layers, name)
+    assert is_dataclass(klass) and klass.__dataclass_params__.frozen, name
+    assert klass.__dictoffset__ == 0, f"{name} instances have a __dict__"
+
+
+def test_replace_makes_a_validated_copy() -> None:
+    assert replace(Conv2d(64, 3, padding=1), stride=2) == Conv2d(64, 3, stride=2, padding=1)
+    with pytest.raises(LayerError, match="not divisible by groups 3"):
+        replace(Conv2d(64, 3), groups=3)

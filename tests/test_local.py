@@ -149,17 +149,3 @@ def test_a_kernel_that_does_not_fit_is_refused_naming_the_layer() -> None:
         summarize(parse_network("local5-8/p0 local5-8/p0", Shape(3, 8, 8)))
     assert "local2 (local5-8/p0)" in str(caught.value)
     assert "kernel 5 with padding 0 does not fit input 4x4" in str(caught.value)
-
-
-def test_it_is_loaded_only_when_asked_for() -> None:
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, cnncount; cnncount.parse_network('conv3-8 FC-10');"
-        "print('cnncount.layers.local' in sys.modules)"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True
-    )
-    assert result.stdout.strip() == "False"

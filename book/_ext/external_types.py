@@ -1,10 +1,10 @@
 """Show types that have no page of their own as plain text in the API reference: the classes of
-other projects (matplotlib's Figure) and cnncount's type variables (``R`` in ``record.evolve``).
+other projects (matplotlib's Figure) and the standard library's abstract collections
+(``collections.abc.Sequence`` in the package's type hints).
 
 The build runs offline, so no other project's inventory is fetched, and ``--nitpick`` would
 report every reference to a class that is not cnncount's. This extension resolves references
-into the listed packages, and to the listed type variables, to their plain name, and leaves
-every other missing reference an error.
+into the listed packages to their plain name, and leaves every other missing reference an error.
 """
 
 from __future__ import annotations
@@ -14,19 +14,15 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-EXTERNAL_PACKAGES = ("matplotlib.",)
-TYPE_VARIABLES = ("R",)
+EXTERNAL_PACKAGES = ("matplotlib.", "collections.abc.")
 
 
 def plain_external_type(
     app: Sphinx, env: Any, node: nodes.Element, contnode: nodes.Element
 ) -> nodes.Element | None:
-    """Return the reference's own text for a class of an external package or a type variable,
-    else None."""
+    """Return the reference's own text for a class of an external package, else None."""
     target = node.get("reftarget", "")
-    if node.get("refdomain") == "py" and (
-        target.startswith(EXTERNAL_PACKAGES) or target in TYPE_VARIABLES
-    ):
+    if node.get("refdomain") == "py" and target.startswith(EXTERNAL_PACKAGES):
         return contnode
     return None
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.base import Layer, Saves, WeightFactors, require_positive
 from cnncount.shapes import Shape
@@ -10,6 +12,7 @@ from cnncount.shapes import Shape
 __all__ = ["MultiheadAttention"]
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class MultiheadAttention(Layer):
     """Multi-head self-attention with ``heads`` heads, as PyTorch's ``nn.MultiheadAttention``
     computes it on N tokens of D values (the positions of a C x H x W map count as N = H * W
@@ -46,7 +49,6 @@ class MultiheadAttention(Layer):
         cnncount.errors.LayerError: embedding dimension 770 not divisible by 12 heads
     """
 
-    __slots__ = ("heads", "bias")
     kind = "attention"
     category = "attention"
     autocast = "lower"
@@ -57,7 +59,8 @@ class MultiheadAttention(Layer):
 
     def __init__(self, heads: int, bias: bool = True) -> None:
         require_positive(heads=heads)
-        self._set(heads=heads, bias=bias)
+        object.__setattr__(self, "heads", heads)
+        object.__setattr__(self, "bias", bias)
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return the input's shape: one output token per input token.

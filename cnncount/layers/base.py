@@ -1,6 +1,6 @@
 """What every layer answers about itself, given the shape of its input.
 
-Layers are small immutable values (:class:`~cnncount.record.Record`). Each validates its
+Layers are small immutable values, frozen and slotted dataclasses. Each validates its
 arguments when it is made, and its fit to an input when it is asked about that input. Besides
 its counts, a layer states the facts that the memory model, the receptive fields, the counting
 conventions and the renderers need, so that none of them keeps a list of kinds: its
@@ -11,9 +11,10 @@ conventions and the renderers need, so that none of them keeps a list of kinds: 
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.windows import Window, window_extent, window_output_size
-from cnncount.record import Record
 from cnncount.shapes import Shape
 
 __all__ = [
@@ -54,7 +55,8 @@ float32 parameter (a class token, a position embedding, a layer scale: type prom
 device); or in the widest type of its inputs."""
 
 
-class Saves(Record):
+@dataclass(frozen=True, slots=True, init=False)
+class Saves:
     """What a layer's backward pass needs, as PyTorch's autograd keeps it for one image.
 
     ``input`` and ``output`` say whether it keeps its input (each input, for a merge) and its
@@ -68,8 +70,6 @@ class Saves(Record):
         >>> Saves(input=True)
         Saves(input=True, output=False, values=0, mask=0, other_bytes=0)
     """
-
-    __slots__ = ("input", "output", "values", "mask", "other_bytes")
 
     input: bool
     output: bool
@@ -85,7 +85,11 @@ class Saves(Record):
         mask: int = 0,
         other_bytes: int = 0,
     ) -> None:
-        self._set(input=input, output=output, values=values, mask=mask, other_bytes=other_bytes)
+        object.__setattr__(self, "input", input)
+        object.__setattr__(self, "output", output)
+        object.__setattr__(self, "values", values)
+        object.__setattr__(self, "mask", mask)
+        object.__setattr__(self, "other_bytes", other_bytes)
 
 
 NOTHING_SAVED = Saves()
@@ -102,11 +106,14 @@ Pair = tuple[int, int]
 """A kernel, stride, padding or dilation as its size along the height and along the width."""
 
 
-class Layer(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Layer:
     """Base class of the layers: immutable, compared and hashed by their fields.
 
-    A subclass lists its fields in ``__slots__``, validates and stores them in ``__init__``,
-    and overrides the questions whose answer is not zero. Its ``str`` is its token in the layer notation.
+    A subclass is a frozen, slotted dataclass too. It declares its fields as annotations, and
+    its own ``__init__`` validates them and stores them with ``object.__setattr__``. It
+    overrides the questions whose answer is not zero. Its ``str`` is its token in the layer
+    notation.
 
     Examples:
         >>> from cnncount.layers import Conv2d
@@ -116,7 +123,6 @@ class Layer(Record):
         (Shape(128, 112, 112), 73856, 924844032)
     """
 
-    __slots__ = ()
     kind = "layer"
     """The layer's name in a summary's rows and in the JSON output (``conv``, ``maxpool``)."""
     category = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.base import Layer, require_positive
 from cnncount.shapes import Shape
@@ -9,6 +11,7 @@ from cnncount.shapes import Shape
 __all__ = ["ChannelChunk", "ChannelShuffle"]
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class ChannelChunk(Layer):
     """One of ``chunks`` slices of the channels, as PyTorch's ``x.chunk(chunks, dim=1)`` cuts
     them: every slice holds ``ceil(C / chunks)`` channels but the last, which holds the rest.
@@ -28,7 +31,6 @@ class ChannelChunk(Layer):
         cnncount.errors.LayerError: chunk index 2 must be below the 2 chunks
     """
 
-    __slots__ = ("chunks", "index")
     kind = "chunk"
     category = "reshape"
     in_place = True  # a view of its input
@@ -40,7 +42,8 @@ class ChannelChunk(Layer):
         require_positive(chunks=chunks)
         if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < chunks:
             raise LayerError(f"chunk index {index!r} must be below the {chunks} chunks")
-        self._set(chunks=chunks, index=index)
+        object.__setattr__(self, "chunks", chunks)
+        object.__setattr__(self, "index", index)
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return the slice's channels at the input's resolution.
@@ -66,6 +69,7 @@ class ChannelChunk(Layer):
         return f"chunk{self.index + 1}of{self.chunks}"
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class ChannelShuffle(Layer):
     """ShuffleNet's channel shuffle: the channels, seen as ``groups`` rows, read column by column,
     so that the next grouped layer mixes the groups.
@@ -82,7 +86,6 @@ class ChannelShuffle(Layer):
         cnncount.errors.LayerError: input channels 116 not divisible by groups 3
     """
 
-    __slots__ = ("groups",)
     kind = "shuffle"
     category = "reshape"
 
@@ -90,7 +93,7 @@ class ChannelShuffle(Layer):
 
     def __init__(self, groups: int) -> None:
         require_positive(groups=groups)
-        self._set(groups=groups)
+        object.__setattr__(self, "groups", groups)
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return the input's shape, once its channels divide into the groups.

@@ -7,6 +7,8 @@ kept as a pair.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.base import (
     INPUT_SAVED,
@@ -25,6 +27,7 @@ from cnncount.shapes import Shape
 __all__ = ["Conv2d", "check_groups"]
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class Conv2d(Layer):
     """A convolution to ``out_channels`` maps, with a kh x kw kernel.
 
@@ -54,7 +57,6 @@ class Conv2d(Layer):
         cnncount.errors.LayerError: stride must be positive, got 0
     """
 
-    __slots__ = ("out_channels", "kernel_size", "stride", "padding", "dilation", "groups", "bias")
     kind = "conv"
     category = "convolution"
     autocast = "lower"
@@ -92,15 +94,13 @@ class Conv2d(Layer):
                 raise LayerError(f"padding must be 'same' or at least 0, got {padding!r}") from None
         if out_channels % groups:
             raise LayerError(f"output channels {out_channels} not divisible by groups {groups}")
-        self._set(
-            out_channels=out_channels,
-            kernel_size=kernel,
-            stride=strides,
-            padding=paddings,
-            dilation=dilations,
-            groups=groups,
-            bias=bias,
-        )
+        object.__setattr__(self, "out_channels", out_channels)
+        object.__setattr__(self, "kernel_size", kernel)
+        object.__setattr__(self, "stride", strides)
+        object.__setattr__(self, "padding", paddings)
+        object.__setattr__(self, "dilation", dilations)
+        object.__setattr__(self, "groups", groups)
+        object.__setattr__(self, "bias", bias)
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return ``out_channels`` maps of ``floor((in + 2p - d(k - 1) - 1) / s) + 1`` pixels per axis.

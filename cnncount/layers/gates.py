@@ -3,12 +3,15 @@ of lines), alone as a gate or times the value (SiLU, hard swish, GELU). No param
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.layers.base import INPUT_SAVED, OUTPUT_SAVED, Layer, Saves
 from cnncount.shapes import Shape
 
 __all__ = ["GELU", "Hardsigmoid", "Hardswish", "SiLU", "Sigmoid", "Tanh"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class SiLU(Layer):
     """The sigmoid-weighted linear unit (swish), ``x * sigmoid(x)``, of EfficientNet.
 
@@ -17,7 +20,6 @@ class SiLU(Layer):
         (SiLU(), 'silu', True)
     """
 
-    __slots__ = ()
     kind = "silu"
     category = "activation"
     in_place = True  # nn.SiLU(inplace=True), as torchvision's EfficientNet runs it
@@ -35,6 +37,7 @@ class SiLU(Layer):
         return "silu"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Hardswish(Layer):
     """The hard swish of MobileNetV3, ``x * relu6(x + 3) / 6``: SiLU made of pieces of lines.
 
@@ -43,7 +46,6 @@ class Hardswish(Layer):
         (Hardswish(), 'hardswish', True)
     """
 
-    __slots__ = ()
     kind = "hardswish"
     category = "activation"
     in_place = True  # nn.Hardswish(inplace=True), as torchvision's MobileNetV3 runs it
@@ -61,6 +63,7 @@ class Hardswish(Layer):
         return "hardswish"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Hardsigmoid(Layer):
     """The hard sigmoid, ``relu6(x + 3) / 6``: the gate of MobileNetV3's squeeze-and-excitation.
 
@@ -69,7 +72,6 @@ class Hardsigmoid(Layer):
         (Hardsigmoid(), 'hardsigmoid', False)
     """
 
-    __slots__ = ()
     kind = "hardsigmoid"
     category = "activation"
     # out of place: torchvision's SqueezeExcitation builds nn.Hardsigmoid() without inplace
@@ -87,6 +89,7 @@ class Hardsigmoid(Layer):
         return "hardsigmoid"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Tanh(Layer):
     """The hyperbolic tangent, ``(e^x - e^-x) / (e^x + e^-x)``, LeNet-5's squashing function.
 
@@ -95,7 +98,6 @@ class Tanh(Layer):
         (Tanh(), 'tanh', False)
     """
 
-    __slots__ = ()
     kind = "tanh"
     category = "activation"
 
@@ -112,6 +114,7 @@ class Tanh(Layer):
         return "tanh"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Sigmoid(Layer):
     """The logistic sigmoid ``1 / (1 + exp(-x))``: the gate of squeeze-and-excitation.
 
@@ -120,7 +123,6 @@ class Sigmoid(Layer):
         (Sigmoid(), 'sigmoid', False)
     """
 
-    __slots__ = ()
     kind = "sigmoid"
     category = "activation"
 
@@ -137,6 +139,7 @@ class Sigmoid(Layer):
         return "sigmoid"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class GELU(Layer):
     """The Gaussian error linear unit ``x * Phi(x)`` (exact, not the tanh approximation), of
     ConvNeXt and the vision transformer.
@@ -146,7 +149,6 @@ class GELU(Layer):
         (GELU(), 'gelu', False)
     """
 
-    __slots__ = ()
     kind = "gelu"
     category = "activation"
 

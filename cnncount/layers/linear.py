@@ -3,16 +3,18 @@ position."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, require_positive
 from cnncount.shapes import Shape
 
 __all__ = ["Flatten", "Linear", "PositionwiseLinear"]
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class _Features(Layer):
     """A linear map to ``out_features`` values, with a bias for each unless told otherwise."""
 
-    __slots__ = ("out_features", "bias")
     category = "linear"
     autocast = "lower"
     token = ""
@@ -22,7 +24,8 @@ class _Features(Layer):
 
     def __init__(self, out_features: int, bias: bool = True) -> None:
         require_positive(out_features=out_features)
-        self._set(out_features=out_features, bias=bias)
+        object.__setattr__(self, "out_features", out_features)
+        object.__setattr__(self, "bias", bias)
 
     def saves(self, shape: Shape) -> Saves:
         """Return its input, which the weights' gradient needs.
@@ -46,6 +49,7 @@ class _Features(Layer):
         return f"{self.token}{self.out_features}" + ("" if self.bias else "/nobias")
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class Linear(_Features):
     """A fully connected layer to ``out_features`` values; its input is flattened first.
 
@@ -62,7 +66,6 @@ class Linear(_Features):
         ('FC-4096', 'FC-10/nobias')
     """
 
-    __slots__ = ()
     kind = "fc"
     token = "FC-"
     sees_whole_input = True
@@ -107,6 +110,7 @@ class Linear(_Features):
         return self.weights(shape)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Flatten(Layer):
     """Flatten C x H x W into a vector of C*H*W values (written ``n x 1 x 1``).
 
@@ -115,7 +119,6 @@ class Flatten(Layer):
         Shape(25088, 1, 1)
     """
 
-    __slots__ = ()
     kind = "flatten"
     category = "reshape"
     in_place = True  # a view of its input
@@ -133,6 +136,7 @@ class Flatten(Layer):
         return "flatten"
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class PositionwiseLinear(_Features):
     """A linear layer applied at every position, to the C values of one pixel or one token:
     ``nn.Linear`` on a channels-last map (ConvNeXt) or on a sequence of tokens (the vision
@@ -154,7 +158,6 @@ class PositionwiseLinear(_Features):
         ('linear-3072', 'linear-10/nobias')
     """
 
-    __slots__ = ()
     kind = "linear"
     token = "linear-"
 

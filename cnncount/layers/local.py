@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.layers.base import (
     INPUT_SAVED,
     Layer,
@@ -19,6 +21,7 @@ from cnncount.shapes import Shape
 __all__ = ["LocallyConnected2d"]
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class LocallyConnected2d(Layer):
     """A convolution without weight sharing: each output position has its own filters.
 
@@ -47,7 +50,6 @@ class LocallyConnected2d(Layer):
         cnncount.errors.LayerError: stride must be positive, got 0
     """
 
-    __slots__ = ("out_channels", "kernel_size", "stride", "padding", "bias")
     kind = "local"
     category = "convolution"
     autocast = "lower"
@@ -67,13 +69,11 @@ class LocallyConnected2d(Layer):
         bias: bool = True,
     ) -> None:
         require_positive(out_channels=out_channels)
-        self._set(
-            out_channels=out_channels,
-            kernel_size=require_pair("kernel_size", kernel_size),
-            stride=require_pair("stride", stride),
-            padding=require_pair("padding", padding, least=0),
-            bias=bias,
-        )
+        object.__setattr__(self, "out_channels", out_channels)
+        object.__setattr__(self, "kernel_size", require_pair("kernel_size", kernel_size))
+        object.__setattr__(self, "stride", require_pair("stride", stride))
+        object.__setattr__(self, "padding", require_pair("padding", padding, least=0))
+        object.__setattr__(self, "bias", bias)
 
     def shared(self) -> Conv2d:
         """Return the convolution with the same window, whose one set of filters every position

@@ -3,6 +3,8 @@ gate and a map (squeeze-and-excitation)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.base import INPUT_SAVED, Layer, Saves
 from cnncount.shapes import Shape
@@ -10,6 +12,7 @@ from cnncount.shapes import Shape
 __all__ = ["Add", "Concat", "Merge", "Multiply"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Merge(Layer):
     """A layer that reads two or more branches; :meth:`output_shape_of` checks that they fit.
 
@@ -21,7 +24,6 @@ class Merge(Layer):
         (True, 0)
     """
 
-    __slots__ = ()
     category = "merge"
     _misfit = ""
 
@@ -46,6 +48,7 @@ class Merge(Layer):
         raise NotImplementedError
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class Add(Merge):
     """Element-wise addition of branches of one shape: a residual connection.
 
@@ -60,7 +63,6 @@ class Add(Merge):
         cnncount.errors.LayerError: cannot add branches of different shapes: branch 'bn2' gives 128x28x28 but branch 'maxpool' gives 64x56x56
     """
 
-    __slots__ = ("in_place",)
     kind = "add"
     _misfit = "cannot add branches of different shapes"
 
@@ -69,7 +71,7 @@ class Add(Merge):
     torchvision's ResNet; ``x + f(x)`` (MobileNetV2) makes a new tensor."""
 
     def __init__(self, in_place: bool = False) -> None:
-        self._set(in_place=in_place)
+        object.__setattr__(self, "in_place", in_place)
 
     def _fits(self, first: Shape, other: Shape) -> bool:
         return first == other
@@ -81,6 +83,7 @@ class Add(Merge):
         return "add"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Concat(Merge):
     """Concatenation of branches along the channels; their heights and widths must agree.
 
@@ -93,7 +96,6 @@ class Concat(Merge):
         cnncount.errors.LayerError: cannot concatenate maps of different sizes: branch 'b1' gives 64x28x28 but branch 'b2' gives 64x14x14
     """
 
-    __slots__ = ()
     kind = "concat"
     _misfit = "cannot concatenate maps of different sizes"
 
@@ -107,6 +109,7 @@ class Concat(Merge):
         return "concat"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Multiply(Merge):
     """The element-wise product of branches, broadcast as PyTorch broadcasts: a branch of size 1
     along an axis is repeated along it.
@@ -125,7 +128,6 @@ class Multiply(Merge):
         cnncount.errors.LayerError: cannot multiply branches whose sizes differ other than by 1: branch 'se.sigmoid' gives 64x1x1 but branch 'conv' gives 96x56x56
     """
 
-    __slots__ = ()
     kind = "mul"
     _misfit = "cannot multiply branches whose sizes differ other than by 1"
 

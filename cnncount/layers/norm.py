@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, require_positive
 from cnncount.shapes import Shape
 
 __all__ = ["BatchNorm2d", "LayerNorm", "LocalResponseNorm"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class BatchNorm2d(Layer):
     """Batch normalisation: a learned scale and shift per channel, and running statistics.
 
@@ -22,7 +25,6 @@ class BatchNorm2d(Layer):
         'bn'
     """
 
-    __slots__ = ()
     kind = "batchnorm"
     category = "normalization"
 
@@ -76,6 +78,7 @@ class BatchNorm2d(Layer):
         return "bn"
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class LocalResponseNorm(Layer):
     """Local response normalisation across ``size`` neighbouring channels (AlexNet, VGG A-LRN).
 
@@ -85,7 +88,6 @@ class LocalResponseNorm(Layer):
         (5, 0, 'LRN')
     """
 
-    __slots__ = ("size",)
     kind = "lrn"
     category = "normalization"
 
@@ -93,7 +95,7 @@ class LocalResponseNorm(Layer):
 
     def __init__(self, size: int = 5) -> None:
         require_positive(size=size)
-        self._set(size=size)
+        object.__setattr__(self, "size", size)
 
     def saves(self, shape: Shape) -> Saves:
         """Return what PyTorch's composite local response norm keeps: its input, the squares
@@ -110,6 +112,7 @@ class LocalResponseNorm(Layer):
         return "LRN" if self.size == 5 else f"LRN{self.size}"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LayerNorm(Layer):
     """Layer normalisation over the channels at each position, with a learned scale and shift
     per channel.
@@ -128,7 +131,6 @@ class LayerNorm(Layer):
         (1536, 'ln')
     """
 
-    __slots__ = ()
     kind = "layernorm"
     category = "normalization"
     autocast = "float32"

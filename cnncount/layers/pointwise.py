@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.base import INPUT_SAVED, NOTHING_SAVED, OUTPUT_SAVED, Layer, Saves
 from cnncount.shapes import Shape
@@ -9,6 +11,7 @@ from cnncount.shapes import Shape
 __all__ = ["Dropout", "ReLU", "ReLU6", "Softmax", "require_probability"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReLU(Layer):
     """The rectifier ``max(0, x)``.
 
@@ -20,7 +23,6 @@ class ReLU(Layer):
         (ReLU(), 'relu')
     """
 
-    __slots__ = ()
     kind = "relu"
     category = "activation"
     in_place = True  # nn.ReLU(inplace=True), as torchvision runs it
@@ -38,6 +40,7 @@ class ReLU(Layer):
         return "relu"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ReLU6(Layer):
     """The rectifier clipped at six, ``min(max(0, x), 6)``, of MobileNetV2.
 
@@ -46,7 +49,6 @@ class ReLU6(Layer):
         (ReLU6(), 'relu6')
     """
 
-    __slots__ = ()
     kind = "relu6"
     category = "activation"
     in_place = True  # nn.ReLU6(inplace=True), as torchvision runs it
@@ -64,6 +66,7 @@ class ReLU6(Layer):
         return "relu6"
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class Dropout(Layer):
     """Dropout with drop probability ``p``: a training-time mask, nothing learned.
 
@@ -76,7 +79,6 @@ class Dropout(Layer):
         cnncount.errors.LayerError: dropout probability must be from 0 to 1, got 1.5
     """
 
-    __slots__ = ("p",)
     kind = "dropout"
     category = "regularization"
 
@@ -84,7 +86,7 @@ class Dropout(Layer):
 
     def __init__(self, p: float = 0.5) -> None:
         require_probability("dropout", p)
-        self._set(p=p)
+        object.__setattr__(self, "p", p)
 
     def passes_through(self, training: bool) -> bool:
         """Return whether it returns its input: in inference, or where it drops nothing.
@@ -121,6 +123,7 @@ def require_probability(what: str, p: float) -> None:
         raise LayerError(f"{what} probability must be from 0 to 1, got {p!r}")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Softmax(Layer):
     """The soft-max over the channels, which turns class scores into probabilities.
 
@@ -129,7 +132,6 @@ class Softmax(Layer):
         'soft-max'
     """
 
-    __slots__ = ()
     kind = "softmax"
     category = "activation"
     autocast = "float32"

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.base import (
     INPUT_SAVED,
@@ -20,10 +22,10 @@ INDEX_BYTES = 8
 """Bytes of one max-pooling index (int64), whatever the data type of the values."""
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class _Pool2d(Layer):
     """A square pooling window; the stride defaults to the kernel, as in PyTorch."""
 
-    __slots__ = ("kernel_size", "stride", "padding", "ceil_mode")
     category = "pooling"
     token = ""
 
@@ -44,7 +46,10 @@ class _Pool2d(Layer):
         if not isinstance(padding, int) or not 0 <= 2 * padding <= kernel_size:
             msg = f"padding must be from 0 to half the kernel {kernel_size}, got {padding!r}"
             raise LayerError(msg)
-        self._set(kernel_size=kernel_size, stride=stride, padding=padding, ceil_mode=ceil_mode)
+        object.__setattr__(self, "kernel_size", kernel_size)
+        object.__setattr__(self, "stride", stride)
+        object.__setattr__(self, "padding", padding)
+        object.__setattr__(self, "ceil_mode", ceil_mode)
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return the pooled shape: the channels kept, each axis slid over by the window.
@@ -96,6 +101,7 @@ class _Pool2d(Layer):
         return "/".join([f"{self.token}{kernel}", *options])
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class MaxPool2d(_Pool2d):
     """Max pooling; the default is the VGG paper's 2x2 window at stride 2.
 
@@ -110,7 +116,6 @@ class MaxPool2d(_Pool2d):
         cnncount.errors.LayerError: padding must be from 0 to half the kernel 3, got 2
     """
 
-    __slots__ = ()
     kind = "maxpool"
     token = "maxpool"
 
@@ -133,6 +138,7 @@ class MaxPool2d(_Pool2d):
         return INDEX_BYTES * self.output_shape(shape).numel
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class AvgPool2d(_Pool2d):
     """Average pooling (zero padding counted in the average, as PyTorch's default).
 
@@ -143,11 +149,11 @@ class AvgPool2d(_Pool2d):
         'avgpool7/s1'
     """
 
-    __slots__ = ()
     kind = "avgpool"
     token = "avgpool"
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class AdaptiveAvgPool2d(Layer):
     """Average pooling to a fixed ``height`` x ``width``, whatever the input size.
 
@@ -158,7 +164,6 @@ class AdaptiveAvgPool2d(Layer):
         ('gap', 'adaptiveavgpool6x4')
     """
 
-    __slots__ = ("height", "width")
     kind = "adaptiveavgpool"
     category = "pooling"
 
@@ -168,7 +173,8 @@ class AdaptiveAvgPool2d(Layer):
     def __init__(self, height: int, width: int | None = None) -> None:
         width = height if width is None else width
         require_positive(height=height, width=width)
-        self._set(height=height, width=width)
+        object.__setattr__(self, "height", height)
+        object.__setattr__(self, "width", width)
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return the input's channels at the fixed resolution.

@@ -4,6 +4,8 @@ images (stochastic depth)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors
 from cnncount.layers.pointwise import require_probability
 from cnncount.shapes import Shape
@@ -11,6 +13,7 @@ from cnncount.shapes import Shape
 __all__ = ["LayerScale", "StochasticDepth"]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class LayerScale(Layer):
     """Layer scale (Touvron et al., 2021): each channel multiplied by its own learned factor,
     as ConvNeXt scales the output of a block's branch before the residual addition.
@@ -27,7 +30,6 @@ class LayerScale(Layer):
         ('layerscale', False)
     """
 
-    __slots__ = ()
     kind = "layerscale"
     category = "normalization"
     autocast = "promote"
@@ -63,6 +65,7 @@ class LayerScale(Layer):
         return "layerscale"
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class StochasticDepth(Layer):
     """Stochastic depth ("drop path") with probability ``p``: in training, a residual branch is
     dropped for a whole image at a time and the survivors scaled by ``1 / (1 - p)``; nothing is
@@ -80,7 +83,6 @@ class StochasticDepth(Layer):
         cnncount.errors.LayerError: drop path probability must be from 0 to 1, got -1
     """
 
-    __slots__ = ("p",)
     kind = "stochasticdepth"
     category = "regularization"
 
@@ -88,7 +90,7 @@ class StochasticDepth(Layer):
 
     def __init__(self, p: float) -> None:
         require_probability("drop path", p)
-        self._set(p=p)
+        object.__setattr__(self, "p", p)
 
     def passes_through(self, training: bool) -> bool:
         """Return whether it returns its input: in inference, or where it drops nothing.

@@ -14,6 +14,8 @@ normalises each token, a :class:`~cnncount.layers.linear.PositionwiseLinear` tra
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, require_positive
 from cnncount.layers.windows import Window
@@ -22,6 +24,7 @@ from cnncount.shapes import Shape
 __all__ = ["ClassToken", "ClassTokenReadout", "PatchEmbedding", "PositionEmbedding"]
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class PatchEmbedding(Layer):
     """Cut the image into ``patch_size`` x ``patch_size`` patches and project each to a token of
     ``dim`` values: a C x H x W image becomes ``dim x 1 x (H/p)(W/p)``.
@@ -44,7 +47,6 @@ class PatchEmbedding(Layer):
         cnncount.errors.LayerError: input 225x225 does not divide into 16x16 patches
     """
 
-    __slots__ = ("dim", "patch_size", "bias")
     kind = "patch"
     category = "convolution"
     autocast = "lower"
@@ -55,7 +57,9 @@ class PatchEmbedding(Layer):
 
     def __init__(self, dim: int, patch_size: int, bias: bool = True) -> None:
         require_positive(dim=dim, patch_size=patch_size)
-        self._set(dim=dim, patch_size=patch_size, bias=bias)
+        object.__setattr__(self, "dim", dim)
+        object.__setattr__(self, "patch_size", patch_size)
+        object.__setattr__(self, "bias", bias)
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return ``dim`` values for each of the ``(H/p)(W/p)`` patches.
@@ -129,6 +133,7 @@ class PatchEmbedding(Layer):
         return f"patch{self.patch_size}-{self.dim}" + ("" if self.bias else "/nobias")
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClassToken(Layer):
     """Put a learned token (the "class token") before the N tokens of a sequence: ``D x 1 x N``
     becomes ``D x 1 x (N + 1)``, and the token's D values are weights.
@@ -142,7 +147,6 @@ class ClassToken(Layer):
         cnncount.errors.LayerError: a class token joins a sequence of tokens (D x 1 x N), got 768x14x14
     """
 
-    __slots__ = ()
     kind = "classtoken"
     category = "embedding"
     autocast = "promote"
@@ -179,6 +183,7 @@ class ClassToken(Layer):
         return "classtoken"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PositionEmbedding(Layer):
     """Add a learned embedding of each position: one weight for every value of the input, so that
     identical patches at different places give different tokens.
@@ -192,7 +197,6 @@ class PositionEmbedding(Layer):
         (Shape(768, 1, 197), 151296, 'posembed')
     """
 
-    __slots__ = ()
     kind = "posembed"
     category = "embedding"
     autocast = "promote"
@@ -219,6 +223,7 @@ class PositionEmbedding(Layer):
         return "posembed"
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ClassTokenReadout(Layer):
     """Keep the first token of a sequence, the class token, for the classifier:
     ``D x 1 x N`` becomes ``D x 1 x 1`` (PyTorch's ``x[:, 0]``, a view).
@@ -228,7 +233,6 @@ class ClassTokenReadout(Layer):
         (Shape(768, 1, 1), 'cls')
     """
 
-    __slots__ = ()
     kind = "readout"
     category = "reshape"
     in_place = True  # a view of its input

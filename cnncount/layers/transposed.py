@@ -3,6 +3,8 @@ is given."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from cnncount.errors import LayerError
 from cnncount.layers.base import (
     INPUT_SAVED,
@@ -21,6 +23,7 @@ from cnncount.shapes import Shape
 __all__ = ["ConvTranspose2d"]
 
 
+@dataclass(frozen=True, slots=True, init=False)
 class ConvTranspose2d(Layer):
     """A transposed convolution to ``out_channels`` maps: it spreads each input pixel over a
     kh x kw patch of the output, ``stride`` pixels apart, and so enlarges the map (a decoder's
@@ -48,16 +51,6 @@ class ConvTranspose2d(Layer):
         cnncount.errors.LayerError: output padding 2 must be smaller than the stride 2 or the dilation 1
     """
 
-    __slots__ = (
-        "out_channels",
-        "kernel_size",
-        "stride",
-        "padding",
-        "output_padding",
-        "dilation",
-        "groups",
-        "bias",
-    )
     kind = "convt"
     category = "convolution"
     autocast = "lower"
@@ -94,16 +87,14 @@ class ConvTranspose2d(Layer):
             raise LayerError(msg)
         if out_channels % groups:
             raise LayerError(f"output channels {out_channels} not divisible by groups {groups}")
-        self._set(
-            out_channels=out_channels,
-            kernel_size=require_pair("kernel_size", kernel_size),
-            stride=strides,
-            padding=require_pair("padding", padding, least=0),
-            output_padding=extra,
-            dilation=dilations,
-            groups=groups,
-            bias=bias,
-        )
+        object.__setattr__(self, "out_channels", out_channels)
+        object.__setattr__(self, "kernel_size", require_pair("kernel_size", kernel_size))
+        object.__setattr__(self, "stride", strides)
+        object.__setattr__(self, "padding", require_pair("padding", padding, least=0))
+        object.__setattr__(self, "output_padding", extra)
+        object.__setattr__(self, "dilation", dilations)
+        object.__setattr__(self, "groups", groups)
+        object.__setattr__(self, "bias", bias)
 
     def output_shape(self, shape: Shape) -> Shape:
         """Return ``out_channels`` maps of ``(n - 1)s - 2p + d(k - 1) + output_padding + 1`` pixels

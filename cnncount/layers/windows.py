@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cnncount.record import Record
+from dataclasses import dataclass
 
 __all__ = [
     "Window",
@@ -13,7 +13,8 @@ __all__ = [
 ]
 
 
-class Window(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Window:
     """A window slid along one axis: the pixels it spans (dilation included), its stride, and the
     padding before the first pixel.
 
@@ -21,8 +22,6 @@ class Window(Record):
         >>> Window(extent=3, stride=1, padding=1)
         Window(extent=3, stride=1, padding=1)
     """
-
-    __slots__ = ("extent", "stride", "padding")
 
     extent: int
     stride: int

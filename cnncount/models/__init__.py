@@ -1,26 +1,39 @@
 """The built-in models: a registry of what each is and the function that builds it.
 
 Each family lives in its own module (:mod:`~cnncount.models.vgg`, :mod:`~cnncount.models.resnet`,
-...) and is imported only when one of its models is asked for, so that ``cnncount vgg16`` loads
-no ResNet. Models that reproduce a torchvision model module by module name it, and answer to
+...). Models that reproduce a torchvision model module by module name it, and answer to
 torchvision's name too (``mobilenet_v2``, ``vgg16_bn``).
 """
 
 from __future__ import annotations
 
-from cnncount.errors import UnknownModelError
-from cnncount.network import Network
-from cnncount.record import Record, evolve
-from cnncount.shapes import Shape
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from collections.abc import Callable
+from cnncount.errors import UnknownModelError
+from cnncount.models.alexnet import alexnet, alexnet_paper
+from cnncount.models.convnext import convnext_tiny
+from cnncount.models.densenet import densenet
+from cnncount.models.efficientnet import efficientnet_b0
+from cnncount.models.googlenet import googlenet
+from cnncount.models.inception import inception_v3
+from cnncount.models.lenet import lenet5
+from cnncount.models.mnasnet import mnasnet1_0
+from cnncount.models.mobilenet import mobilenet_v2, mobilenet_v3
+from cnncount.models.regnet import regnet_y_400mf
+from cnncount.models.resnet import resnet
+from cnncount.models.shufflenet import shufflenet_v2_x1_0
+from cnncount.models.squeezenet import squeezenet
+from cnncount.models.vgg import vgg, vgg_modules
+from cnncount.models.vit import vit_b_16
+from cnncount.network import Network
+from cnncount.shapes import Shape
 
 __all__ = ["MODELS", "Model", "get_model", "model_names", "resolve"]
 
 
-class Model(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Model:
     """A built-in model: what it is, its usual input, how to build it, and its torchvision twin.
 
     ``build(*arguments, input_shape)`` returns the network. ``torchvision`` is the name of the
@@ -32,8 +45,6 @@ class Model(Record):
         (Shape(3, 224, 224), (50,), 'resnet50')
     """
 
-    __slots__ = ("description", "input_shape", "build", "arguments", "torchvision")
-
     description: str
     input_shape: Shape
     build: Callable[..., Network]
@@ -41,122 +52,14 @@ class Model(Record):
     torchvision: str | None
 
 
-def _lenet5(input_shape: Shape) -> Network:
-    from cnncount.models.lenet import (
-        lenet5,  # each family loads when one of its models is asked for
-    )
-
-    return lenet5(input_shape)
-
-
-def _alexnet(input_shape: Shape) -> Network:
-    from cnncount.models.alexnet import alexnet
-
-    return alexnet(input_shape)
-
-
-def _alexnet_paper(input_shape: Shape) -> Network:
-    from cnncount.models.alexnet import alexnet_paper
-
-    return alexnet_paper(input_shape)
-
-
-def _vgg(column: str, input_shape: Shape) -> Network:
-    from cnncount.models.vgg import vgg
-
-    return vgg(column, input_shape)
-
-
 def _vgg_modules(column: str, batch_norm: bool, avgpool: bool, input_shape: Shape) -> Network:
-    from cnncount.models.vgg import vgg_modules
-
     return vgg_modules(column, input_shape, batch_norm, avgpool)
-
-
-def _resnet(depth: int, input_shape: Shape) -> Network:
-    from cnncount.models.resnet import resnet
-
-    return resnet(depth, input_shape)
 
 
 def _wide_or_grouped_resnet(
     depth: int, groups: int, width_per_group: int, input_shape: Shape
 ) -> Network:
-    from cnncount.models.resnet import resnet
-
     return resnet(depth, input_shape, groups=groups, width_per_group=width_per_group)
-
-
-def _googlenet(input_shape: Shape) -> Network:
-    from cnncount.models.googlenet import googlenet
-
-    return googlenet(input_shape)
-
-
-def _inception_v3(input_shape: Shape) -> Network:
-    from cnncount.models.inception import inception_v3
-
-    return inception_v3(input_shape)
-
-
-def _regnet_y_400mf(input_shape: Shape) -> Network:
-    from cnncount.models.regnet import regnet_y_400mf
-
-    return regnet_y_400mf(input_shape)
-
-
-def _shufflenet_v2_x1_0(input_shape: Shape) -> Network:
-    from cnncount.models.shufflenet import shufflenet_v2_x1_0
-
-    return shufflenet_v2_x1_0(input_shape)
-
-
-def _mnasnet1_0(input_shape: Shape) -> Network:
-    from cnncount.models.mnasnet import mnasnet1_0
-
-    return mnasnet1_0(input_shape)
-
-
-def _vit_b_16(input_shape: Shape) -> Network:
-    from cnncount.models.vit import vit_b_16
-
-    return vit_b_16(input_shape)
-
-
-def _mobilenet_v2(input_shape: Shape) -> Network:
-    from cnncount.models.mobilenet import mobilenet_v2
-
-    return mobilenet_v2(input_shape)
-
-
-def _mobilenet_v3(size: str, input_shape: Shape) -> Network:
-    from cnncount.models.mobilenet import mobilenet_v3
-
-    return mobilenet_v3(size, input_shape)
-
-
-def _squeezenet(version: str, input_shape: Shape) -> Network:
-    from cnncount.models.squeezenet import squeezenet
-
-    return squeezenet(version, input_shape)
-
-
-def _densenet(depth: int, input_shape: Shape) -> Network:
-    from cnncount.models.densenet import densenet
-
-    return densenet(depth, input_shape)
-
-
-def _convnext_tiny(input_shape: Shape) -> Network:
-    from cnncount.models.convnext import convnext_tiny
-
-    return convnext_tiny(input_shape)
-
-
-def _efficientnet_b0(input_shape: Shape) -> Network:
-    from cnncount.models.efficientnet import efficientnet_b0
-
-    return efficientnet_b0(input_shape)
 
 
 _IMAGENET = Shape(3, 224, 224)
@@ -190,24 +93,24 @@ def _model(
 MODELS: dict[str, Model] = {
     "lenet5": _model(
         "LeNet-5 (LeCun et al., 1998) as often drawn: C3 reads every map, plain average pooling",
-        _lenet5,
+        lenet5,
         input_shape=Shape(1, 32, 32),
     ),
     "alexnet": _model(
         "AlexNet as torchvision ships it: one tower, 64 filters first",
-        _alexnet,
+        alexnet,
         torchvision="alexnet",
     ),
     "alexnet-paper": _model(
         "AlexNet of the paper (Krizhevsky et al., 2012): two GPUs, so groups of 2 in layers 2, 4, 5",
-        _alexnet_paper,
+        alexnet_paper,
         input_shape=Shape(3, 227, 227),
     ),
     **{
         name: _model(
             f"VGG configuration {column} ({_VGG_DEPTHS[column]} weight layers), "
             "Simonyan & Zisserman 2014, Table 1",
-            _vgg,
+            vgg,
             column,
         )
         for name, column in _VGG_COLUMNS.items()
@@ -242,7 +145,7 @@ MODELS: dict[str, Model] = {
         f"resnet{depth}": _model(
             f"ResNet-{depth} (He et al., 2015), "
             f"{'bottleneck' if depth >= 50 else 'basic'} blocks, as in torchvision",
-            _resnet,
+            resnet,
             depth,
             torchvision=f"resnet{depth}",
         )
@@ -268,19 +171,19 @@ MODELS: dict[str, Model] = {
     ),
     "googlenet": _model(
         "GoogLeNet (Szegedy et al., 2014) without its auxiliary classifiers, as in torchvision",
-        _googlenet,
+        googlenet,
         torchvision="googlenet",
     ),
     "mobilenet-v2": _model(
         "MobileNetV2 (Sandler et al., 2018), width 1.0, as in torchvision",
-        _mobilenet_v2,
+        mobilenet_v2,
         torchvision="mobilenet_v2",
     ),
     **{
         f"mobilenet-v3-{size}": _model(
             f"MobileNetV3 {size.title()} (Howard et al., 2019): hard swish and squeeze-and-excitation, "
             "as in torchvision",
-            _mobilenet_v3,
+            mobilenet_v3,
             size,
             torchvision=f"mobilenet_v3_{size}",
         )
@@ -289,7 +192,7 @@ MODELS: dict[str, Model] = {
     **{
         f"squeezenet{version}": _model(
             f"SqueezeNet {version} (Iandola et al., 2016), as in torchvision",
-            _squeezenet,
+            squeezenet,
             version,
             torchvision=f"squeezenet{version.replace('.', '_')}",
         )
@@ -298,7 +201,7 @@ MODELS: dict[str, Model] = {
     **{
         f"densenet{depth}": _model(
             f"DenseNet-{depth} (Huang et al., 2017), as in torchvision",
-            _densenet,
+            densenet,
             depth,
             torchvision=f"densenet{depth}",
         )
@@ -306,44 +209,44 @@ MODELS: dict[str, Model] = {
     },
     "efficientnet-b0": _model(
         "EfficientNet-B0 (Tan & Le, 2019): MBConv blocks with squeeze-and-excitation, as in torchvision",
-        _efficientnet_b0,
+        efficientnet_b0,
         torchvision="efficientnet_b0",
     ),
     "convnext-tiny": _model(
         "ConvNeXt-Tiny (Liu et al., 2022): depthwise 7x7, layer norm, GELU and layer scale, "
         "as in torchvision",
-        _convnext_tiny,
+        convnext_tiny,
         torchvision="convnext_tiny",
     ),
     "inception-v3": _model(
         "Inception-v3 (Szegedy et al., 2015) without its auxiliary classifier, 7x7 factored into "
         "1x7 and 7x1, as in torchvision",
-        _inception_v3,
+        inception_v3,
         torchvision="inception_v3",
         input_shape=Shape(3, 299, 299),
     ),
     "regnet-y-400mf": _model(
         "RegNetY-400MF (Radosavovic et al., 2020): grouped bottlenecks with squeeze-and-excitation, "
         "as in torchvision",
-        _regnet_y_400mf,
+        regnet_y_400mf,
         torchvision="regnet_y_400mf",
     ),
     "shufflenet-v2-x1.0": _model(
         "ShuffleNetV2 x1.0 (Ma et al., 2018): channel split, depthwise convolutions and channel "
         "shuffle, as in torchvision",
-        _shufflenet_v2_x1_0,
+        shufflenet_v2_x1_0,
         torchvision="shufflenet_v2_x1_0",
     ),
     "mnasnet1.0": _model(
         "MNASNet 1.0 (Tan et al., 2019): inverted residual blocks found by architecture search, "
         "as in torchvision",
-        _mnasnet1_0,
+        mnasnet1_0,
         torchvision="mnasnet1_0",
     ),
     "vit-b-16": _model(
         "ViT-B/16 (Dosovitskiy et al., 2020): 16x16 patches, twelve blocks of self-attention and "
         "MLPs on 768-value tokens, as in torchvision",
-        _vit_b_16,
+        vit_b_16,
         torchvision="vit_b_16",
     ),
 }
@@ -404,4 +307,4 @@ def get_model(name: str, input_shape: Shape | None = None) -> Network:
     network = model.build(
         *model.arguments, model.input_shape if input_shape is None else input_shape
     )
-    return evolve(network, name=key)
+    return replace(network, name=key)

@@ -9,9 +9,8 @@ count nothing: they only lay out, round and convert to bytes what the summary an
 - :mod:`~cnncount.render.display`: the table each value shows in a notebook, and its short repr;
 - :mod:`~cnncount.render.tables`: the book's tables of several models, devices or figures;
 - :mod:`~cnncount.render.catalogue`: the list of built-in models;
-- :mod:`~cnncount.render.figures`: matplotlib figures, for the book (import it explicitly).
-
-The Markdown, CSV and JSON renderers load on first use, so that the text report starts fast.
+- :mod:`~cnncount.render.figures`: matplotlib figures, for the book (import it explicitly: it
+  needs matplotlib, which counting does not).
 """
 
 from __future__ import annotations
@@ -23,10 +22,7 @@ from cnncount.render.report import (
     text_report,
     totals_lines,
 )
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from cnncount.render.tabular import markdown_table, to_csv, to_json, to_markdown
+from cnncount.render.tabular import markdown_table, to_csv, to_json, to_markdown
 
 __all__ = [
     "block_breakdown",
@@ -39,13 +35,3 @@ __all__ = [
     "to_markdown",
     "totals_lines",
 ]
-
-_TABULAR = ("markdown_table", "to_csv", "to_json", "to_markdown")
-
-
-def __getattr__(name: str) -> object:
-    if name in _TABULAR:
-        from cnncount.render import tabular
-
-        return getattr(tabular, name)
-    raise AttributeError(f"module 'cnncount.render' has no attribute {name!r}")

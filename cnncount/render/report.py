@@ -5,12 +5,10 @@ from __future__ import annotations
 
 from cnncount.layers.base import WeightFactors
 from cnncount.precision import ONE_IMAGE, Batch
+from cnncount.render.cost import cost_sections
 from cnncount.summary import Row, Summary
 from cnncount.units import format_bytes, short_count
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from cnncount.views import Views
+from cnncount.views import Views
 
 __all__ = ["block_breakdown", "fc_details", "reference_table", "text_report", "totals_lines"]
 
@@ -223,8 +221,6 @@ def text_report(summary: Summary, views: Views | None = None) -> str:
     if details:
         parts.append(details)
     if views is not None and views.asked:
-        from cnncount.render.cost import cost_sections  # only where a view was asked for
-
         parts += cost_sections(views)
     return "\n\n".join(parts) + "\n"
 

@@ -23,17 +23,18 @@ for the whole batch in ``dtype``. Further top-level keys hold the views that wer
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, fields
+
 from cnncount.precision import ONE_IMAGE, Batch
-from cnncount.record import Record
+from cnncount.render.cost import cost_sections
+from cnncount.roofline import Roofline
 from cnncount.summary import COUNTS, Row, Summary
 from cnncount.table import Table
-
-TYPE_CHECKING = False  # typing.TYPE_CHECKING, without the 3 ms import of typing
-if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
-
-    from cnncount.roofline import Roofline
-    from cnncount.views import Views
+from cnncount.views import Views
 
 __all__ = [
     "COLUMNS",
@@ -51,7 +52,8 @@ __all__ = [
 ]
 
 
-class Column(Record):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Column:
     """A value a row can show: its key (the CSV header and the JSON key), its Markdown heading,
     and how to read it from a row for a batch.
 
@@ -59,8 +61,6 @@ class Column(Record):
         >>> COLUMNS["macs"].heading, COLUMNS["macs"].numeric
         ('MACs', True)
     """
-
-    __slots__ = ("key", "heading", "numeric", "read")
 
     key: str
     heading: str
@@ -262,8 +262,6 @@ def to_markdown(summary: Summary, views: Views | None = None) -> str:
     table = summary_table(summary, Batch() if views is None else views.batch)
     text = markdown_table(table.headings, table.rows, table.numeric, table.foot)
     if views is not None and views.asked:
-        from cnncount.render.cost import cost_sections
-
         text += "\n\n```text\n" + "\n\n".join(cost_sections(views)) + "\n```"
     return text
 
@@ -327,7 +325,7 @@ def roofline_records(result: Roofline) -> list[dict[str, object]]:
         ('conv1', 173408256, 13454336, 'memory', ['name', 'flops', 'bytes', 'intensity', 'seconds', 'bound'])
     """
     return [
-        {key: value for key, value in layer.as_dict().items() if key != "kind"}
+        {field.name: getattr(layer, field.name) for field in fields(layer) if field.name != "kind"}
         for layer in result.layers
     ]
 
@@ -343,9 +341,6 @@ def to_csv(summary: Summary) -> str:
         conv1,conv,conv3-8,8,224,224,401408,216,8,224,0,10838016
         fc1,fc,FC-10,10,1,1,10,4014080,10,4014090,0,4014080
     """
-    import csv
-    import io
-
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV)
@@ -372,8 +367,6 @@ def to_json(summary: Summary, views: Views | None = None) -> str:
         >>> json.loads(to_json(vgg16, compute_views(vgg16, budget=16 * 2**30)))["largest_batch"]
         632
     """
-    import json
-
     batch = Batch() if views is None else views.batch
     totals = summary.totals
     document = {
