@@ -36,6 +36,22 @@ def test_macs_round_to_torchvisions_published_figure(model) -> None:
     assert round(summarize(get_model(model)).totals.macs / 1e9, 3) == PUBLISHED_MACS[model]
 
 
+@pytest.mark.parametrize("depth", [50, 101, 152])
+def test_the_papers_v1_moves_the_stride_and_no_weight(depth) -> None:
+    """v1 halves the map in each stage's first 1x1 convolution, v1.5 in its 3x3: the 1x1 then
+    reads the full map, so v1.5 does 3/4 of that 1x1's C_in x width x H x W more, in stages 2 to 4."""
+    v1, v15 = (summarize(get_model(name)) for name in (f"resnet{depth}-v1", f"resnet{depth}"))
+    extra = sum(c_in * width * side * side * 3 // 4 for c_in, width, side in STAGE_ENTRIES)
+    assert v1.totals.params == v15.totals.params
+    assert v15.totals.macs - v1.totals.macs == extra == 3 * 77_070_336
+    first = {row.name: row for row in v1.rows}["layer2.0.conv1"]
+    assert (first.input_shape.height, first.output_shape.height) == (56, 28)
+
+
+STAGE_ENTRIES = ((256, 128, 56), (512, 256, 28), (1024, 512, 14))
+"""The first bottleneck of stages 2 to 4: channels in, width, and the side of the map it reads."""
+
+
 @pytest.mark.parametrize(
     ("model", "size", "params", "macs"),
     [  # torchvision's vit_b_16 at image_size=384 (the IMAGENET1K_SWAG_E2E_V1 weights' meta)

@@ -56,6 +56,10 @@ def _vgg_modules(column: str, batch_norm: bool, avgpool: bool, input_shape: Shap
     return vgg_modules(column, input_shape, batch_norm, avgpool)
 
 
+def _resnet_v1(depth: int, input_shape: Shape) -> Network:
+    return resnet(depth, input_shape, stride_in_first=True)
+
+
 def _wide_or_grouped_resnet(
     depth: int, groups: int, width_per_group: int, input_shape: Shape
 ) -> Network:
@@ -97,7 +101,8 @@ MODELS: dict[str, Model] = {
         input_shape=Shape(1, 32, 32),
     ),
     "alexnet": _model(
-        "AlexNet as torchvision ships it: one tower, 64 filters first",
+        "AlexNet as torchvision ships it, after Krizhevsky's 2014 one-tower variant: 64, 192, 384, "
+        "256 and 256 filters, no LRN",
         alexnet,
         torchvision="alexnet",
     ),
@@ -116,7 +121,8 @@ MODELS: dict[str, Model] = {
         for name, column in _VGG_COLUMNS.items()
     },
     "vgg16-modules": _model(
-        "VGG-16 written module by module as PyTorch runs it: each ReLU and dropout a layer",
+        "VGG-16 (configuration D) written module by module as PyTorch runs it: each ReLU and "
+        "dropout a layer, no adaptive pooling",
         _vgg_modules,
         "D",
         False,
@@ -143,17 +149,36 @@ MODELS: dict[str, Model] = {
     },
     **{
         f"resnet{depth}": _model(
-            f"ResNet-{depth} (He et al., 2015), "
-            f"{'bottleneck' if depth >= 50 else 'basic'} blocks, as in torchvision",
+            f"ResNet-{depth} (He et al., 2015), basic blocks, projection shortcuts where the shape "
+            "changes (the paper's option B), as in torchvision",
             resnet,
             depth,
             torchvision=f"resnet{depth}",
         )
-        for depth in (18, 34, 50, 101, 152)
+        for depth in (18, 34)
+    },
+    **{
+        f"resnet{depth}": _model(
+            f"ResNet-{depth} v1.5 as torchvision builds it: bottlenecks halve the map in their 3x3 "
+            "convolution, projection shortcuts where the shape changes (option B)",
+            resnet,
+            depth,
+            torchvision=f"resnet{depth}",
+        )
+        for depth in (50, 101, 152)
+    },
+    **{
+        f"resnet{depth}-v1": _model(
+            f"ResNet-{depth} v1 of the paper (He et al., 2015, Table 1): bottlenecks halve the map in "
+            "their first 1x1 convolution, option B shortcuts",
+            _resnet_v1,
+            depth,
+        )
+        for depth in (50, 101, 152)
     },
     "resnext50-32x4d": _model(
-        "ResNeXt-50 32x4d (Xie et al., 2017): ResNet-50 whose 3x3 convolutions have 32 groups of 4 "
-        "channels (twice as wide), as in torchvision",
+        "ResNeXt-50 32x4d (Xie et al., 2017): ResNet-50 v1.5 whose 3x3 convolutions have 32 groups "
+        "of 4 channels (twice as wide), as in torchvision",
         _wide_or_grouped_resnet,
         50,
         32,
@@ -161,8 +186,8 @@ MODELS: dict[str, Model] = {
         torchvision="resnext50_32x4d",
     ),
     "wide-resnet50-2": _model(
-        "Wide ResNet-50-2 (Zagoruyko & Komodakis, 2016): ResNet-50 with its bottlenecks twice as "
-        "wide, as in torchvision",
+        "Wide ResNet-50-2 (Zagoruyko & Komodakis, 2016): ResNet-50 v1.5 with its bottlenecks twice "
+        "as wide, as in torchvision",
         _wide_or_grouped_resnet,
         50,
         1,
@@ -170,12 +195,13 @@ MODELS: dict[str, Model] = {
         torchvision="wide_resnet50_2",
     ),
     "googlenet": _model(
-        "GoogLeNet (Szegedy et al., 2014) without its auxiliary classifiers, as in torchvision",
+        "GoogLeNet (Szegedy et al., 2014) as torchvision builds it: batch norm after each "
+        "convolution, 3x3 where the paper's branch has 5x5, no auxiliary classifiers",
         googlenet,
         torchvision="googlenet",
     ),
     "mobilenet-v2": _model(
-        "MobileNetV2 (Sandler et al., 2018), width 1.0, as in torchvision",
+        "MobileNetV2 (Sandler et al., 2018), width 1.0, the paper's Table 2, as in torchvision",
         mobilenet_v2,
         torchvision="mobilenet_v2",
     ),
@@ -219,8 +245,8 @@ MODELS: dict[str, Model] = {
         torchvision="convnext_tiny",
     ),
     "inception-v3": _model(
-        "Inception-v3 (Szegedy et al., 2015) without its auxiliary classifier, 7x7 factored into "
-        "1x7 and 7x1, as in torchvision",
+        "Inception-v3 (Szegedy et al., 2015), 7x7 factored into 1x7 and 7x1, as in torchvision but "
+        "without the auxiliary classifier that torchvision builds by default",
         inception_v3,
         torchvision="inception_v3",
         input_shape=Shape(3, 299, 299),
@@ -238,8 +264,8 @@ MODELS: dict[str, Model] = {
         torchvision="shufflenet_v2_x1_0",
     ),
     "mnasnet1.0": _model(
-        "MNASNet 1.0 (Tan et al., 2019): inverted residual blocks found by architecture search, "
-        "as in torchvision",
+        "MnasNet-B1 at depth 1.0 as torchvision builds it (Tan et al., 2019): inverted residuals, "
+        "no squeeze-and-excitation, so not the paper's headline A1",
         mnasnet1_0,
         torchvision="mnasnet1_0",
     ),

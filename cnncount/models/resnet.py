@@ -1,5 +1,10 @@
 """ResNet-18, 34, 50, 101 and 152 (He et al., 2015), ResNeXt-50 32x4d (Xie et al., 2017) and
-Wide ResNet-50-2 (Zagoruyko & Komodakis, 2016), as torchvision builds them."""
+Wide ResNet-50-2 (Zagoruyko & Komodakis, 2016), as torchvision builds them, and the paper's v1.
+
+torchvision's bottleneck halves the map in its 3x3 convolution, a change known as ResNet v1.5.
+The paper's v1 halves it in the first 1x1 convolution, so that the 1x1 reads the full map but
+writes a quarter of it. Basic blocks have their stride in the first 3x3 in both.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +31,7 @@ def resnet(
     classes: int = 1000,
     groups: int = 1,
     width_per_group: int = 64,
+    stride_in_first: bool = False,
 ) -> Network:
     """Return ResNet of ``depth`` layers: a stem, four stages of residual blocks, a classifier.
 
@@ -41,6 +47,9 @@ def resnet(
         25028904
         >>> summarize(resnet(50, Shape(3, 224, 224), width_per_group=128)).totals.params
         68883240
+        >>> v1 = summarize(resnet(50, Shape(3, 224, 224), stride_in_first=True)).totals
+        >>> v1.params, v1.macs
+        (25557032, 3857973248)
     """
     bottleneck = depth >= 50
     net = Builder(f"resnet{depth}", input_shape)
@@ -53,8 +62,9 @@ def resnet(
         for block in range(blocks):
             stride = 2 if stage > 1 and block == 0 else 1
             prefix = f"layer{stage}.{block}."
+            strides = (stride, 1) if stride_in_first else (1, stride)
             channels = _block(
-                net, prefix, channels, width, stride, bottleneck, groups, width_per_group
+                net, prefix, channels, width, strides, bottleneck, groups, width_per_group
             )
     net.layer(AdaptiveAvgPool2d(1), "avgpool")
     net.layer(Linear(classes), "fc")
@@ -66,19 +76,24 @@ def _block(
     prefix: str,
     channels: int,
     width: int,
-    stride: int,
+    strides: tuple[int, int],
     bottleneck: bool,
     groups: int,
     width_per_group: int,
 ) -> int:
-    """Add one residual block of ``width`` planes reading ``net.last``; return its output channels."""
+    """Add one residual block of ``width`` planes reading ``net.last``; return its output channels.
+
+    A bottleneck puts ``strides`` on its 1x1 and 3x3 convolutions; a basic block puts the
+    stride, whichever of the two holds it, on its first 3x3.
+    """
     entry = net.last
+    stride = max(strides)
     out = width * 4 if bottleneck else width
     if bottleneck:
         inner = width * width_per_group // 64 * groups
         convs = [
-            Conv2d(inner, 1, bias=False),
-            Conv2d(inner, 3, stride=stride, padding=1, groups=groups, bias=False),
+            Conv2d(inner, 1, stride=strides[0], bias=False),
+            Conv2d(inner, 3, stride=strides[1], padding=1, groups=groups, bias=False),
             Conv2d(out, 1, bias=False),
         ]
     else:
