@@ -43,11 +43,13 @@ if TYPE_CHECKING:
 
 __all__ = [
     "OPTIMIZER_STATE",
+    "Moment",
     "TrainingMemory",
     "autocast_weight_bytes",
     "inference_peak_bytes",
     "kept_for_backward_bytes",
     "largest_batch",
+    "step_timeline",
     "training_memory",
 ]
 
@@ -166,6 +168,61 @@ def kept_for_backward_bytes(summary: Summary, batch: Batch = ONE_IMAGE, segments
         for segment, (start, end) in enumerate(zip(starts, ends))
     )
     return batch.size * peak
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Moment:
+    """The activation memory of a training step while one row runs, in bytes.
+
+    ``kept`` is what the backward pass still needs; ``in_flight`` is the rest alive then: in the
+    forward pass, the row's output if nothing keeps it; in the backward pass, the gradients of
+    the row's output and of its inputs.
+
+    Examples:
+        >>> Moment(phase="backward", name="fc3", kept=72587264, in_flight=20384)
+        Moment(phase='backward', name='fc3', kept=72587264, in_flight=20384)
+    """
+
+    phase: str
+    name: str
+    kept: int
+    in_flight: int
+
+
+def step_timeline(summary: Summary, batch: Batch = ONE_IMAGE) -> list[Moment]:
+    """Return the activation memory of a training step, row by row: the forward pass from the
+    first row to the last, then the backward pass from the last to the first.
+
+    The forward pass adds what each row keeps for backward; the backward pass frees it once the
+    row's gradients are made. The network's input is left out, and so is its gradient, which
+    nothing needs.
+
+    Examples:
+        >>> from cnncount import Shape, parse_network, summarize
+        >>> chain = summarize(parse_network("conv3-8 relu conv3-8 relu", Shape(8, 4, 4)))
+        >>> 8 * 4 * 4 * 4  # the bytes of each map
+        512
+        >>> [(moment.phase, moment.name, moment.kept, moment.in_flight) for moment in step_timeline(chain)][2:6]
+        [('forward', 'conv2', 512, 512), ('forward', 'relu2', 1024, 0), ('backward', 'relu2', 1024, 1024), ('backward', 'conv2', 512, 1024)]
+    """
+    tensors = _Tensors(summary.rows, batch)
+    moments = []
+    for index in range(1, len(summary.rows)):
+        row = summary.rows[index]
+        saved, other = tensors.saved(range(1, index + 1))
+        output = 0 if tensors.owner[row.name] in saved else tensors.size(row.name)
+        moments.append(("forward", row.name, tensors.bytes_of(saved, other), output))
+    for index in reversed(range(1, len(summary.rows))):
+        row = summary.rows[index]
+        saved, other = tensors.saved(range(1, index + 1))
+        gradients = tensors.size(row.name) + sum(
+            tensors.size(source) for source in row.inputs if source != INPUT
+        )
+        moments.append(("backward", row.name, tensors.bytes_of(saved, other), gradients))
+    return [
+        Moment(phase=phase, name=name, kept=batch.size * kept, in_flight=batch.size * flight)
+        for phase, name, kept, flight in moments
+    ]
 
 
 def autocast_weight_bytes(summary: Summary, batch: Batch) -> int:
@@ -326,6 +383,15 @@ class _Tensors:
     def kept_bytes(self, indices: range, also: list[str] | None = None) -> int:
         """Return the bytes the backward pass of the rows at ``indices`` needs, for one image,
         with the tensors ``also`` (checkpoints), the network's input excluded."""
+        return self.bytes_of(*self.saved(indices, also))
+
+    def bytes_of(self, saved: set[str], other: int) -> int:
+        """Return the bytes of the tensors ``saved`` and ``other`` bytes besides, for one image."""
+        return other + sum(self.size(owner) for owner in saved)
+
+    def saved(self, indices: range, also: list[str] | None = None) -> tuple[set[str], int]:
+        """Return the tensors the backward pass of the rows at ``indices`` keeps (with ``also``,
+        the network's input excluded), and the bytes of its copies, indices and masks."""
         saved = set(also or ())
         other = 0
         for index in indices:
@@ -353,7 +419,7 @@ class _Tensors:
             )  # CUDA's bool mask, the CPU's noise
             other += saves.values * computed + saves.mask * mask_bytes + saves.other_bytes
         saved.discard(INPUT)
-        return other + sum(self.size(owner) for owner in saved)
+        return saved, other
 
     def peak_bytes(self) -> int:
         """Return the most bytes of tensors alive at once in an inference pass, for one image."""

@@ -24,6 +24,7 @@ from cnncount.memory import (
     inference_peak_bytes,
     kept_for_backward_bytes,
     largest_batch,
+    step_timeline,
     training_memory,
 )
 from cnncount.precision import BYTES_PER_VALUE, Batch
@@ -131,6 +132,23 @@ def test_checkpointing_cuts_where_one_tensor_crosses() -> None:
         CnncountError, match="checkpointing in 9 segments needs 8 places to cut; the network has 2"
     ):
         kept_for_backward_bytes(block, segments=9)
+
+
+def test_a_step_keeps_activations_through_the_forward_pass_and_frees_them_backward() -> None:
+    vgg16 = summarize(get_model("vgg16"))
+    moments = step_timeline(vgg16, Batch(2))
+    forward = [moment for moment in moments if moment.phase == "forward"]
+    backward = [moment for moment in moments if moment.phase == "backward"]
+    assert [moment.name for moment in forward] == [moment.name for moment in reversed(backward)]
+    kept = [moment.kept for moment in forward]
+    assert kept == sorted(kept) and kept[-1] == kept_for_backward_bytes(vgg16, Batch(2))
+    assert [moment.kept for moment in backward] == sorted(moment.kept for moment in backward)[::-1]
+    peak = max(moments, key=lambda moment: moment.kept + moment.in_flight)
+    # maxpool5's backward: fc1 to fc3 have freed pool5's and fc1's and fc2's outputs; the
+    # gradients of pool5's output (7x7x512) and of its input (14x14x512) are in flight
+    assert (peak.phase, peak.name) == ("backward", "maxpool5")
+    freed = 7 * 7 * 512 + 4096 + 4096
+    assert peak.kept + peak.in_flight == kept[-1] + 2 * 4 * (7 * 7 * 512 + 14 * 14 * 512 - freed)
 
 
 def test_gradient_accumulation_changes_the_effective_batch_not_the_memory() -> None:

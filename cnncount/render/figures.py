@@ -16,7 +16,7 @@ from matplotlib.transforms import Bbox
 
 from cnncount.layers.conv import Conv2d
 from cnncount.layers.windows import window_output_size
-from cnncount.memory import inference_peak_bytes, training_memory
+from cnncount.memory import inference_peak_bytes, step_timeline, training_memory
 from cnncount.notation import parse_network
 from cnncount.precision import ONE_IMAGE, Batch
 from cnncount.receptive import ReceptiveField, receptive_fields
@@ -32,6 +32,7 @@ __all__ = [
     "labels_overlap",
     "macs_per_layer",
     "memory_against_batch",
+    "memory_over_step",
     "operation",
     "per_layer",
     "receptive_field_growth",
@@ -47,6 +48,15 @@ _WINDOW_COLOUR = "#ff7f0e"
 _SECOND_COLOUR = "#2ca02c"
 _PADDING_COLOUR = "#d9d9d9"
 _FIELD_COLOUR = "#9ecae1"
+_STEP_COLOURS = {
+    "parameters": "#c6dbef",
+    "gradients": "#9ecae1",
+    "optimizer state": "#6baed6",
+    "inputs": "#bdbdbd",
+    "buffers": "#969696",
+    "activations kept for backward": _ACTIVATIONS_COLOUR,
+    "in flight: an output, or two gradients": "black",
+}
 
 
 def per_layer(summary: Summary) -> Figure:
@@ -177,6 +187,60 @@ def memory_against_batch(
     axes.set_ylabel("memory (GiB, float32)")
     axes.grid(alpha=0.3)
     axes.legend()
+    return figure
+
+
+def memory_over_step(summary: Summary, batch: Batch, optimizer: str = "sgd") -> Figure:
+    """Return the memory of one training step over time, stacked: the parts that last the whole
+    step (cnncount's training memory), then the activations kept for backward and the tensors
+    in flight, as :func:`~cnncount.memory.step_timeline` follows them row by row.
+
+    Examples:
+        >>> from cnncount import Batch, get_model, summarize
+        >>> vgg16 = summarize(get_model("vgg16"))
+        >>> figure = memory_over_step(vgg16, Batch(64), optimizer="adam")
+        >>> figure.axes[0].get_legend_handles_labels()[1]
+        ['parameters', 'gradients', 'optimizer state', 'inputs', 'activations kept for backward', 'in flight: an output, or two gradients', 'x2 for the backward pass']
+        >>> lasting = 4 * (1 + 1 + 2) * vgg16.totals.params + 64 * 4 * 3 * 224 * 224  # Adam's, and the images
+        >>> round(figure.axes[0].get_lines()[0].get_ydata()[0] * 2**30) == lasting + 2 * 64 * 72587264
+        True
+    """
+    moments = step_timeline(summary, batch)
+    fixed = dict(training_memory(summary, batch, optimizer=optimizer).parts)
+    gib = BYTE_UNITS["GiB"]
+    bands = [
+        (name, [fixed[name] / gib] * len(moments))
+        for name in ("parameters", "gradients", "optimizer state", "inputs", "buffers")
+        if fixed[name]
+    ]
+    bands.append(("activations kept for backward", [moment.kept / gib for moment in moments]))
+    bands.append(
+        ("in flight: an output, or two gradients", [moment.in_flight / gib for moment in moments])
+    )
+    figure, axes = plt.subplots(figsize=(9, 4.5), layout="constrained")
+    steps = list(range(len(moments)))
+    axes.stackplot(
+        steps,
+        *[values for _, values in bands],
+        labels=[name for name, _ in bands],
+        colors=[_STEP_COLOURS[name] for name, _ in bands],
+        step="mid",
+    )
+    lasting = sum(values[0] for _, values in bands[:-2])
+    doubled = lasting + 2 * max(moment.kept for moment in moments) / gib
+    axes.axhline(
+        doubled, color="black", linestyle="--", linewidth=1, label="x2 for the backward pass"
+    )
+    turn = sum(moment.phase == "forward" for moment in moments) - 0.5
+    axes.axvline(turn, color="black", linewidth=1, linestyle=":")
+    top = axes.get_ylim()[1]
+    for x, text in ((turn / 2, "forward"), (turn + (len(moments) - turn) / 2, "backward")):
+        axes.text(x, top * 0.9, text, ha="center", va="top")
+    axes.set_xlim(0, len(moments) - 1)
+    axes.set_xlabel("layer running, first to last and back")
+    axes.set_ylabel(f"memory (GiB, batch of {batch.size})")
+    axes.legend(loc="center left", bbox_to_anchor=(1.01, 0.5), fontsize="small")
+    axes.grid(alpha=0.3, axis="y")
     return figure
 
 
