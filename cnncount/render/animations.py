@@ -14,6 +14,7 @@ import io
 import tempfile
 from pathlib import Path
 
+import matplotlib.figure
 from matplotlib.animation import PillowWriter
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -51,7 +52,9 @@ class Animation:
 
     __slots__ = ("figure", "frames", "gif", "png", "still")
 
-    def __init__(self, figure: Figure, frames: int, gif: bytes, png: bytes, still: int) -> None:
+    def __init__(
+        self, figure: matplotlib.figure.Figure, frames: int, gif: bytes, png: bytes, still: int
+    ) -> None:
         self.figure = figure
         self.frames = frames
         self.gif = gif
