@@ -46,7 +46,11 @@ def {name}(name, value, display=True):
 """What replaces ``from myst_nb import glue [as name]`` in a reader's notebook. Its first line is
 what Jupyter shows of the collapsed cell."""
 
-PYODIDE_PACKAGES = {"cnncount.render.figures": "matplotlib"}
+PYODIDE_PACKAGES = {
+    "cnncount.render.figures": "matplotlib",
+    "cnncount.render.animations": "matplotlib",
+    "cnncount.render.diagrams": "matplotlib",
+}
 """The modules of cnncount that import a package Pyodide must load first, and that package.
 Pyodide's kernel loads the packages a cell imports by name, not those its imports import: a cell
 that uses such a module gets a first line that names the package (elsewhere, a plain import)."""
@@ -115,12 +119,12 @@ def with_pyodide_packages(source: str) -> str:
         >>> with_pyodide_packages("import cnncount")
         'import cnncount'
     """
-    needed = [
+    needed = dict.fromkeys(
         package
         for module, package in PYODIDE_PACKAGES.items()
         if re.search(rf"\b{re.escape(module)}\b", source)
         and not re.search(rf"^import {re.escape(package)}\b", source, re.MULTILINE)
-    ]
+    )
     return "\n".join([*(NAMES_PACKAGE.format(package=package) for package in needed), source])
 
 

@@ -10,7 +10,9 @@ count nothing: they only lay out, round and convert to bytes what the summary an
 - :mod:`~cnncount.render.tables`: the book's tables of several models, devices or figures;
 - :mod:`~cnncount.render.catalogue`: the list of built-in models;
 - :mod:`~cnncount.render.figures`: matplotlib figures, for the book (import it explicitly: it
-  needs matplotlib, which counting does not).
+  needs matplotlib, which counting does not);
+- :mod:`~cnncount.render.animations`: a window sliding over an input, as GIF, likewise;
+- :mod:`~cnncount.render.diagrams`: a network's layers and blocks drawn from its rows, likewise.
 """
 
 from __future__ import annotations
