@@ -320,7 +320,7 @@ _MERGES = {"add": "+", "mul": "×"}
 class _Item:
     """One box or merge of a block diagram: its rows, its column (0 main, 1 side) and its place."""
 
-    __slots__ = ("rows", "column", "y")
+    __slots__ = ("column", "rows", "y")
 
     def __init__(self, rows: list[Row], column: int, y: float) -> None:
         self.rows, self.column, self.y = rows, column, y
