@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 __all__ = ["READERS", "is_model_file", "read_model"]
 
 READERS = {".keras": "keras", ".json": "keras", ".onnx": "onnx"}
-"""The reader of each file suffix: module ``cnncount.readers.<kind>``, function ``read_<kind>``."""
+"""The reader of each file suffix, the function ``read_<kind>`` of ``cnncount.readers.<kind>``."""
 
 
 def is_model_file(word: str) -> bool:

@@ -21,8 +21,8 @@ from typing import Any
 from cnncount.errors import CnncountError, LayerError, ReadError
 from cnncount.layers import (
     GELU,
-    Add,
     AdaptiveAvgPool2d,
+    Add,
     AvgPool2d,
     BatchNorm2d,
     Concat,
@@ -56,7 +56,7 @@ from cnncount.shapes import Shape
 __all__ = ["CONFIG_CAP_BYTES", "from_keras_config", "read_keras"]
 
 CONFIG_CAP_BYTES = 64 * 2**20
-"""The largest configuration read, 64 MiB: a real model's is under a few MB, and a larger entry
+"""The largest configuration read, 64 MiB. A real model's is under a few MB, and a larger entry
 is not a configuration."""
 
 ACTIVATIONS: dict[str, Callable[[], Layer] | None] = {
@@ -73,7 +73,7 @@ ACTIVATIONS: dict[str, Callable[[], Layer] | None] = {
     "hard_silu": Hardswish,
     "tanh": Tanh,
 }
-"""cnncount's layer for each Keras activation name (None: the identity, no row)."""
+"""cnncount's layer for each Keras activation name, or None for the identity, which adds no row."""
 
 _MODELS = ("Functional", "Sequential", "Model")
 _CODE = ("Lambda", "TFOpLambda", "SlicingOpLambda")
@@ -367,7 +367,7 @@ class _Reader:
 
 
 _Rows = list[tuple[str, Layer, bool | None]] | None
-"""A Keras layer's rows: a name suffix, the layer, and whether its output is a vector (None:
+"""A Keras layer's rows, each a name suffix, the layer, and whether its output is a vector (or None,
 as its inputs); None for a layer that adds no row."""
 
 
@@ -376,23 +376,21 @@ def _conv(reader: _Reader, spec: Mapping[str, Any], sources: list[str], _: list[
     padding = config.get("padding", "valid")
     if padding not in ("valid", "same"):
         raise reader.refuse(spec, f"padding {padding!r}: cnncount reads valid and same")
-    options = {
-        "kernel_size": _pair(config["kernel_size"]),
-        "stride": _pair(config.get("strides", 1)),
-        "padding": "same" if padding == "same" else 0,
-        "dilation": _pair(config.get("dilation_rate", 1)),
-    }
+    kernel, stride = _pair(config["kernel_size"]), _pair(config.get("strides", 1))
+    dilation = _pair(config.get("dilation_rate", 1))
+
+    def conv(out: int, groups: int, bias: bool) -> Conv2d:
+        same: int | str = "same" if padding == "same" else 0
+        return Conv2d(out, kernel, stride, same, dilation, groups, bias)
+
     bias = bool(config.get("use_bias", True))
     channels = reader.shape(sources).channels
     if kind == "Conv2D":
-        conv = Conv2d(
-            int(config["filters"]), groups=int(config.get("groups", 1)), bias=bias, **options
-        )  # type: ignore[arg-type]
-        return [("", conv, False)]
+        return [("", conv(int(config["filters"]), int(config.get("groups", 1)), bias), False)]
     multiplier = int(config.get("depth_multiplier", 1))
     if kind == "DepthwiseConv2D":
-        return [("", Conv2d(channels * multiplier, groups=channels, bias=bias, **options), False)]  # type: ignore[arg-type]
-    depthwise = Conv2d(channels * multiplier, groups=channels, bias=False, **options)  # type: ignore[arg-type]
+        return [("", conv(channels * multiplier, channels, bias), False)]
+    depthwise = conv(channels * multiplier, channels, False)
     pointwise = Conv2d(int(config["filters"]), 1, bias=bias)
     return [(".depthwise", depthwise, False), (".pointwise", pointwise, False)]
 
@@ -541,7 +539,7 @@ _CONSTANT_OPS: dict[str, Callable[[float], Layer]] = {
     "TrueDivide": lambda value: Rescaling(1 / value),
     "Divide": lambda value: Rescaling(1 / value),
 }
-"""A map and a constant combined: an affine map of every value."""
+"""A map and a constant combined, which is an affine map of every value."""
 
 
 def _simple(
