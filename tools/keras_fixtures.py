@@ -21,7 +21,7 @@ from pathlib import Path
 
 os.environ.setdefault("KERAS_BACKEND", "torch")
 
-import keras  # noqa: E402
+import keras
 
 OUT = Path(__file__).resolve().parent.parent / "tests" / "data" / "keras"
 
@@ -111,9 +111,10 @@ def config_of(archive: Path) -> bytes:
 
 def strip(archive: Path, target: Path) -> None:
     """Write ``archive`` to ``target`` without its weights file."""
-    with zipfile.ZipFile(archive) as source, zipfile.ZipFile(
-        target, "w", zipfile.ZIP_DEFLATED
-    ) as out:
+    with (
+        zipfile.ZipFile(archive) as source,
+        zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out,
+    ):
         for name in source.namelist():
             if name != "model.weights.h5":
                 out.writestr(name, source.read(name))
@@ -133,7 +134,7 @@ def main() -> int:
                 model = build() if name.startswith("small") else build(weights=None)
                 path = Path(scratch) / f"{name}.keras"
                 model.save(path)
-            except Exception as error:  # a model that does not build on this backend
+            except Exception as error:  # noqa: BLE001 (a model that does not build on this backend)
                 record["failed"][name] = f"{type(error).__name__}: {error}"  # type: ignore[index]
                 print(name, "failed:", error, file=sys.stderr)
                 continue
