@@ -18,12 +18,15 @@ from cnncount.errors import CnncountError, LayerError, UnknownModelError
 from cnncount.models import MODELS, get_model, resolve
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
 from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICE_TYPES, Batch
+from cnncount.readers import is_model_file
 from cnncount.shapes import Shape
 from cnncount.summary import Summary, summarize
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
     from typing import NoReturn
+
+    from cnncount.network import Network
 
 __all__ = ["FORMATS", "Options", "channels_first", "main", "read_options", "run", "usage"]
 
@@ -272,8 +275,9 @@ def _parser() -> argparse.ArgumentParser:
 
     model = parser.add_argument_group(
         "model",
-        "MODEL is a built-in model or its torchvision name, e.g. vgg16; SPEC is layers in the "
-        "VGG paper's notation, e.g. 'conv3-64 maxpool FC-10', quoted or as separate words",
+        "MODEL is a built-in model or its torchvision name, e.g. vgg16, or a model file "
+        "(.keras, or Keras's .json); SPEC is layers in the VGG paper's notation, e.g. "
+        "'conv3-64 maxpool FC-10', quoted or as separate words",
     )
     model.add_argument("words", nargs="*", metavar="MODEL or SPEC", help="what to count")
     model.add_argument(
@@ -418,6 +422,8 @@ def _summary(words: tuple[str, ...], input_shape: Shape | None) -> Summary:
     only if the walk fails.
     """
     text = " ".join(words)
+    if len(words) == 1 and is_model_file(text):
+        return summarize(_read_file(text, input_shape))
     name = resolve(text)
     if name is not None:
         if input_shape is not None:
@@ -434,6 +440,23 @@ def _summary(words: tuple[str, ...], input_shape: Shape | None) -> Summary:
         return summarize(network)
     except LayerError as error:
         suggested = channels_first(input_shape, DEFAULT_INPUT.channels)
+        if suggested is None:
+            raise
+        msg = f"{error} (if {input_shape} is height x width x channels, give --input {suggested})"
+        raise CnncountError(msg) from None
+
+
+def _read_file(path: str, input_shape: Shape | None) -> Network:
+    """Return the network a model file holds; an ``--input`` that reads as height x width x
+    channels for it is refused with the shape it should be."""
+    from cnncount.readers import read_model
+
+    if input_shape is None:
+        return read_model(path)
+    try:
+        return read_model(path, input_shape)
+    except CnncountError as error:
+        suggested = channels_first(input_shape, input_shape.width)
         if suggested is None:
             raise
         msg = f"{error} (if {input_shape} is height x width x channels, give --input {suggested})"

@@ -82,6 +82,9 @@ class Convention:
     prints: str
     memory: MemoryRule | None
     compute: ComputeRule | None
+    params: bool = False
+    """Whether the tool prints the parameters apart from the state that is not learned, as
+    Keras's trainable and non-trainable weights."""
 
 
 CONVENTIONS = {
@@ -141,6 +144,13 @@ CONVENTIONS = {
                 unit="GFLOPs",
             ),
         ),
+        Convention(
+            name="keras",
+            prints="model.summary()'s parameter lines: buffers are non-trainable, KB is 1024 bytes",
+            memory=None,
+            compute=None,
+            params=True,
+        ),
     )
 }
 """Every named convention, by name."""
@@ -152,10 +162,10 @@ def get_convention(name: str) -> Convention:
     Examples:
         >>> get_convention("calflops").compute.unit
         'GFLOPs'
-        >>> get_convention("keras")
+        >>> get_convention("thop")
         Traceback (most recent call last):
         ...
-        cnncount.errors.CnncountError: unknown convention 'keras'; conventions: cnncount, cs231n, convnet-burden, torchinfo, torchsummary, flops, ptflops, calflops
+        cnncount.errors.CnncountError: unknown convention 'thop'; conventions: cnncount, cs231n, convnet-burden, torchinfo, torchsummary, flops, ptflops, calflops, keras
     """
     if name not in CONVENTIONS:
         msg = f"unknown convention {name!r}; conventions: {', '.join(CONVENTIONS)}"

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 
-__all__ = ["CnncountError", "LayerError", "SpecError", "UnknownModelError"]
+__all__ = ["CnncountError", "LayerError", "ReadError", "SpecError", "UnknownModelError"]
 
 
 class CnncountError(ValueError):
@@ -84,3 +84,15 @@ class UnknownModelError(CnncountError):
         super().__init__(
             f"unknown model {name!r}{hint}; 'cnncount --list' names the built-in models"
         )
+
+
+class ReadError(CnncountError):
+    """A model file cannot be read, or holds what cnncount cannot count: the message names the
+    file, the node or layer, and the operator.
+
+    Examples:
+        >>> str(ReadError("net.keras: layer 'fn' (Lambda): holds Python code, which cnncount never runs"))
+        "net.keras: layer 'fn' (Lambda): holds Python code, which cnncount never runs"
+        >>> issubclass(ReadError, CnncountError)
+        True
+    """

@@ -74,6 +74,12 @@ class ConventionCount(Shown):
     activation_values: int | None
     activation_bytes: int | None
     compute: int | None
+    trainable: int | None = None
+    """The learned parameters, where the convention prints them (Keras's trainable weights)."""
+    non_trainable: int | None = None
+    """The buffers, where the convention prints them (Keras's non-trainable weights)."""
+    bytes_per_value: int = 4
+    """The bytes of one parameter, in the batch's data type."""
 
     def _table(self) -> Table:
         from cnncount.render.display import convention_count_table
@@ -215,6 +221,9 @@ def _convention_count(summary: Summary, batch: Batch, name: str) -> ConventionCo
         activation_values=values,
         activation_bytes=None if values is None else batch.bytes(values),
         compute=compute_count(summary, convention) if convention.compute else None,
+        trainable=summary.totals.params if convention.params else None,
+        non_trainable=summary.totals.buffers if convention.params else None,
+        bytes_per_value=batch.bytes_per_value,
     )
 
 

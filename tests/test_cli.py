@@ -318,10 +318,10 @@ def test_the_console_script_refuses_in_one_line_without_a_traceback() -> None:
             "--optimizer must be one of sgd, momentum, adagrad, rmsprop, adam, adamw, adamax, nadam, radam, adadelta, amsgrad, got 'lamb'",
         ),
         (
-            ["vgg16", "--convention", "keras"],
+            ["vgg16", "--convention", "thop"],
             (
                 "--convention must be one of cnncount, cs231n, convnet-burden, torchinfo, "
-                "torchsummary, flops, ptflops, calflops, got 'keras'"
+                "torchsummary, flops, ptflops, calflops, keras, got 'thop'"
             ),
         ),
         (

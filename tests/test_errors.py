@@ -60,7 +60,7 @@ VGG16 = summarize(get_model("vgg16"))
             ["'a'", "reads 2"],
         ),
         (lambda: parse_bytes("sixteen"), CnncountError, ["'sixteen'"]),
-        (lambda: get_convention("keras"), CnncountError, ["'keras'"]),
+        (lambda: get_convention("thop"), CnncountError, ["'thop'"]),
         (lambda: training_memory(VGG16, optimizer="lamb"), CnncountError, ["'lamb'"]),
         (lambda: largest_batch(VGG16, 1000, optimizer="sgd"), CnncountError, ["1,000 bytes"]),
         (lambda: parse_network("(" * 65 + "relu" + "| )add" * 65), SpecError, ["deeper than 64"]),

@@ -13,7 +13,7 @@ import pytest
 
 import cnncount
 
-OPTIONAL = ("numpy", "matplotlib", "torch", "onnx")
+OPTIONAL = ("numpy", "matplotlib", "torch", "onnx", "keras")
 """Packages that only the book's figures and the tests use: counting needs none of them."""
 
 

@@ -11,9 +11,11 @@ from cnncount.layers.linear import Flatten, Linear, PositionwiseLinear
 from cnncount.layers.local import LocallyConnected2d
 from cnncount.layers.merge import Add, Concat, Merge, Multiply
 from cnncount.layers.norm import BatchNorm2d, LayerNorm, LocalResponseNorm
+from cnncount.layers.padding import ZeroPad2d
 from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import LayerScale, StochasticDepth
+from cnncount.layers.scaling import Normalization, Rescaling
 from cnncount.layers.tokens import (
     ClassToken,
     ClassTokenReadout,
@@ -49,14 +51,17 @@ __all__ = [
     "Merge",
     "MultiheadAttention",
     "Multiply",
+    "Normalization",
     "PatchEmbedding",
     "PositionEmbedding",
     "PositionwiseLinear",
     "ReLU",
     "ReLU6",
+    "Rescaling",
     "SiLU",
     "Sigmoid",
     "Softmax",
     "StochasticDepth",
     "Tanh",
+    "ZeroPad2d",
 ]

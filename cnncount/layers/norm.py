@@ -15,18 +15,24 @@ class BatchNorm2d(Layer):
     """Batch normalisation: a learned scale and shift per channel, and running statistics.
 
     The scale counts as weights and the shift as biases; the running mean and variance are
-    buffers, reported apart from the parameters.
+    buffers, reported apart from the parameters. Without ``scale`` or ``center`` (Keras's flags,
+    which Inception-v3 clears) it learns no scale or no shift.
 
     Examples:
         >>> bn, shape = BatchNorm2d(), Shape(64, 112, 112)
         >>> bn.weights(shape), bn.biases(shape), bn.params(shape), bn.buffers(shape)
         (64, 64, 128, 128)
-        >>> str(bn)
-        'bn'
+        >>> str(bn), str(BatchNorm2d(scale=False))
+        ('bn', 'bn/noscale')
+        >>> BatchNorm2d(scale=False).params(shape), BatchNorm2d(scale=False).buffers(shape)
+        (64, 128)
     """
 
     kind = "batchnorm"
     category = "normalization"
+
+    scale: bool = True
+    center: bool = True
 
     def saves(self, shape: Shape) -> Saves:
         """Return its input; the per-channel mean and inverse deviation it also keeps are 2C
@@ -45,7 +51,7 @@ class BatchNorm2d(Layer):
             >>> BatchNorm2d().weight_factors(Shape(64, 112, 112))
             ((64,),)
         """
-        return ((shape.channels,),)
+        return ((shape.channels,),) if self.scale else ()
 
     def weights(self, shape: Shape) -> int:
         """Return one learned scale per channel.
@@ -54,7 +60,7 @@ class BatchNorm2d(Layer):
             >>> BatchNorm2d().weights(Shape(512, 14, 14))
             512
         """
-        return shape.channels
+        return shape.channels if self.scale else 0
 
     def biases(self, shape: Shape) -> int:
         """Return one learned shift per channel.
@@ -63,7 +69,7 @@ class BatchNorm2d(Layer):
             >>> BatchNorm2d().biases(Shape(512, 14, 14))
             512
         """
-        return shape.channels
+        return shape.channels if self.center else 0
 
     def buffers(self, shape: Shape) -> int:
         """Return the running mean and variance: two values per channel.
@@ -75,7 +81,7 @@ class BatchNorm2d(Layer):
         return 2 * shape.channels
 
     def __str__(self) -> str:
-        return "bn"
+        return "/".join(["bn", *_missing_affine(self.scale, self.center)])
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -129,11 +135,16 @@ class LayerNorm(Layer):
         (96, 96, 192, 0, 0)
         >>> LayerNorm().params(Shape(768, 1, 197)), str(ln)
         (1536, 'ln')
+        >>> LayerNorm(center=False).params(shape), str(LayerNorm(center=False))
+        (96, 'ln/nocenter')
     """
 
     kind = "layernorm"
     category = "normalization"
     autocast = "float32"
+
+    scale: bool = True
+    center: bool = True
 
     def weight_factors(self, shape: Shape) -> WeightFactors:
         """Return one scale per channel.
@@ -142,7 +153,7 @@ class LayerNorm(Layer):
             >>> LayerNorm().weight_factors(Shape(768, 1, 197))
             ((768,),)
         """
-        return ((shape.channels,),)
+        return ((shape.channels,),) if self.scale else ()
 
     def weights(self, shape: Shape) -> int:
         """Return one learned scale per channel.
@@ -151,7 +162,7 @@ class LayerNorm(Layer):
             >>> LayerNorm().weights(Shape(384, 14, 14))
             384
         """
-        return shape.channels
+        return shape.channels if self.scale else 0
 
     def biases(self, shape: Shape) -> int:
         """Return one learned shift per channel.
@@ -160,7 +171,7 @@ class LayerNorm(Layer):
             >>> LayerNorm().biases(Shape(384, 14, 14))
             384
         """
-        return shape.channels
+        return shape.channels if self.center else 0
 
     def saves(self, shape: Shape) -> Saves:
         """Return its input, and the mean and inverse deviation of each position (a float32
@@ -174,4 +185,9 @@ class LayerNorm(Layer):
         return Saves(input=True, other_bytes=2 * 4 * shape.height * shape.width)
 
     def __str__(self) -> str:
-        return "ln"
+        return "/".join(["ln", *_missing_affine(self.scale, self.center)])
+
+
+def _missing_affine(scale: bool, center: bool) -> list[str]:
+    """Return the options that say which of the learned scale and shift a norm goes without."""
+    return [option for option, kept in (("noscale", scale), ("nocenter", center)) if not kept]

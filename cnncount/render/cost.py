@@ -19,6 +19,8 @@ __all__ = [
     "cost_sections",
     "data_types",
     "inference_line",
+    "keras_lines",
+    "keras_size",
     "receptive_field_table",
     "roofline_table",
     "training_lines",
@@ -189,7 +191,44 @@ def convention_lines(count: ConventionCount) -> str:
         lines.append(f"  activation memory: {activation_figure(count)}")
     if count.compute is not None:
         lines.append(f"  compute:           {compute_figure(count)}")
+    if count.trainable is not None and count.non_trainable is not None:
+        lines += keras_lines(count.trainable, count.non_trainable, count.bytes_per_value)
     return "\n".join(lines)
+
+
+def keras_lines(trainable: int, non_trainable: int, bytes_per_value: int = 4) -> list[str]:
+    """Return the three parameter lines of Keras 3's ``model.summary()``, as it prints them.
+
+    Examples:
+        >>> for line in keras_lines(25_583_592, 53_120):
+        ...     print(line)
+         Total params: 25,636,712 (97.80 MB)
+         Trainable params: 25,583,592 (97.59 MB)
+         Non-trainable params: 53,120 (207.50 KB)
+    """
+    figures = (
+        ("Total", trainable + non_trainable),
+        ("Trainable", trainable),
+        ("Non-trainable", non_trainable),
+    )
+    return [
+        f" {what} params: {count:,} ({keras_size(count * bytes_per_value)})"
+        for what, count in figures
+    ]
+
+
+def keras_size(size_bytes: float) -> str:
+    """Return a size as Keras's summary writes it: two decimals, in 1024s called KB, MB, GB.
+
+    Examples:
+        >>> keras_size(28), keras_size(4744), keras_size(553430176)
+        ('28.00 B', '4.63 KB', '527.79 MB')
+    """
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size_bytes < 1024:
+            return f"{size_bytes:.2f} {unit}"
+        size_bytes /= 1024
+    return f"{size_bytes:.2f} PB"
 
 
 def receptive_field_table(fields: list[ReceptiveField]) -> str:

@@ -17,6 +17,7 @@ from cnncount.render.cost import (
     convention_lines,
     data_types,
     inference_line,
+    keras_lines,
     roofline_table,
     training_lines,
 )
@@ -177,6 +178,12 @@ def convention_count_table(count: ConventionCount) -> Table:
         )
     if count.compute is not None:
         rows.append(("compute", compute_figure(count), count.compute))
+    if count.trainable is not None and count.non_trainable is not None:
+        total = count.trainable + count.non_trainable
+        printed = keras_lines(count.trainable, count.non_trainable, count.bytes_per_value)
+        for line, exact in zip(printed, (total, count.trainable, count.non_trainable)):
+            what, figure = line.strip().split(": ")
+            rows.append((what, figure, exact))
     return Table(
         caption=convention_lines(count).splitlines()[0],
         headings=("figure", "as printed", "exact"),

@@ -442,11 +442,15 @@ def _view_documents(views: Views) -> dict[str, object]:
         documents["largest_batch"] = views.largest_batch.batch
     if views.convention is not None:
         count = views.convention
-        documents["convention"] = {
+        figures: dict[str, object] = {
             "name": count.convention.name,
             "activation_bytes": count.activation_bytes,
             "compute": count.compute,
         }
+        if count.convention.params:
+            figures["trainable_params"] = count.trainable
+            figures["non_trainable_params"] = count.non_trainable
+        documents["convention"] = figures
     if views.receptive_fields is not None:
         documents["receptive_fields"] = views.receptive_fields.records()
     if views.roofline is not None:
