@@ -1,7 +1,7 @@
 """The package's modules import downwards only, and none imports itself round a circle.
 
-Data flows one way: shapes, layers, networks and the notation, the models, summaries, what a
-pass costs, then the renderers and the command line. Every import statement counts, those made
+Data flows one way: shapes, layers, networks and the notation, the models and the readers of
+model files, summaries, what a pass costs, then the renderers and the command line. Every import statement counts, those made
 inside a function or only for type checking included, with one exception: a value shows itself
 (``str()``, ``repr()``, a notebook's table, its rows as plain records) through the renderers, which
 its display methods import when they are called. The renderers compute nothing, so data still flows
@@ -21,7 +21,7 @@ STACK = (
     ("layers",),
     ("network",),
     ("notation",),
-    ("models",),
+    ("models", "readers"),
     ("summary",),
     ("memory", "conventions", "receptive", "roofline"),
     ("views",),
