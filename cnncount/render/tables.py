@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from cnncount.precision import BYTES_PER_VALUE
 from cnncount.table import Table
 
 if TYPE_CHECKING:
@@ -224,11 +225,13 @@ def forward_bounds_table(
     slow: str,
     fast: str,
 ) -> Table:
-    """Return, for each device and data type, its ridge, the forward bounds of two networks
-    (``slow`` and ``fast`` name them), their ratio, and the ratio for one image.
+    """Return, for each device and data type, its ridge in FLOPs per byte and per value, the
+    forward bounds of two networks (``slow`` and ``fast`` name them), their ratio, and the ratio
+    for one image.
 
     Each entry of ``comparison`` is (device, data type, ridge, slow's roofline, fast's roofline,
-    their ratio, the ratio for one image).
+    their ratio, the ratio for one image). The ridge per value is the ridge times the data
+    type's bytes per value: the FLOPs a layer must do per value it moves to be compute-bound.
 
     Examples:
         >>> from cnncount import Batch, get_model, summarize
@@ -237,26 +240,28 @@ def forward_bounds_table(
         >>> big, small = (roofline(summarize(get_model(name)), h100) for name in ("vgg16", "resnet18"))
         >>> ratio = big.forward_seconds / small.forward_seconds
         >>> print(forward_bounds_table([("h100-sxm", "float32", h100.ridge("float32"), big, small, ratio, ratio)], "VGG-16", "ResNet-18"))
-        device    data type  ridge  VGG-16 (ms)  ResNet-18 (ms)  ratio  ratio, one image
-        h100-sxm  float32     20.0         0.62            0.07    8.8               8.8
+        device    data type  ridge per byte  ridge per value  VGG-16 (ms)  ResNet-18 (ms)  ratio  ratio, one image
+        h100-sxm  float32              20.0               80         0.62            0.07    8.8               8.8
     """
     return Table(
         caption="",
         headings=(
             "device",
             "data type",
-            "ridge",
+            "ridge per byte",
+            "ridge per value",
             f"{slow} (ms)",
             f"{fast} (ms)",
             "ratio",
             "ratio, one image",
         ),
-        numeric=(False, False, True, True, True, True, True),
+        numeric=(False, False, True, True, True, True, True, True),
         rows=tuple(
             (
                 name,
                 dtype,
                 f"{ridge:.1f}",
+                f"{ridge * BYTES_PER_VALUE[dtype]:.0f}",
                 f"{slower.forward_seconds * 1e3:.2f}",
                 f"{faster.forward_seconds * 1e3:.2f}",
                 f"{ratio:.1f}",
