@@ -9,45 +9,10 @@ Examples:
 
 from __future__ import annotations
 
+from cnncount import layers
 from cnncount.errors import CnncountError, LayerError, SpecError, UnknownModelError
-from cnncount.layers import (
-    GELU,
-    AdaptiveAvgPool2d,
-    Add,
-    AvgPool2d,
-    BatchNorm2d,
-    ChannelChunk,
-    ChannelShuffle,
-    ClassToken,
-    ClassTokenReadout,
-    Concat,
-    Conv2d,
-    ConvTranspose2d,
-    Dropout,
-    Flatten,
-    Hardsigmoid,
-    Hardswish,
-    Layer,
-    LayerNorm,
-    LayerScale,
-    Linear,
-    LocallyConnected2d,
-    LocalResponseNorm,
-    MaxPool2d,
-    Merge,
-    MultiheadAttention,
-    Multiply,
-    PatchEmbedding,
-    PositionEmbedding,
-    PositionwiseLinear,
-    ReLU,
-    ReLU6,
-    Sigmoid,
-    SiLU,
-    Softmax,
-    StochasticDepth,
-    Tanh,
-)
+from cnncount.layers import LAYERS
+from cnncount.layers.base import Layer
 from cnncount.models import get_model, model_names
 from cnncount.network import Builder, Network, Node
 from cnncount.notation import parse_layer, parse_layers, parse_network
@@ -58,52 +23,17 @@ from cnncount.summary import Row, Summary, summarize
 __version__ = "0.1.0"
 
 __all__ = [
-    "GELU",
-    "AdaptiveAvgPool2d",
-    "Add",
-    "AvgPool2d",
     "Batch",
-    "BatchNorm2d",
     "Builder",
-    "ChannelChunk",
-    "ChannelShuffle",
-    "ClassToken",
-    "ClassTokenReadout",
     "CnncountError",
-    "Concat",
-    "Conv2d",
-    "ConvTranspose2d",
-    "Dropout",
-    "Flatten",
-    "Hardsigmoid",
-    "Hardswish",
     "Layer",
     "LayerError",
-    "LayerNorm",
-    "LayerScale",
-    "Linear",
-    "LocalResponseNorm",
-    "LocallyConnected2d",
-    "MaxPool2d",
-    "Merge",
-    "MultiheadAttention",
-    "Multiply",
     "Network",
     "Node",
-    "PatchEmbedding",
-    "PositionEmbedding",
-    "PositionwiseLinear",
-    "ReLU",
-    "ReLU6",
     "Row",
     "Shape",
-    "SiLU",
-    "Sigmoid",
-    "Softmax",
     "SpecError",
-    "StochasticDepth",
     "Summary",
-    "Tanh",
     "UnknownModelError",
     "get_model",
     "model_names",
@@ -111,4 +41,28 @@ __all__ = [
     "parse_layers",
     "parse_network",
     "summarize",
-]
+] + list(LAYERS)
+
+
+def __getattr__(name: str) -> type[Layer]:
+    """Return the layer type ``name`` of :mod:`cnncount.layers`, imported when first asked for.
+
+    Examples:
+        >>> __getattr__("PatchEmbedding").__module__
+        'cnncount.layers.tokens'
+        >>> __getattr__("Conv3d")
+        Traceback (most recent call last):
+        ...
+        AttributeError: module 'cnncount' has no attribute 'Conv3d'
+    """
+    if name not in LAYERS:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    layer: type[Layer] = getattr(layers, name)
+    globals()[name] = layer
+    return layer
+
+
+def __dir__() -> list[str]:
+    """Return the package's names, the layer types not yet imported included."""
+    return sorted({*globals(), *LAYERS})

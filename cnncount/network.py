@@ -29,7 +29,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from cnncount.errors import CnncountError
-from cnncount.layers import Layer, Merge
+from cnncount.layers.base import Layer
+from cnncount.layers.merge import Merge
 from cnncount.shapes import Shape
 
 __all__ = ["INPUT", "Builder", "Network", "Node"]

@@ -3,18 +3,14 @@ squeeze-and-excitation gate, and a chain named as torchvision's ``nn.Sequential`
 
 from __future__ import annotations
 
-from cnncount.layers import (
-    AdaptiveAvgPool2d,
-    Add,
-    BatchNorm2d,
-    Conv2d,
-    Layer,
-    Multiply,
-    ReLU,
-    Sigmoid,
-    StochasticDepth,
-)
-from cnncount.layers.base import Pair
+from cnncount.layers.base import Layer, Pair
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.gates import Sigmoid
+from cnncount.layers.merge import Add, Multiply
+from cnncount.layers.norm import BatchNorm2d
+from cnncount.layers.pointwise import ReLU
+from cnncount.layers.pool import AdaptiveAvgPool2d
+from cnncount.layers.residual import StochasticDepth
 from cnncount.network import Builder, Network
 from cnncount.notation import parse_layers
 from cnncount.shapes import Shape
