@@ -13,13 +13,13 @@ from typing import TYPE_CHECKING
 
 from cnncount.errors import CnncountError, LayerError, SpecError
 from cnncount.layers.base import Layer
-from cnncount.layers.merge import Add, Concat, Merge, Multiply
 from cnncount.layers.windows import preserving_padding
 from cnncount.network import INPUT, Builder, Network
 from cnncount.shapes import Shape
 
 if TYPE_CHECKING:
     from cnncount.layers.conv import Conv2d
+    from cnncount.layers.merge import Merge
 
 __all__ = [
     "DEFAULT_INPUT",
@@ -165,8 +165,8 @@ def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "sp
     return builder.build()
 
 
-_MERGES: dict[str, type[Merge]] = {")add": Add, ")cat": Concat, ")mul": Multiply}
-"""The merge each group's closing token names."""
+_MERGES = {")add": "Add", ")cat": "Concat", ")mul": "Multiply"}
+"""The merge (of :mod:`cnncount.layers.merge`) each group's closing token names."""
 MAX_DEPTH = 64
 """How deep groups may nest, far beyond any real network and well within Python's recursion."""
 
@@ -232,7 +232,8 @@ def _group(
             break
     if len(ends) < 2:
         raise _spec_error("a group needs two or more branches, separated by '|'", tokens, opening)
-    return index, builder.merge(_MERGES[closing](), ends)
+    merge: type[Merge] = getattr(import_module("cnncount.layers.merge"), _MERGES[closing])
+    return index, builder.merge(merge(), ends)
 
 
 def _read_options(options: list[str]) -> dict[str, str]:
