@@ -9,48 +9,12 @@ Examples:
 
 from __future__ import annotations
 
-from cnncount.errors import CnncountError, LayerError, SpecError, UnknownModelError
-from cnncount.layers import (
-    GELU,
-    AdaptiveAvgPool2d,
-    Add,
-    AvgPool2d,
-    BatchNorm2d,
-    ChannelChunk,
-    ChannelShuffle,
-    ClassToken,
-    ClassTokenReadout,
-    Concat,
-    Conv2d,
-    ConvTranspose2d,
-    Dropout,
-    Flatten,
-    Hardsigmoid,
-    Hardswish,
-    Layer,
-    LayerNorm,
-    LayerScale,
-    Linear,
-    LocallyConnected2d,
-    LocalResponseNorm,
-    MaxPool2d,
-    Merge,
-    MultiheadAttention,
-    Multiply,
-    Normalization,
-    PatchEmbedding,
-    PositionEmbedding,
-    PositionwiseLinear,
-    ReLU,
-    ReLU6,
-    Rescaling,
-    Sigmoid,
-    SiLU,
-    Softmax,
-    StochasticDepth,
-    Tanh,
-    ZeroPad2d,
-)
+from typing import TYPE_CHECKING
+
+from cnncount import layers
+from cnncount.errors import CnncountError, LayerError, ReadError, SpecError, UnknownModelError
+from cnncount.layers import LAYERS
+from cnncount.layers.base import Layer
 from cnncount.models import get_model, model_names
 from cnncount.network import Builder, Network, Node
 from cnncount.notation import parse_layer, parse_layers, parse_network
@@ -58,63 +22,166 @@ from cnncount.precision import Batch
 from cnncount.shapes import Shape
 from cnncount.summary import Row, Summary, summarize
 
+if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ loads them at run time
+    from cnncount.layers import (
+        GELU as GELU,
+    )
+    from cnncount.layers import (
+        AdaptiveAvgPool2d as AdaptiveAvgPool2d,
+    )
+    from cnncount.layers import (
+        Add as Add,
+    )
+    from cnncount.layers import (
+        AvgPool2d as AvgPool2d,
+    )
+    from cnncount.layers import (
+        BatchNorm2d as BatchNorm2d,
+    )
+    from cnncount.layers import (
+        ChannelChunk as ChannelChunk,
+    )
+    from cnncount.layers import (
+        ChannelShuffle as ChannelShuffle,
+    )
+    from cnncount.layers import (
+        ClassToken as ClassToken,
+    )
+    from cnncount.layers import (
+        ClassTokenReadout as ClassTokenReadout,
+    )
+    from cnncount.layers import (
+        Concat as Concat,
+    )
+    from cnncount.layers import (
+        Conv2d as Conv2d,
+    )
+    from cnncount.layers import (
+        ConvTranspose2d as ConvTranspose2d,
+    )
+    from cnncount.layers import (
+        Dropout as Dropout,
+    )
+    from cnncount.layers import (
+        Flatten as Flatten,
+    )
+    from cnncount.layers import (
+        Hardsigmoid as Hardsigmoid,
+    )
+    from cnncount.layers import (
+        Hardswish as Hardswish,
+    )
+    from cnncount.layers import (
+        LayerNorm as LayerNorm,
+    )
+    from cnncount.layers import (
+        LayerScale as LayerScale,
+    )
+    from cnncount.layers import (
+        Linear as Linear,
+    )
+    from cnncount.layers import (
+        LocallyConnected2d as LocallyConnected2d,
+    )
+    from cnncount.layers import (
+        LocalResponseNorm as LocalResponseNorm,
+    )
+    from cnncount.layers import (
+        MaxPool2d as MaxPool2d,
+    )
+    from cnncount.layers import (
+        Merge as Merge,
+    )
+    from cnncount.layers import (
+        MultiheadAttention as MultiheadAttention,
+    )
+    from cnncount.layers import (
+        Multiply as Multiply,
+    )
+    from cnncount.layers import (
+        Normalization as Normalization,
+    )
+    from cnncount.layers import (
+        PatchEmbedding as PatchEmbedding,
+    )
+    from cnncount.layers import (
+        PositionEmbedding as PositionEmbedding,
+    )
+    from cnncount.layers import (
+        PositionwiseLinear as PositionwiseLinear,
+    )
+    from cnncount.layers import (
+        ReLU as ReLU,
+    )
+    from cnncount.layers import (
+        ReLU6 as ReLU6,
+    )
+    from cnncount.layers import (
+        Rescaling as Rescaling,
+    )
+    from cnncount.layers import (
+        Sigmoid as Sigmoid,
+    )
+    from cnncount.layers import (
+        SiLU as SiLU,
+    )
+    from cnncount.layers import (
+        Softmax as Softmax,
+    )
+    from cnncount.layers import (
+        StochasticDepth as StochasticDepth,
+    )
+    from cnncount.layers import (
+        Tanh as Tanh,
+    )
+    from cnncount.layers import (
+        ZeroPad2d as ZeroPad2d,
+    )
+
 __version__ = "0.1.0"
 
 __all__ = [
-    "GELU",
-    "AdaptiveAvgPool2d",
-    "Add",
-    "AvgPool2d",
     "Batch",
-    "BatchNorm2d",
     "Builder",
-    "ChannelChunk",
-    "ChannelShuffle",
-    "ClassToken",
-    "ClassTokenReadout",
     "CnncountError",
-    "Concat",
-    "Conv2d",
-    "ConvTranspose2d",
-    "Dropout",
-    "Flatten",
-    "Hardsigmoid",
-    "Hardswish",
     "Layer",
     "LayerError",
-    "LayerNorm",
-    "LayerScale",
-    "Linear",
-    "LocalResponseNorm",
-    "LocallyConnected2d",
-    "MaxPool2d",
-    "Merge",
-    "MultiheadAttention",
-    "Multiply",
+    "ReadError",
     "Network",
     "Node",
-    "Normalization",
-    "PatchEmbedding",
-    "PositionEmbedding",
-    "PositionwiseLinear",
-    "ReLU",
-    "ReLU6",
-    "Rescaling",
     "Row",
     "Shape",
-    "SiLU",
-    "Sigmoid",
-    "Softmax",
     "SpecError",
-    "StochasticDepth",
     "Summary",
-    "Tanh",
     "UnknownModelError",
-    "ZeroPad2d",
     "get_model",
     "model_names",
     "parse_layer",
     "parse_layers",
     "parse_network",
     "summarize",
-]
+] + list(LAYERS)
+
+
+def __getattr__(name: str) -> type[Layer]:
+    """Return the layer type ``name`` of :mod:`cnncount.layers`, imported when first asked for.
+
+    Examples:
+        >>> __getattr__("PatchEmbedding").__module__
+        'cnncount.layers.tokens'
+        >>> __getattr__("Conv3d")
+        Traceback (most recent call last):
+        ...
+        AttributeError: module 'cnncount' has no attribute 'Conv3d'
+    """
+    if name not in LAYERS:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    layer: type[Layer] = getattr(layers, name)
+    globals()[name] = layer
+    return layer
+
+
+def __dir__() -> list[str]:
+    """Return the package's names, the layer types not yet imported included."""
+    return sorted({*globals(), *LAYERS})

@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import sys
 from dataclasses import dataclass
+from importlib import import_module
 from typing import TYPE_CHECKING
 
 from cnncount.errors import CnncountError, LayerError, UnknownModelError
@@ -236,6 +237,14 @@ class _HelpFormatter(argparse.HelpFormatter):
     def __init__(self, prog: str) -> None:
         super().__init__(prog, max_help_position=28, width=100)
 
+    def _get_help_string(self, action: argparse.Action) -> str:
+        """Name the choices of an option whose table lives in a view's module, imported only for the help."""
+        text = action.help or ""
+        if action.dest in _LISTED:
+            module, table = _LISTED[action.dest]
+            text = text.replace("{choices}", _or(getattr(import_module(module), table)))
+        return text
+
     def _split_lines(self, text: str, width: int) -> list[str]:
         """Wrap at spaces only, so that a choice such as ``laptop-cpu`` stays whole."""
         import textwrap
@@ -255,10 +264,6 @@ class _HelpFormatter(argparse.HelpFormatter):
 
 def _parser() -> argparse.ArgumentParser:
     """Return the parser of the command line, its options grouped, every choice in its help."""
-    from cnncount.conventions import CONVENTIONS
-    from cnncount.memory import OPTIMIZER_STATE
-    from cnncount.roofline import DEVICES
-
     parser = _Parser(
         prog="cnncount",
         usage="cnncount [options] MODEL\n       cnncount [options] SPEC...\n       cnncount --list",
@@ -319,7 +324,7 @@ def _parser() -> argparse.ArgumentParser:
     training.add_argument(
         "--optimizer",
         metavar="OPT",
-        help=f"{_or(OPTIMIZER_STATE)}: add the training memory, part by part",
+        help="{choices}: add the training memory, part by part",
     )
     training.add_argument(
         "--accumulate",
@@ -343,9 +348,7 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     views = parser.add_argument_group("views")
-    views.add_argument(
-        "--convention", metavar="NAME", help=f"count as a tool does: {_or(CONVENTIONS)}"
-    )
+    views.add_argument("--convention", metavar="NAME", help="count as a tool does: {choices}")
     views.add_argument(
         "--receptive-field",
         action="store_true",
@@ -355,7 +358,7 @@ def _parser() -> argparse.ArgumentParser:
         "--roofline",
         metavar="DEVICE",
         help=(
-            f"add each layer's lower bound on time on DEVICE: {_or(DEVICES)}, "
+            "add each layer's lower bound on time on DEVICE: {choices}, "
             "or a peak and a bandwidth such as 67TFLOPS,4.8TB/s"
         ),
     )
@@ -369,6 +372,14 @@ def _parser() -> argparse.ArgumentParser:
         help=f"{_or(FORMATS)} (default: %(default)s)",
     )
     return parser
+
+
+_LISTED = {
+    "optimizer": ("cnncount.memory", "OPTIMIZER_STATE"),
+    "convention": ("cnncount.conventions", "CONVENTIONS"),
+    "roofline": ("cnncount.roofline", "DEVICES"),
+}
+"""Each option whose help lists a table's keys, with the module and the name of that table."""
 
 
 def _or(choices: Iterable[str]) -> str:

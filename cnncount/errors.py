@@ -6,8 +6,6 @@ option) and the values at fault, so that it can be shown to a reader as one line
 
 from __future__ import annotations
 
-from difflib import get_close_matches
-
 __all__ = ["CnncountError", "LayerError", "ReadError", "SpecError", "UnknownModelError"]
 
 
@@ -78,6 +76,8 @@ class UnknownModelError(CnncountError):
     """
 
     def __init__(self, name: str, known: list[str]) -> None:
+        from difflib import get_close_matches  # only a misspelt name needs it
+
         self.name = name
         close = get_close_matches(name.lower(), known, n=3, cutoff=0.6)
         hint = f" (close: {', '.join(close)})" if close else ""

@@ -27,10 +27,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from cnncount.errors import CnncountError
-from cnncount.layers import Layer, Merge
+from cnncount.layers.base import Layer
 from cnncount.shapes import Shape
+
+if TYPE_CHECKING:
+    from cnncount.layers.merge import Merge
 
 __all__ = ["INPUT", "Builder", "Network", "Node"]
 

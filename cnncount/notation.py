@@ -8,34 +8,18 @@ parser is written by hand so that the command line need not import ``re``.
 from __future__ import annotations
 
 from collections.abc import Callable
+from importlib import import_module
+from typing import TYPE_CHECKING
 
 from cnncount.errors import CnncountError, LayerError, SpecError
-from cnncount.layers import (
-    AdaptiveAvgPool2d,
-    Add,
-    AvgPool2d,
-    ChannelChunk,
-    ChannelShuffle,
-    Concat,
-    Conv2d,
-    ConvTranspose2d,
-    Dropout,
-    Flatten,
-    Layer,
-    Linear,
-    LocallyConnected2d,
-    LocalResponseNorm,
-    MaxPool2d,
-    Merge,
-    MultiheadAttention,
-    Multiply,
-    PatchEmbedding,
-    PositionwiseLinear,
-    StochasticDepth,
-)
+from cnncount.layers.base import Layer
 from cnncount.layers.windows import preserving_padding
 from cnncount.network import INPUT, Builder, Network
 from cnncount.shapes import Shape
+
+if TYPE_CHECKING:
+    from cnncount.layers.conv import Conv2d
+    from cnncount.layers.merge import Merge
 
 __all__ = [
     "DEFAULT_INPUT",
@@ -89,6 +73,7 @@ def parse_layer(token: str) -> Layer:
     Examples:
         >>> parse_layer("conv3-64")
         Conv2d(out_channels=64, kernel_size=(3, 3), stride=(1, 1), padding=(1, 1), dilation=(1, 1), groups=1, bias=True)
+        >>> from cnncount.layers.conv import Conv2d
         >>> parse_layer("conv7-64/s2/p3") == Conv2d(64, 7, stride=2, padding=3)
         True
         >>> parse_layer("conv1x7-192/nobias") == Conv2d(192, (1, 7), padding=(0, 3), bias=False)
@@ -180,8 +165,8 @@ def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "sp
     return builder.build()
 
 
-_MERGES: dict[str, type[Merge]] = {")add": Add, ")cat": Concat, ")mul": Multiply}
-"""The merge each group's closing token names."""
+_MERGES = {")add": "Add", ")cat": "Concat", ")mul": "Multiply"}
+"""The merge (of :mod:`cnncount.layers.merge`) each group's closing token names."""
 MAX_DEPTH = 64
 """How deep groups may nest, far beyond any real network and well within Python's recursion."""
 
@@ -247,7 +232,8 @@ def _group(
             break
     if len(ends) < 2:
         raise _spec_error("a group needs two or more branches, separated by '|'", tokens, opening)
-    return index, builder.merge(_MERGES[closing](), ends)
+    merge: type[Merge] = getattr(import_module("cnncount.layers.merge"), _MERGES[closing])
+    return index, builder.merge(merge(), ends)
 
 
 def _read_options(options: list[str]) -> dict[str, str]:
@@ -293,6 +279,8 @@ def _flag(options: dict[str, str], name: str) -> bool:
 
 
 def _conv(rest: str, options: dict[str, str]) -> Conv2d:
+    from cnncount.layers.conv import Conv2d
+
     _only(options, "s p same d g nobias", "conv")
     kernel, channels = _kernel_channels(rest, "conv")
     dilation = _pair(options.get("d", "1"), "dilation")
@@ -315,6 +303,8 @@ def _conv(rest: str, options: dict[str, str]) -> Conv2d:
 
 
 def _convt(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.transposed import ConvTranspose2d
+
     _only(options, "s p op d g nobias", "convt")
     kernel, channels = _kernel_channels(rest, "convt")
     return ConvTranspose2d(
@@ -330,6 +320,8 @@ def _convt(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _local(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.local import LocallyConnected2d
+
     _only(options, "s p nobias", "local")
     kernel, channels = _kernel_channels(rest, "local")
     return LocallyConnected2d(
@@ -357,8 +349,13 @@ def _preserving(kernel: int | tuple[int, int], dilation: int | tuple[int, int]) 
     )
 
 
-def _pool(kind: type[MaxPool2d | AvgPool2d]) -> Callable[[str, dict[str, str]], Layer]:
+def _pool(name: str) -> Callable[[str, dict[str, str]], Layer]:
+    """Build the pooling layer ``name`` (``MaxPool2d``, ``AvgPool2d``) of a token."""
+
     def build(rest: str, options: dict[str, str]) -> Layer:
+        from cnncount.layers import pool
+
+        kind: type[pool.MaxPool2d | pool.AvgPool2d] = getattr(pool, name)
         _only(options, "s p ceil", kind.token)
         kernel = _whole(rest, "kernel") if rest else 2
         stride = _whole(options["s"], "stride") if "s" in options else None
@@ -369,33 +366,45 @@ def _pool(kind: type[MaxPool2d | AvgPool2d]) -> Callable[[str, dict[str, str]], 
 
 
 def _adaptive(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.pool import AdaptiveAvgPool2d
+
     _only(options, "", "adaptiveavgpool")
     height, _, width = rest.partition("x")
     return AdaptiveAvgPool2d(_whole(height, "size"), _whole(width or height, "size"))
 
 
 def _global(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.pool import AdaptiveAvgPool2d
+
     _only(options, "", "gap")
     _nothing_after("gap", rest)
     return AdaptiveAvgPool2d(1)
 
 
 def _fc(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.linear import Linear
+
     _only(options, "nobias", "FC")
     return Linear(_whole(rest, "features"), bias=not _flag(options, "nobias"))
 
 
 def _lrn(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.norm import LocalResponseNorm
+
     _only(options, "", "LRN")
     return LocalResponseNorm(_whole(rest, "size") if rest else 5)
 
 
 def _dropout(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.pointwise import Dropout
+
     _only(options, "", "dropout")
     return Dropout(_probability(rest, "dropout") if rest else 0.5)
 
 
 def _droppath(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.residual import StochasticDepth
+
     _only(options, "", "droppath")
     if not rest:
         raise LayerError("expected droppath<probability>, e.g. droppath0.1")
@@ -410,16 +419,22 @@ def _probability(text: str, what: str) -> float:
 
 
 def _linear(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.linear import PositionwiseLinear
+
     _only(options, "nobias", "linear")
     return PositionwiseLinear(_whole(rest, "features"), bias=not _flag(options, "nobias"))
 
 
 def _shuffle(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.channels import ChannelShuffle
+
     _only(options, "", "shuffle")
     return ChannelShuffle(_whole(rest, "groups"))
 
 
 def _chunk(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.channels import ChannelChunk
+
     _only(options, "", "chunk")
     number_text, of, chunks_text = rest.partition("of")
     if not of:
@@ -431,6 +446,8 @@ def _chunk(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _patch(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.tokens import PatchEmbedding
+
     _only(options, "nobias", "patch")
     size_text, dash, dim_text = rest.partition("-")
     if not dash:
@@ -441,26 +458,21 @@ def _patch(rest: str, options: dict[str, str]) -> Layer:
 
 
 def _attention(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.attention import MultiheadAttention
+
     _only(options, "nobias", "mha")
     return MultiheadAttention(_whole(rest, "heads"), bias=not _flag(options, "nobias"))
 
 
-def _plain(layer: type[Layer], token: str) -> Callable[[str, dict[str, str]], Layer]:
+def _plain(module: str, name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
+    """Build the layer ``name`` of a token that takes nothing, from ``cnncount.layers.<module>``,
+    imported when the first such token is read."""
+
     def build(rest: str, options: dict[str, str]) -> Layer:
         _only(options, "", token)
         _nothing_after(token, rest)
+        layer: type[Layer] = getattr(import_module(f"cnncount.layers.{module}"), name)
         return layer()
-
-    return build
-
-
-def _later(module: str, name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
-    """Build the layer ``name`` of a token that takes nothing, from ``cnncount.layers.<module>``,
-    loaded when the first such token is read."""
-
-    def build(rest: str, options: dict[str, str]) -> Layer:
-        layer = getattr(__import__(f"cnncount.layers.{module}", fromlist=[name]), name)
-        return _plain(layer, token)(rest, options)
 
     return build
 
@@ -474,37 +486,37 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "convt": _convt,  # before "conv", which it starts with
     "conv": _conv,
     "local": _local,
-    "maxpool": _pool(MaxPool2d),
-    "avgpool": _pool(AvgPool2d),
+    "maxpool": _pool("MaxPool2d"),
+    "avgpool": _pool("AvgPool2d"),
     "adaptiveavgpool": _adaptive,
     "gap": _global,
     "fc-": _fc,
     "linear-": _linear,
     "lrn": _lrn,
-    "batchnorm": _later("norm", "BatchNorm2d", "batchnorm"),
-    "bn": _later("norm", "BatchNorm2d", "bn"),
-    "layernorm": _later("norm", "LayerNorm", "layernorm"),
-    "ln": _later("norm", "LayerNorm", "ln"),
-    "layerscale": _later("residual", "LayerScale", "layerscale"),
-    "relu6": _later("pointwise", "ReLU6", "relu6"),
-    "relu": _later("pointwise", "ReLU", "relu"),
-    "silu": _later("gates", "SiLU", "silu"),
-    "hardswish": _later("gates", "Hardswish", "hardswish"),
-    "hardsigmoid": _later("gates", "Hardsigmoid", "hardsigmoid"),
-    "sigmoid": _later("gates", "Sigmoid", "sigmoid"),
-    "tanh": _later("gates", "Tanh", "tanh"),
-    "gelu": _later("gates", "GELU", "gelu"),
+    "batchnorm": _plain("norm", "BatchNorm2d", "batchnorm"),
+    "bn": _plain("norm", "BatchNorm2d", "bn"),
+    "layernorm": _plain("norm", "LayerNorm", "layernorm"),
+    "ln": _plain("norm", "LayerNorm", "ln"),
+    "layerscale": _plain("residual", "LayerScale", "layerscale"),
+    "relu6": _plain("pointwise", "ReLU6", "relu6"),
+    "relu": _plain("pointwise", "ReLU", "relu"),
+    "silu": _plain("gates", "SiLU", "silu"),
+    "hardswish": _plain("gates", "Hardswish", "hardswish"),
+    "hardsigmoid": _plain("gates", "Hardsigmoid", "hardsigmoid"),
+    "sigmoid": _plain("gates", "Sigmoid", "sigmoid"),
+    "tanh": _plain("gates", "Tanh", "tanh"),
+    "gelu": _plain("gates", "GELU", "gelu"),
     "dropout": _dropout,
     "droppath": _droppath,
-    "soft-max": _later("pointwise", "Softmax", "soft-max"),
-    "softmax": _later("pointwise", "Softmax", "softmax"),
-    "flatten": _plain(Flatten, "flatten"),
+    "soft-max": _plain("pointwise", "Softmax", "soft-max"),
+    "softmax": _plain("pointwise", "Softmax", "softmax"),
+    "flatten": _plain("linear", "Flatten", "flatten"),
     "shuffle": _shuffle,
     "chunk": _chunk,
     "patch": _patch,
-    "classtoken": _later("tokens", "ClassToken", "classtoken"),
-    "posembed": _later("tokens", "PositionEmbedding", "posembed"),
+    "classtoken": _plain("tokens", "ClassToken", "classtoken"),
+    "posembed": _plain("tokens", "PositionEmbedding", "posembed"),
     "mha": _attention,
-    "cls": _later("tokens", "ClassTokenReadout", "cls"),
+    "cls": _plain("tokens", "ClassTokenReadout", "cls"),
 }
 """Each token's prefix and the builder of its layer from the rest of the head and the options."""

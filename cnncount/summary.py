@@ -6,8 +6,7 @@ from dataclasses import dataclass, fields
 from typing import TYPE_CHECKING
 
 from cnncount.errors import LayerError
-from cnncount.layers import Layer
-from cnncount.layers.base import WeightFactors
+from cnncount.layers.base import Layer, WeightFactors
 from cnncount.network import INPUT, Network
 from cnncount.shapes import Shape
 from cnncount.table import Shown

@@ -7,16 +7,20 @@ A :class:`Views` holds the answers (each None where it was not asked for); the r
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
-from cnncount.conventions import Convention, activation_values, compute_count, get_convention
 from cnncount.errors import CnncountError
-from cnncount.memory import TrainingMemory, inference_peak_bytes, largest_batch, training_memory
 from cnncount.models import MODELS
 from cnncount.precision import Batch
-from cnncount.receptive import ReceptiveFields, receptive_fields
-from cnncount.roofline import Roofline, get_device, roofline
-from cnncount.summary import Summary
-from cnncount.table import Shown, Table
+from cnncount.table import Shown
+
+if TYPE_CHECKING:  # each view's module is imported when that view is asked for
+    from cnncount.conventions import Convention
+    from cnncount.memory import TrainingMemory
+    from cnncount.receptive import ReceptiveFields
+    from cnncount.roofline import Roofline
+    from cnncount.summary import Summary
+    from cnncount.table import Table
 
 __all__ = ["BatchFit", "ConventionCount", "Views", "compute_views"]
 
@@ -187,6 +191,8 @@ def compute_views(
     batch = Batch() if batch is None else batch
     peak = training = fit = count = receptive_list = None
     if optimizer is not None or budget is not None:
+        from cnncount.memory import inference_peak_bytes, largest_batch, training_memory
+
         peak = inference_peak_bytes(summary, batch)
         if optimizer is not None:
             training = training_memory(summary, batch, optimizer, accumulation, segments)
@@ -196,9 +202,13 @@ def compute_views(
     if convention is not None:
         count = _convention_count(summary, batch, convention)
     if receptive:
+        from cnncount.receptive import receptive_fields
+
         receptive_list = receptive_fields(summary)
     bounds = None
     if device is not None:
+        from cnncount.roofline import get_device, roofline
+
         bounds = roofline(summary, get_device(device), batch)
     return Views(
         batch=batch,
@@ -212,6 +222,8 @@ def compute_views(
 
 
 def _convention_count(summary: Summary, batch: Batch, name: str) -> ConventionCount:
+    from cnncount.conventions import activation_values, compute_count, get_convention
+
     convention = get_convention(name)
     if convention.memory is not None and convention.memory.rows == "layers":
         _require_activations(summary, convention.name)

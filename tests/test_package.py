@@ -117,3 +117,47 @@ def test_every_layer_a_module_defines_is_exported() -> None:
                 assert getattr(layers, name) is value and name in layers.__all__, name
                 assert getattr(cnncount, name) is value and name in cnncount.__all__, name
     assert found == len(layers.__all__)
+
+
+def _modules_loaded(code: str) -> set[str]:
+    """Return the cnncount modules loaded once ``code`` has run in a fresh interpreter."""
+    shown = (
+        "; import sys; print(' '.join(name for name in sys.modules if name.startswith('cnncount')))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code + shown], capture_output=True, text=True, check=True
+    )
+    return set(result.stdout.split())
+
+
+def test_a_layer_module_is_loaded_when_one_of_its_names_is_asked_for() -> None:
+    """``import cnncount`` loads no layer module beyond those a network needs; asking for a
+    name loads its module, through cnncount and cnncount.layers alike."""
+    loaded = _modules_loaded("import cnncount")
+    assert "cnncount.layers.attention" not in loaded and "cnncount.layers.tokens" not in loaded
+    assert "cnncount.layers.attention" in _modules_loaded(
+        "import cnncount; cnncount.MultiheadAttention"
+    )
+    assert "cnncount.layers.tokens" in _modules_loaded("from cnncount.layers import ClassToken")
+
+
+def test_the_command_line_loads_what_its_command_asks_for() -> None:
+    """``cnncount vgg16`` imports the VGG family alone, and no view's module."""
+    loaded = _modules_loaded("from cnncount.cli import run; run(['vgg16'])")
+    families = {name for name in loaded if name.startswith("cnncount.models.")}
+    assert families == {"cnncount.models.vgg"}, families
+    views = {f"cnncount.{name}" for name in ("memory", "conventions", "receptive", "roofline")}
+    assert loaded.isdisjoint(views), loaded & views
+    asked = _modules_loaded(
+        "from cnncount.cli import run; run(['vgg16', '--roofline', 'h100-sxm'])"
+    )
+    assert "cnncount.roofline" in asked and "cnncount.memory" not in asked
+
+
+def test_every_name_of_the_layer_table_is_the_class_its_module_defines() -> None:
+    from cnncount.layers import LAYERS
+
+    for name, module in LAYERS.items():
+        value = getattr(importlib.import_module(f"cnncount.layers.{module}"), name)
+        assert value.__module__ == f"cnncount.layers.{module}", name
+        assert getattr(cnncount.layers, name) is value and getattr(cnncount, name) is value

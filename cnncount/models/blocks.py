@@ -3,18 +3,12 @@ squeeze-and-excitation gate, and a chain named as torchvision's ``nn.Sequential`
 
 from __future__ import annotations
 
-from cnncount.layers import (
-    AdaptiveAvgPool2d,
-    Add,
-    BatchNorm2d,
-    Conv2d,
-    Layer,
-    Multiply,
-    ReLU,
-    Sigmoid,
-    StochasticDepth,
-)
-from cnncount.layers.base import Pair
+from cnncount.layers.base import Layer, Pair
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.merge import Add
+from cnncount.layers.norm import BatchNorm2d
+from cnncount.layers.pointwise import ReLU
+from cnncount.layers.pool import AdaptiveAvgPool2d
 from cnncount.network import Builder, Network
 from cnncount.notation import parse_layers
 from cnncount.shapes import Shape
@@ -146,6 +140,9 @@ def squeeze_excitation(
         >>> [(row.name, str(row.output_shape), row.params) for row in summarize(net.build()).rows[1:]]
         [('se.avgpool', '96x1x1', 0), ('se.fc1', '4x1x1', 388), ('se.activation', '4x1x1', 0), ('se.fc2', '96x1x1', 480), ('se.scale_activation', '96x1x1', 0), ('se.mul', '96x56x56', 0)]
     """
+    from cnncount.layers.gates import Sigmoid  # the gates of the blocks that squeeze only
+    from cnncount.layers.merge import Multiply
+
     entry = net.last
     net.layer(AdaptiveAvgPool2d(1), f"{prefix}avgpool")
     net.layer(Conv2d(squeeze, 1), f"{prefix}fc1")
@@ -197,6 +194,8 @@ def inverted_residual(
         >>> summarize(net.build()).totals.params  # torchvision's features.5 of MobileNetV3 Large
         20992
     """
+    from cnncount.layers.residual import StochasticDepth  # of the blocks that drop paths only
+
     entry = net.last
     layer = 0
     if hidden != channels:

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-from cnncount.layers import (
-    GELU,
-    AdaptiveAvgPool2d,
-    Add,
-    Conv2d,
-    Flatten,
-    LayerNorm,
-    LayerScale,
-    Linear,
-    PositionwiseLinear,
-    StochasticDepth,
-)
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.gates import GELU
+from cnncount.layers.linear import Flatten, Linear, PositionwiseLinear
+from cnncount.layers.merge import Add
+from cnncount.layers.norm import LayerNorm
+from cnncount.layers.pool import AdaptiveAvgPool2d
+from cnncount.layers.residual import LayerScale, StochasticDepth
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 

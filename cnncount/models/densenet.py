@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from cnncount.layers import (
-    AdaptiveAvgPool2d,
-    AvgPool2d,
-    BatchNorm2d,
-    Concat,
-    Conv2d,
-    Linear,
-    MaxPool2d,
-    ReLU,
-)
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.linear import Linear
+from cnncount.layers.merge import Concat
+from cnncount.layers.norm import BatchNorm2d
+from cnncount.layers.pointwise import ReLU
+from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.models.blocks import conv_norm_activation, norm_activation_conv
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from cnncount.layers import AdaptiveAvgPool2d, Conv2d, Dropout, Linear, Sigmoid, SiLU
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.gates import Sigmoid, SiLU
+from cnncount.layers.linear import Linear
+from cnncount.layers.pointwise import Dropout
+from cnncount.layers.pool import AdaptiveAvgPool2d
 from cnncount.models.blocks import conv_norm_activation, inverted_residual
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape

@@ -3,14 +3,10 @@ on 299x299 images."""
 
 from __future__ import annotations
 
-from cnncount.layers import (
-    AdaptiveAvgPool2d,
-    AvgPool2d,
-    Concat,
-    Dropout,
-    Linear,
-    MaxPool2d,
-)
+from cnncount.layers.linear import Linear
+from cnncount.layers.merge import Concat
+from cnncount.layers.pointwise import Dropout
+from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.models.blocks import basic_conv
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape

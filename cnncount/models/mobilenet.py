@@ -3,19 +3,14 @@ width 1.0, as torchvision builds them."""
 
 from __future__ import annotations
 
-from cnncount.layers import (
-    AdaptiveAvgPool2d,
-    Add,
-    BatchNorm2d,
-    Conv2d,
-    Dropout,
-    Hardsigmoid,
-    Hardswish,
-    Layer,
-    Linear,
-    ReLU,
-    ReLU6,
-)
+from cnncount.layers.base import Layer
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.gates import Hardsigmoid, Hardswish
+from cnncount.layers.linear import Linear
+from cnncount.layers.merge import Add
+from cnncount.layers.norm import BatchNorm2d
+from cnncount.layers.pointwise import Dropout, ReLU, ReLU6
+from cnncount.layers.pool import AdaptiveAvgPool2d
 from cnncount.models.blocks import conv_norm_activation, inverted_residual, make_divisible
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape

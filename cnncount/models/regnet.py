@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from cnncount.layers import AdaptiveAvgPool2d, Add, Conv2d, Linear, ReLU
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.linear import Linear
+from cnncount.layers.merge import Add
+from cnncount.layers.pointwise import ReLU
+from cnncount.layers.pool import AdaptiveAvgPool2d
 from cnncount.models.blocks import conv_norm_activation, squeeze_excitation
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape

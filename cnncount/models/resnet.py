@@ -8,7 +8,11 @@ writes a quarter of it. Basic blocks have their stride in the first 3x3 in both.
 
 from __future__ import annotations
 
-from cnncount.layers import AdaptiveAvgPool2d, Add, Conv2d, Linear, MaxPool2d, ReLU
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.linear import Linear
+from cnncount.layers.merge import Add
+from cnncount.layers.pointwise import ReLU
+from cnncount.layers.pool import AdaptiveAvgPool2d, MaxPool2d
 from cnncount.models.blocks import conv_norm_activation
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape

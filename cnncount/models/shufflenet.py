@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-from cnncount.layers import (
-    AdaptiveAvgPool2d,
-    ChannelChunk,
-    ChannelShuffle,
-    Concat,
-    Conv2d,
-    Linear,
-    MaxPool2d,
-    ReLU,
-)
+from cnncount.layers.channels import ChannelChunk, ChannelShuffle
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.linear import Linear
+from cnncount.layers.merge import Concat
+from cnncount.layers.pointwise import ReLU
+from cnncount.layers.pool import AdaptiveAvgPool2d, MaxPool2d
 from cnncount.models.blocks import conv_norm_activation
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape

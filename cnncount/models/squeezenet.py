@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from cnncount.layers import AdaptiveAvgPool2d, Concat, Conv2d, Dropout, MaxPool2d, ReLU
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.merge import Concat
+from cnncount.layers.pointwise import Dropout, ReLU
+from cnncount.layers.pool import AdaptiveAvgPool2d, MaxPool2d
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 

@@ -6,19 +6,13 @@ tokens of D values is written ``D x 1 x N`` (see :mod:`cnncount.layers.tokens`).
 
 from __future__ import annotations
 
-from cnncount.layers import (
-    GELU,
-    Add,
-    ClassToken,
-    ClassTokenReadout,
-    Dropout,
-    LayerNorm,
-    Linear,
-    MultiheadAttention,
-    PatchEmbedding,
-    PositionEmbedding,
-    PositionwiseLinear,
-)
+from cnncount.layers.attention import MultiheadAttention
+from cnncount.layers.gates import GELU
+from cnncount.layers.linear import Linear, PositionwiseLinear
+from cnncount.layers.merge import Add
+from cnncount.layers.norm import LayerNorm
+from cnncount.layers.pointwise import Dropout
+from cnncount.layers.tokens import ClassToken, ClassTokenReadout, PatchEmbedding, PositionEmbedding
 from cnncount.network import Builder, Network
 from cnncount.shapes import Shape
 

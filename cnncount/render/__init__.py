@@ -17,23 +17,34 @@ count nothing: they only lay out, round and convert to bytes what the summary an
 
 from __future__ import annotations
 
-from cnncount.render.report import (
-    block_breakdown,
-    fc_details,
-    reference_table,
-    text_report,
-    totals_lines,
-)
-from cnncount.render.tabular import markdown_table, to_csv, to_json, to_markdown
+from importlib import import_module
 
-__all__ = [
-    "block_breakdown",
-    "fc_details",
-    "markdown_table",
-    "reference_table",
-    "text_report",
-    "to_csv",
-    "to_json",
-    "to_markdown",
-    "totals_lines",
-]
+RENDERERS = {
+    "block_breakdown": "report",
+    "fc_details": "report",
+    "markdown_table": "tabular",
+    "reference_table": "report",
+    "text_report": "report",
+    "to_csv": "tabular",
+    "to_json": "tabular",
+    "to_markdown": "tabular",
+    "totals_lines": "report",
+}
+"""Each renderer this package exports and its module, imported when the renderer is first asked for."""
+
+__all__ = list(RENDERERS)
+
+
+def __getattr__(name: str) -> object:
+    """Return the renderer ``name``, its module imported the first time it is asked for (:pep:`562`).
+
+    Examples:
+        >>> __getattr__("to_csv").__module__
+        'cnncount.render.tabular'
+    """
+    if name not in RENDERERS:
+        msg = f"module {__name__!r} has no attribute {name!r}"
+        raise AttributeError(msg)
+    renderer: object = getattr(import_module(f"{__name__}.{RENDERERS[name]}"), name)
+    globals()[name] = renderer
+    return renderer

@@ -3,13 +3,17 @@ a convention's figures, receptive fields."""
 
 from __future__ import annotations
 
-from cnncount.conventions import Convention
-from cnncount.memory import TrainingMemory
+from typing import TYPE_CHECKING
+
 from cnncount.precision import Batch
-from cnncount.receptive import ReceptiveField
-from cnncount.roofline import TRAINING_FACTOR, Roofline
 from cnncount.units import BYTE_UNITS, format_bytes
 from cnncount.views import BatchFit, ConventionCount, Views
+
+if TYPE_CHECKING:  # a view's module is loaded by whoever computed that view
+    from cnncount.conventions import Convention
+    from cnncount.memory import TrainingMemory
+    from cnncount.receptive import ReceptiveField
+    from cnncount.roofline import Roofline
 
 __all__ = [
     "activation_figure",
@@ -276,6 +280,8 @@ def roofline_table(result: Roofline) -> str:
         FORWARD bound:     0.616 ms (a forward pass: the layers one after another)
         TRAINING estimate: 1.849 ms (3 forward bounds: the forward pass and a backward pass of about twice it)
     """
+    from cnncount.roofline import TRAINING_FACTOR
+
     device, batch = result.device, result.batch
     dtype = batch.autocast or batch.dtype
     header = (

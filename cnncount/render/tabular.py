@@ -23,18 +23,18 @@ for the whole batch in ``dtype``. Further top-level keys hold the views that wer
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from cnncount.precision import ONE_IMAGE, Batch
 from cnncount.render.cost import cost_sections
-from cnncount.roofline import Roofline
 from cnncount.summary import COUNTS, Row, Summary
 from cnncount.table import Table
 from cnncount.views import Views
+
+if TYPE_CHECKING:
+    from cnncount.roofline import Roofline
 
 __all__ = [
     "COLUMNS",
@@ -341,6 +341,9 @@ def to_csv(summary: Summary) -> str:
         conv1,conv,conv3-8,8,224,224,401408,216,8,224,0,10838016
         fc1,fc,FC-10,10,1,1,10,4014080,10,4014090,0,4014080
     """
+    import csv  # the modules of one format each, imported when it is asked for
+    import io
+
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV)
@@ -384,6 +387,8 @@ def to_json(summary: Summary, views: Views | None = None) -> str:
         },
         **({} if views is None else _view_documents(views)),
     }
+    import json
+
     return json.dumps(document, indent=2)
 
 
