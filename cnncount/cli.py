@@ -92,11 +92,18 @@ def read_options(argv: list[str]) -> Options:
         Traceback (most recent call last):
         ...
         cnncount.errors.CnncountError: ambiguous option: --c could match --checkpoint, --convention
+        >>> read_options(["vgg16", "--input=--"])
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: option --input needs a value, got '--'
     """
     parser = _parser()
     given, unknown = parser.parse_known_intermixed_args(argv)
     if unknown:
         raise CnncountError(f"unknown option {unknown[0]!r}; see 'cnncount --help'")
+    for name, value in vars(given).items():  # argparse reads a value of '--' as no value: []
+        if name != "words" and isinstance(value, list):
+            raise CnncountError(f"option --{name.replace('_', '-')} needs a value, got '--'")
     action = next((name for name in ("help", "version", "list") if getattr(given, name)), "count")
     if action != "count":  # help, version and the list take no other option
         given = parser.parse_args([])

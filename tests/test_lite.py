@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ast
 import contextlib
+import doctest
 import hashlib
 import io
 import json
@@ -105,12 +106,24 @@ def run_cell(source: str, namespace: dict[str, Any]) -> str:
     return printed.getvalue().strip()
 
 
-def agrees(shown: str, got: str) -> bool:
+def agrees(shown: str, got: str, source: str = "") -> bool:
     """Return whether a cell's output ``got`` is the ``shown`` one, as doctest compares them: a
-    traceback by its last line, whose exception may be named with its module."""
+    traceback by its last line, whose exception may be named with its module, and the options
+    that the source's ``# doctest:`` directive sets (``+ELLIPSIS``, ``+NORMALIZE_WHITESPACE``).
+
+    Examples:
+        >>> agrees("a ... c", "a b c", "print(x)  # doctest: +ELLIPSIS"), agrees("a ... c", "a b c")
+        (True, False)
+    """
     if shown.startswith("Traceback"):
         return shown.splitlines()[-1].endswith(got.splitlines()[-1])
-    return not shown or shown == got
+    flags = 0
+    for directive in re.findall(r"#\s*doctest:\s*(.*)", source):
+        for option in directive.split(","):
+            option = option.strip()
+            if option.startswith("+"):
+                flags |= doctest.OPTIONFLAGS_BY_NAME[option[1:]]
+    return not shown or doctest.OutputChecker().check_output(shown + "\n", got + "\n", flags)
 
 
 def test_every_api_example_notebook_gives_the_outputs_of_its_docstring(book_html: Path) -> None:
@@ -122,7 +135,7 @@ def test_every_api_example_notebook_gives_the_outputs_of_its_docstring(book_html
             if cell["cell_type"] == "code":
                 got = run_cell(cell["source"], namespace)
                 shown = "".join(output["data"]["text/plain"] for output in cell["outputs"]).strip()
-                if not agrees(shown, got):
+                if not agrees(shown, got, "".join(cell["source"])):
                     differ.append(f"{path.name}: {cell['source']!r} gave {got!r}, not {shown!r}")
         if "matplotlib.pyplot" in sys.modules:  # the figures' examples draw
             sys.modules["matplotlib.pyplot"].close("all")
