@@ -110,7 +110,7 @@ def reproduced_figures_table(
     reproduced: Sequence[tuple[PublishedFigure, Convention, str]],
 ) -> Table:
     """Return each published figure, who printed it (or "ours"), the convention that reproduces
-    it, the network, the figure cnncount computes, and what the convention counts.
+    it, the network, and the figure cnncount computes.
 
     Examples:
         >>> from cnncount.conventions import get_convention
@@ -128,9 +128,8 @@ def reproduced_figures_table(
             "convention",
             "network",
             "cnncount computes",
-            "what is counted",
         ),
-        numeric=(True, False, False, False, True, False),
+        numeric=(True, False, False, False, True),
         rows=tuple(
             (
                 entry.published,
@@ -138,7 +137,6 @@ def reproduced_figures_table(
                 convention.name,
                 entry.model,
                 figure,
-                convention.prints,
             )
             for entry, convention, figure in reproduced
         ),
