@@ -9,7 +9,7 @@ Examples:
 
 from __future__ import annotations
 
-from cnncount.errors import CnncountError, LayerError, SpecError, UnknownModelError
+from cnncount.errors import CnncountError, LayerError, ReadError, SpecError, UnknownModelError
 from cnncount.layers import (
     GELU,
     AdaptiveAvgPool2d,
@@ -47,6 +47,7 @@ from cnncount.layers import (
     Softmax,
     StochasticDepth,
     Tanh,
+    ZeroPad2d,
 )
 from cnncount.models import get_model, model_names
 from cnncount.network import Builder, Network, Node
@@ -95,6 +96,7 @@ __all__ = [
     "PositionwiseLinear",
     "ReLU",
     "ReLU6",
+    "ReadError",
     "Row",
     "Shape",
     "SiLU",
@@ -105,6 +107,7 @@ __all__ = [
     "Summary",
     "Tanh",
     "UnknownModelError",
+    "ZeroPad2d",
     "get_model",
     "model_names",
     "parse_layer",

@@ -18,6 +18,7 @@ from cnncount.errors import CnncountError, LayerError, UnknownModelError
 from cnncount.models import MODELS, get_model, resolve
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
 from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICE_TYPES, Batch
+from cnncount.readers import is_model_file, read_model
 from cnncount.shapes import Shape
 from cnncount.summary import Summary, summarize
 
@@ -418,6 +419,8 @@ def _summary(words: tuple[str, ...], input_shape: Shape | None) -> Summary:
     only if the walk fails.
     """
     text = " ".join(words)
+    if len(words) == 1 and is_model_file(text):
+        return summarize(read_model(text, input_shape))
     name = resolve(text)
     if name is not None:
         if input_shape is not None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from difflib import get_close_matches
 
-__all__ = ["CnncountError", "LayerError", "SpecError", "UnknownModelError"]
+__all__ = ["CnncountError", "LayerError", "ReadError", "SpecError", "UnknownModelError"]
 
 
 class CnncountError(ValueError):
@@ -46,6 +46,18 @@ class LayerError(CnncountError):
             'layer 1 conv1 (conv3-64/g2): input channels 3 not divisible by groups 2'
         """
         return LayerError(self.detail, f"layer {index} {name} ({token})")
+
+
+class ReadError(CnncountError):
+    """A model file cannot be read, or holds what cnncount cannot count: the message names the
+    file, the node or layer, and the operator.
+
+    Examples:
+        >>> str(ReadError("net.onnx: node 'loop1' (Loop): cnncount cannot count the operator Loop"))
+        "net.onnx: node 'loop1' (Loop): cnncount cannot count the operator Loop"
+        >>> issubclass(ReadError, CnncountError)
+        True
+    """
 
 
 class SpecError(CnncountError):

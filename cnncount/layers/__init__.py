@@ -11,6 +11,7 @@ from cnncount.layers.linear import Flatten, Linear, PositionwiseLinear
 from cnncount.layers.local import LocallyConnected2d
 from cnncount.layers.merge import Add, Concat, Merge, Multiply
 from cnncount.layers.norm import BatchNorm2d, LayerNorm, LocalResponseNorm
+from cnncount.layers.padding import ZeroPad2d
 from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import LayerScale, StochasticDepth
@@ -59,4 +60,5 @@ __all__ = [
     "Softmax",
     "StochasticDepth",
     "Tanh",
+    "ZeroPad2d",
 ]

@@ -1,0 +1,51 @@
+"""Read a user's model from a file into a :class:`~cnncount.network.Network`, choosing the reader
+by the file's suffix. Each reader loads on first use, since one may import an optional package.
+
+Examples:
+    >>> is_model_file("resnet.onnx"), is_model_file("vgg16")
+    (True, False)
+"""
+
+from __future__ import annotations
+
+from importlib import import_module
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from cnncount.errors import ReadError
+
+if TYPE_CHECKING:
+    from cnncount.network import Network
+    from cnncount.shapes import Shape
+
+__all__ = ["READERS", "is_model_file", "read_model"]
+
+READERS = {".keras": "keras", ".json": "keras", ".onnx": "onnx"}
+"""The reader module of each file suffix, under ``cnncount.readers``."""
+
+
+def is_model_file(word: str) -> bool:
+    """Return whether ``word`` names a file that one of the readers reads, by its suffix.
+
+    Examples:
+        >>> is_model_file("net.ONNX"), is_model_file("conv3-64")
+        (True, False)
+    """
+    return PurePath(word).suffix.lower() in READERS
+
+
+def read_model(source: str, input_shape: Shape | None = None) -> Network:
+    """Return the network in the file ``source``, fed ``input_shape`` if given (else the file's).
+
+    Examples:
+        >>> read_model("missing.onnx")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: missing.onnx: no such file
+    """
+    if not Path(source).is_file():
+        raise ReadError(f"{source}: no such file")
+    reader = READERS[PurePath(source).suffix.lower()]
+    read = getattr(import_module(f"cnncount.readers.{reader}"), f"read_{reader}")
+    network: Network = read(source, input_shape)
+    return network
