@@ -601,6 +601,30 @@ def _split(reader: GraphReader, node: Any) -> None:
         )
 
 
+def _slice(reader: GraphReader, node: Any) -> None:
+    source = _image(reader, node)
+    starts, ends, axes, steps = (reader.constant(node, index) for index in range(1, 5))
+    bounds = [value.ints() if value else None for value in (starts, ends, axes, steps)]
+    channels = source.shape.channels
+    if (
+        bounds[0]
+        and bounds[1]
+        and len(bounds[0]) == 1
+        and (bounds[2] or [1]) == [1]
+        and (bounds[3] or [1]) == [1]
+    ):
+        start, end = bounds[0][0], min(bounds[1][0], channels)
+        size = end - start
+        if size > 0 and channels % size == 0 and start % size == 0:
+            layer = ChannelChunk(channels // size, start // size)
+            reader.add(node, layer, [source], node.output[0], "NCHW")
+            return
+    raise reader.refuse(
+        node,
+        f"cnncount reads a slice of the channels into equal chunks only, not starts {bounds[0]}, ends {bounds[1]}, axes {bounds[2]}, steps {bounds[3]}",
+    )
+
+
 def _image(reader: GraphReader, node: Any) -> Flow:
     source = reader.flow(node)
     if source.layout != "NCHW":
@@ -726,6 +750,7 @@ OPERATORS: dict[str, Callable[[GraphReader, Any], None]] = {
     "LRN": _lrn,
     "Pad": _pad,
     "Split": _split,
+    "Slice": _slice,
     "Shape": _shape,
 }
 """The operators on the network's data that cnncount reads (besides :data:`_ACTIVATIONS`), each
