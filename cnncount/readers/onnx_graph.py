@@ -23,7 +23,7 @@ from cnncount.shapes import Shape
 __all__ = ["LAYOUTS", "Flow", "GraphReader"]
 
 LAYOUTS = ("NCHW", "NHWC", "NC")
-"""How a flowing tensor holds its values: channels first, channels last, or a vector per image."""
+"""How a flowing tensor holds its values, as channels first, channels last, or a vector per image."""
 
 
 @dataclass(frozen=True, slots=True)
