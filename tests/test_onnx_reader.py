@@ -78,7 +78,6 @@ NODE_PREFIXES = (
     "test_globalmaxpool",
     "test_gemm",
     "test_batchnorm",
-    "test_relu",
     "test_clip",
     "test_sigmoid",
     "test_hardsigmoid",
@@ -113,7 +112,6 @@ READ = {
     "test_maxpool_2d_pads",
     "test_maxpool_2d_same_upper",
     "test_maxpool_2d_same_lower",
-    "test_relu",
 }
 """Node tests that must read: the operators as real exporters write them."""
 

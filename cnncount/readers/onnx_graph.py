@@ -79,6 +79,12 @@ class GraphReader:
         if not inputs:
             raise ReadError(f"{path}: the graph has no input besides its weights")
         self.input_name = inputs[0].name
+        for extra in inputs[1:]:  # a weight given as an input (onnx's node tests): its dims
+            dims = _dims(extra)
+            if dims is not None and None not in dims:
+                self.values[extra.name] = Value(
+                    tuple(int(size) for size in dims if size is not None)
+                )
         declared = _dims(inputs[0])
         self.input_shape, layout = self._input_shape(declared, input_shape)
         self.inferred = _infer(model, path, self.input_name, input_shape, declared)
