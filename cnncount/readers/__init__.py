@@ -1,14 +1,18 @@
-"""Read a user's model file into a :class:`~cnncount.network.Network`, by the file's suffix.
+"""Read a user's model from a file into a :class:`~cnncount.network.Network`, choosing the reader
+by the file's suffix. Each reader loads on first use, since one may import an optional package.
 
-Each reader is imported only when a file of its kind is read, since a reader may need an
-optional package (onnx).
+Examples:
+    >>> is_model_file("resnet.onnx"), is_model_file("vgg16")
+    (True, False)
 """
 
 from __future__ import annotations
 
 from importlib import import_module
-from pathlib import PurePath
+from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
+
+from cnncount.errors import ReadError
 
 if TYPE_CHECKING:
     from cnncount.network import Network
@@ -17,32 +21,31 @@ if TYPE_CHECKING:
 __all__ = ["READERS", "is_model_file", "read_model"]
 
 READERS = {".keras": "keras", ".json": "keras", ".onnx": "onnx"}
-"""The reader of each file suffix, the function ``read_<kind>`` of ``cnncount.readers.<kind>``."""
+"""The reader module of each file suffix, under ``cnncount.readers``."""
 
 
 def is_model_file(word: str) -> bool:
-    """Return whether ``word`` names a model file that a reader reads, by its suffix.
+    """Return whether ``word`` names a file that one of the readers reads, by its suffix.
 
     Examples:
-        >>> is_model_file("my_model.keras"), is_model_file("model.JSON"), is_model_file("vgg16")
-        (True, True, False)
+        >>> is_model_file("net.ONNX"), is_model_file("conv3-64")
+        (True, False)
     """
     return PurePath(word).suffix.lower() in READERS
 
 
 def read_model(source: str, input_shape: Shape | None = None) -> Network:
-    """Return the network that the file ``source`` holds, fed ``input_shape`` if given.
+    """Return the network in the file ``source``, fed ``input_shape`` if given (else the file's).
 
     Examples:
-        >>> import json, tempfile
-        >>> layers = [{"class_name": "InputLayer", "config": {"batch_shape": [None, 8, 8, 3]}},
-        ...           {"class_name": "Conv2D", "config": {"name": "conv", "filters": 4, "kernel_size": 3}}]
-        >>> with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False) as file:
-        ...     _ = file.write(json.dumps({"class_name": "Sequential", "config": {"layers": layers}}))
-        >>> [(node.name, str(node.layer)) for node in read_model(file.name).nodes]
-        [('conv', 'conv3-4/p0')]
+        >>> read_model("missing.onnx")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: missing.onnx: no such file
     """
-    kind = READERS[PurePath(source).suffix.lower()]
-    read = getattr(import_module(f"cnncount.readers.{kind}"), f"read_{kind}")
+    if not Path(source).is_file():
+        raise ReadError(f"{source}: no such file")
+    reader = READERS[PurePath(source).suffix.lower()]
+    read = getattr(import_module(f"cnncount.readers.{reader}"), f"read_{reader}")
     network: Network = read(source, input_shape)
     return network

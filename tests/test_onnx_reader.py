@@ -1,0 +1,259 @@
+"""The ONNX reader against the tools that wrote the files: torchvision's models exported by PyTorch
+(their counts recorded by torch beside them), the single-layer models of the onnx wheel's own
+backend tests, and onnx's shape inference for every intermediate map. Refusals are one line."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from cnncount import Shape, summarize
+from cnncount.errors import ReadError
+
+onnx = pytest.importorskip("onnx", reason="onnx is not installed: pip install 'cnncount[onnx]'")
+
+from cnncount.readers import read_model
+from cnncount.readers.onnx import read_onnx
+
+FIXTURES = Path(__file__).parent / "data" / "onnx"
+"""torchvision's models as PyTorch exports them, weights stripped (tools/export_onnx_fixtures.py)."""
+COUNTS = json.loads((FIXTURES / "counts.json").read_text())
+"""torch's own figures for each: parameters, buffers, multiply-accumulates, output size."""
+LIGHT = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
+"""Real models that the onnx wheel ships with their weights stripped (Caffe2's and others' exports,
+old opsets, weights as ``ConstantOfShape``)."""
+
+
+@pytest.mark.parametrize("name", sorted(COUNTS))
+def test_torchvision_exports_read_as_torch_counts_them(name: str) -> None:
+    summary = summarize(read_onnx(str(FIXTURES / f"{name}.onnx")))
+    figures = {
+        "params": summary.totals.params,
+        "buffers": summary.totals.buffers,
+        "macs": summary.totals.macs,
+        "output": summary.rows[-1].output_shape.numel,
+    }
+    assert figures == COUNTS[name]
+
+
+@pytest.mark.parametrize("name", sorted(COUNTS))
+def test_every_map_has_the_shape_onnx_infers(name: str) -> None:
+    path = FIXTURES / f"{name}.onnx"
+    model = onnx.load(str(path), load_external_data=False)
+    graph = onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True).graph
+    dims = {
+        value.name: [dim.dim_value for dim in value.type.tensor_type.shape.dim]
+        for value in [*graph.value_info, *graph.output]
+    }
+    outputs = {node.name or node.output[0]: node.output[0] for node in graph.node}
+    summary = summarize(read_onnx(str(path)))
+    checked = 0
+    for row in summary.rows:
+        tensor = outputs.get(row.name)
+        if tensor is None or row.name == "input":  # a layer cnncount adds (a padding)
+            continue
+        inferred = dims[tensor][1:]
+        if 0 in inferred:  # a size onnx's inference leaves unknown, after a computed reshape
+            continue
+        shape = row.output_shape
+        assert inferred in (
+            [shape.channels, shape.height, shape.width],
+            [shape.height, shape.width, shape.channels],  # channels last (ConvNeXt's blocks)
+            [shape.channels],  # a vector per image
+        ), row.name
+        checked += 1
+    assert checked >= 20  # ShuffleNet: onnx infers no size after its first computed reshape
+
+
+NODE_PREFIXES = (
+    "test_conv_",
+    "test_maxpool",
+    "test_averagepool",
+    "test_globalaveragepool",
+    "test_globalmaxpool",
+    "test_gemm",
+    "test_batchnorm",
+    "test_clip",
+    "test_sigmoid",
+    "test_hardsigmoid",
+    "test_hardswish",
+    "test_softmax",
+    "test_lrn",
+    "test_flatten",
+    "test_dropout",
+    "test_concat",
+    "test_pad",
+    "test_constant_pad",
+    "test_reshape",
+    "test_convtranspose",
+)
+"""The operators that cnncount reads, whose single-node tests each either read or refuse."""
+
+READ = {
+    "test_averagepool_2d_default",
+    "test_averagepool_2d_pads",
+    "test_averagepool_2d_strides",
+    "test_batchnorm_epsilon",
+    "test_batchnorm_example",
+    "test_conv_with_strides_no_padding",
+    "test_conv_with_strides_padding",
+    "test_conv_with_strides_and_asymmetric_padding",
+    "test_conv_with_autopad_same",
+    "test_convtranspose",
+    "test_globalaveragepool",
+    "test_globalmaxpool",
+    "test_lrn",
+    "test_maxpool_2d_default",
+    "test_maxpool_2d_pads",
+    "test_maxpool_2d_same_upper",
+    "test_maxpool_2d_same_lower",
+}
+"""Node tests that must read: the operators as real exporters write them."""
+
+
+@pytest.mark.slow  # onnx builds its backend's test cases, some 40 s
+def test_node_tests_read_to_their_declared_output_or_refuse_in_one_line(tmp_path: Path) -> None:
+    from onnx.backend.test.case.node import collect_testcases
+
+    cases = [case for case in collect_testcases(None) if case.name.startswith(NODE_PREFIXES)]
+    read = set()
+    for case in cases:
+        path = tmp_path / f"{case.name}.onnx"
+        onnx.save(case.model, str(path))
+        try:
+            network = read_onnx(str(path))
+        except ReadError as error:
+            assert "\n" not in str(error) and str(error).startswith(str(path)), str(error)
+            continue
+        declared = [dim.dim_value for dim in case.model.graph.output[0].type.tensor_type.shape.dim]
+        inferred = onnx.shape_inference.infer_shapes(case.model).graph.output[0]
+        assert [dim.dim_value for dim in inferred.type.tensor_type.shape.dim] == declared
+        shape = summarize(network).rows[-1].output_shape
+        assert declared[1:] in ([shape.channels, shape.height, shape.width], [shape.channels])
+        read.add(case.name)
+    assert READ <= read, READ - read
+
+
+@pytest.mark.parametrize("path", sorted(LIGHT.glob("*.onnx")), ids=lambda path: path.stem)
+def test_the_wheels_light_models_read_or_refuse_in_one_line(path: Path) -> None:
+    try:
+        summary = summarize(read_onnx(str(path)))
+    except ReadError as error:
+        assert "\n" not in str(error) and str(error).startswith(str(path)), str(error)
+        return
+    weights = onnx.load(str(path), load_external_data=False)
+    assert summary.totals.params > 0 and weights.graph.node
+
+
+def test_input_overrides_the_files_shape_where_the_graph_allows() -> None:
+    resnet = summarize(read_model(str(FIXTURES / "resnet18.onnx"), Shape(3, 160, 160)))
+    assert resnet.totals.params == COUNTS["resnet18"]["params"]
+    assert resnet.rows[1].output_shape == Shape(64, 80, 80)  # conv1, 7x7 stride 2 padding 3
+
+
+def test_a_fixed_reshape_refuses_another_input(tmp_path: Path) -> None:
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [
+            helper.make_node("Reshape", ["x", "target"], ["flat"], name="flatten"),
+            helper.make_node("Gemm", ["flat", "w"], ["y"], name="fc", transB=1),
+        ],
+        "fixed",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 4, 4])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 10])],
+        [
+            helper.make_tensor("target", TensorProto.INT64, [2], [1, 128]),
+            helper.make_tensor("w", TensorProto.FLOAT, [10, 128], [0.0] * 1280),
+        ],
+    )
+    path = tmp_path / "fixed.onnx"
+    onnx.save(helper.make_model(graph), str(path))
+    assert summarize(read_model(str(path))).totals.params == 1280
+    with pytest.raises(ReadError, match=r"node 'flatten' \(Reshape\): cnncount cannot reshape"):
+        read_model(str(path), Shape(8, 8, 8))
+
+
+def _run(*arguments: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cnncount", *arguments], capture_output=True, text=True, check=False
+    )
+
+
+def _unsupported(tmp_path: Path) -> Path:
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky")],
+        "leaky",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 8, 8])],
+    )
+    path = tmp_path / "leaky.onnx"
+    onnx.save(helper.make_model(graph), str(path))
+    return path
+
+
+def test_refusals_are_one_line_and_exit_status_2(tmp_path: Path) -> None:
+    corrupt = tmp_path / "corrupt.onnx"
+    corrupt.write_bytes(b"\xff\xfe not a protocol buffer \x00" * 10)
+    truncated = tmp_path / "truncated.onnx"
+    whole = (FIXTURES / "resnet18.onnx").read_bytes()
+    truncated.write_bytes(whole[: len(whole) // 2])
+    cases = {
+        _unsupported(
+            tmp_path
+        ): "node 'leaky' (LeakyRelu): cnncount cannot count the operator LeakyRelu",
+        corrupt: "not an ONNX model",
+        truncated: "not an ONNX model",
+        tmp_path / "missing.onnx": "no such file",
+    }
+    for path, reason in cases.items():
+        result = _run(str(path))
+        assert result.returncode == 2, result.stderr
+        assert result.stdout == "" and result.stderr.count("\n") == 1, result.stderr
+        assert result.stderr.startswith(f"cnncount: error: {path}: "), result.stderr
+        assert reason in result.stderr and "Traceback" not in result.stderr
+
+
+def test_every_view_works_on_a_read_file() -> None:
+    path = str(FIXTURES / "mobilenet_v3_small.onnx")
+    for options in (
+        ["--format", "json", "--batch", "8", "--optimizer", "adam"],
+        ["--format", "csv"],
+        ["--format", "markdown", "--receptive-field", "--convention", "torchinfo"],
+        ["--amp", "float16", "--checkpoint", "4", "--budget", "1GiB", "--roofline", "rtx-4090"],
+    ):
+        result = _run(path, *options)
+        assert result.returncode == 0, (options, result.stderr)
+    table = _run(path).stdout
+    assert f"{COUNTS['mobilenet_v3_small']['params']:,}" in table
+
+
+def test_the_largest_export_reads_in_under_a_second() -> None:
+    largest = max(FIXTURES.glob("*.onnx"), key=lambda path: path.stat().st_size)
+    start = time.perf_counter()
+    read_onnx(str(largest))
+    elapsed = time.perf_counter() - start
+    assert elapsed < 1.0, f"{largest.name}: {elapsed:.2f} s"
+
+
+def test_a_fresh_export_reads_as_torch_counts_it(tmp_path: Path) -> None:
+    pytest.importorskip("torchvision", reason="PyTorch is not installed: make torch")
+    sys.path.insert(0, str(Path(__file__).parent.parent / "tools"))
+    try:
+        from export_onnx_fixtures import export
+    finally:
+        sys.path.pop(0)
+    counts = export("densenet121", tmp_path)  # its graph, 230 KB, is not committed
+    summary = summarize(read_onnx(str(tmp_path / "densenet121.onnx")))
+    assert (summary.totals.params, summary.totals.buffers, summary.totals.macs) == (
+        counts["params"],
+        counts["buffers"],
+        counts["macs"],
+    )
