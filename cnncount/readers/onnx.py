@@ -33,6 +33,7 @@ from typing import TYPE_CHECKING, Any
 from cnncount.errors import ReadError
 from cnncount.network import Network
 from cnncount.readers.onnx_graph import GraphReader
+from cnncount.readers.onnx_ops import map_node
 
 if TYPE_CHECKING:
     from cnncount.shapes import Shape
@@ -71,7 +72,7 @@ def from_onnx_model(model: Any, path: str, input_shape: Shape | None = None) -> 
         cnncount.errors.ReadError: e.onnx: the graph has no input besides its weights
     """
     reader = GraphReader(model, path, input_shape)
-    return Network(Path(path).stem, reader.input_shape, reader.read())
+    return Network(Path(path).stem, reader.input_shape, reader.read(map_node))
 
 
 def _import_onnx(path: str) -> Any:

@@ -11,6 +11,7 @@ operator maps is in :mod:`cnncount.readers.onnx_ops`.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -59,12 +60,13 @@ class GraphReader:
 
     Examples:
         >>> from onnx import TensorProto, helper
+        >>> from cnncount.readers.onnx_ops import map_node
         >>> graph = helper.make_graph(
         ...     [helper.make_node("Flatten", ["x"], ["f"]), helper.make_node("Softmax", ["f"], ["p"])],
         ...     "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 10, 1, 1])],
         ...     [helper.make_tensor_value_info("p", TensorProto.FLOAT, None)])
         >>> reader = GraphReader(helper.make_model(graph), "g.onnx")
-        >>> reader.input_shape, [str(node.layer) for node in reader.read()]
+        >>> reader.input_shape, [str(node.layer) for node in reader.read(map_node)]
         (Shape(10, 1, 1), ['flatten', 'soft-max'])
     """
 
@@ -97,20 +99,21 @@ class GraphReader:
                 self.consumers.setdefault(name, []).append(node)
         self.fused: dict[str, str] = {}
 
-    def read(self) -> list[Node]:
-        """Return the cnncount nodes of the graph, in order, each checked against onnx's shapes.
+    def read(self, map_node: Callable[[GraphReader, Any], None]) -> list[Node]:
+        """Return the cnncount nodes of the graph, in order, each checked against onnx's shapes;
+        ``map_node`` maps each node that reads the network's data onto layers
+        (:func:`cnncount.readers.onnx_ops.map_node`).
 
         Examples:
             >>> from onnx import TensorProto, helper
+            >>> from cnncount.readers.onnx_ops import map_node
             >>> graph = helper.make_graph([helper.make_node("LeakyRelu", ["x"], ["y"], name="l")], "g",
             ...     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])], [])
-            >>> GraphReader(helper.make_model(graph), "g.onnx").read()
+            >>> GraphReader(helper.make_model(graph), "g.onnx").read(map_node)
             Traceback (most recent call last):
             ...
             cnncount.errors.ReadError: g.onnx: node 'l' (LeakyRelu): cnncount cannot count the operator LeakyRelu
         """
-        from cnncount.readers.onnx_ops import map_node
-
         for node in self.graph.node:
             if not any(name in self.flows for name in node.input):
                 self._constant(node)
@@ -191,7 +194,8 @@ class GraphReader:
         Examples:
             >>> from cnncount.layers.pointwise import ReLU
             >>> reader = _example()
-            >>> _ = reader.read()
+            >>> from cnncount.readers.onnx_ops import map_node
+            >>> _ = reader.read(map_node)
             >>> relu = reader.graph.node[1]
             >>> reader.add(relu, ReLU(), [reader.flows["z"]], "z2", "NCHW"), [node.name for node in reader.nodes]
             (Flow(node='relu#2', shape=Shape(4, 8, 8), layout='NCHW'), ['conv', 'relu', 'relu#2'])
@@ -214,7 +218,8 @@ class GraphReader:
 
         Examples:
             >>> reader = _example()
-            >>> _ = reader.read()
+            >>> from cnncount.readers.onnx_ops import map_node
+            >>> _ = reader.read(map_node)
             >>> reader.alias(reader.graph.node[1], "z_view", reader.flows["z"])
             >>> reader.flows["z_view"] is reader.flows["z"]
             True
@@ -299,7 +304,8 @@ class GraphReader:
 
         Examples:
             >>> reader = _example()
-            >>> _ = reader.read()
+            >>> from cnncount.readers.onnx_ops import map_node
+            >>> _ = reader.read(map_node)
             >>> reader.shape_of("y").ints()
             [1, 4, 8, 8]
         """

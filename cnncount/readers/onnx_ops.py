@@ -69,7 +69,7 @@ def map_node(reader: GraphReader, node: Any) -> None:
         ...     [helper.make_node("Clip", ["x"], ["y"], name="clip", min=0.0, max=6.0)], "g",
         ...     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 8, 4, 4])], [])
         >>> model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 7)])
-        >>> [str(node.layer) for node in GraphReader(model, "g.onnx").read()]
+        >>> [str(node.layer) for node in GraphReader(model, "g.onnx").read(map_node)]
         ['relu6']
     """
     op = node.op_type
