@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PYODIDE := _build/pyodide
 
-.PHONY: book book-offline test check bench serve clean torch torch-cpu prose
+.PHONY: book book-offline pdf test check bench serve clean torch torch-cpu prose
 
 book: $(STAMP)
 	$(BIN)/jupyter-book build book/ --warningiserror --nitpick --keep-going
@@ -18,6 +18,11 @@ book-offline: $(STAMP) $(PYODIDE)/pyodide-lock.json
 
 $(PYODIDE)/pyodide-lock.json: tools/pyodide_offline.py $(STAMP)
 	$(BIN)/python tools/pyodide_offline.py $(PYODIDE)
+
+# The whole book as one PDF, _build/pdf/cnncount.pdf: the single-page build, executed from the cache
+# that `make book` fills, printed by headless Chromium ($CNNCOUNT_CHROMIUM, else /usr/bin/chromium).
+pdf: $(STAMP)
+	$(BIN)/python -m tools.print_pdf
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -1,6 +1,6 @@
 """The publishing workflow (.github/workflows/book.yml), which cannot run here, says what it must:
-on a push to main, install PyTorch's CPU build, build the book with the README's command and
-deploy _build/html to GitHub Pages."""
+on a push to main, install PyTorch's CPU build, build the book with the README's command, print
+it with `make pdf` where the intro links it, and deploy _build/html to GitHub Pages."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import pytest
 import yaml
 
 from tests.reader import ROOT
+from tools.print_pdf import PUBLISHED_PDF
 
 WORKFLOW = ROOT / ".github" / "workflows" / "book.yml"
 MAKEFILE = ROOT / "Makefile"
@@ -62,8 +63,8 @@ def rule(target: str) -> tuple[list[str], list[str]]:
 
 def test_builds_the_book_with_the_readme_command(workflow: dict[Any, Any]) -> None:
     assert "make book" in (ROOT / "README.md").read_text(encoding="utf-8")
-    commands = [step["run"].strip() for step in steps(workflow) if "run" in step]
-    assert commands[-1] == "make book"
+    commands = [step["run"].split("#")[0].strip() for step in steps(workflow) if "run" in step]
+    assert commands[commands.index("make book") + 1] == "make pdf"
     for action in ("actions/checkout", "actions/setup-python", "actions/configure-pages"):
         assert len(uses(workflow, action)) == 1, action
 
@@ -91,7 +92,7 @@ def test_installs_pytorchs_cpu_build_before_the_build(workflow: dict[Any, Any]) 
     """Without PyTorch the time chapter measures nothing: the workflow installs the CPU build (no
     CUDA libraries, from PyTorch's own index) into the Makefile's venv, then builds."""
     commands = [step["run"].split("#")[0].strip() for step in steps(workflow) if "run" in step]
-    assert commands == ["make torch-cpu", "make book"]
+    assert commands[:2] == ["make torch-cpu", "make book"]
     prerequisites, (install,) = rule("torch-cpu")
     assert prerequisites == [".venv/.installed"]  # the venv that `make book` builds with
     assert install.startswith(".venv/bin/python -m pip install ")
@@ -99,3 +100,17 @@ def test_installs_pytorchs_cpu_build_before_the_build(workflow: dict[Any, Any]) 
     assert words[words.index("--index-url") + 1] == "https://download.pytorch.org/whl/cpu"
     (pin,) = [word for word in words if word.startswith("torch==")]
     assert pin in rule("torch")[1][0].split()  # the torch of the cross-checks
+
+
+def test_prints_the_pdf_with_chrome_and_publishes_it_where_the_intro_links_it(
+    workflow: dict[Any, Any],
+) -> None:
+    """`make pdf` runs with the runner's Google Chrome, and the PDF it writes is copied into the
+    published folder under the name that the intro's link (tests/test_links.py) points at."""
+    (printing,) = [step for step in steps(workflow) if step.get("run", "").startswith("make pdf")]
+    assert printing["env"]["CNNCOUNT_CHROMIUM"] == "/usr/bin/google-chrome"
+    assert rule("pdf") == ([".venv/.installed"], [".venv/bin/python -m tools.print_pdf"])
+    commands = [step["run"].split("#")[0].strip() for step in steps(workflow) if "run" in step]
+    assert commands[-1] == f"cp _build/pdf/{PUBLISHED_PDF} _build/html/{PUBLISHED_PDF}"
+    (upload,) = uses(workflow, "actions/upload-pages-artifact")
+    assert upload["with"]["path"] == "_build/html"

@@ -13,6 +13,10 @@ This extension gives it its inputs and tidies up after it:
 - no ``.jupyterlite.doit.db`` left in ``book/``, where ``jupyter lite build`` runs, and the
   times of the book's own files as Sphinx wrote them.
 
+Only the site's build (the ``html`` builder) makes the Lite site. Another builder, such as the
+single page that `make pdf` prints, gets no live code: no launch link, no wheel, no ``jupyter lite
+build``.
+
 Pyodide comes from its CDN, as JupyterLite's kernel has it by default, unless the environment
 variable ``CNNCOUNT_PYODIDE`` names a folder made by ``tools/pyodide_offline.py``: the site then
 serves Pyodide itself, and only packages outside it (matplotlib) come from the CDN.
@@ -36,8 +40,10 @@ from sphinx.application import Sphinx
 from sphinx.config import Config
 from sphinx.errors import ExtensionError
 
-__all__ = ["LAUNCH_TEXT", "PYODIDE_VARIABLE", "lite_url"]
+__all__ = ["LAUNCH_TEXT", "PYODIDE_VARIABLE", "SITE_BUILDER", "lite_url"]
 
+SITE_BUILDER = "html"
+"""The builder of the site, the only one that builds the Lite site beside it."""
 LITE = "lite"  # jupyterlite-sphinx's output folder in the HTML, fixed by it
 LAUNCH_TEXT = "Run this chapter in your browser"
 PYODIDE_VARIABLE = "CNNCOUNT_PYODIDE"
@@ -59,9 +65,26 @@ def keep_source_clean(app: Sphinx, config: Config) -> None:
     config.jupyterlite_content_dir = str(_work(app) / "contents")
 
 
+def builds_site(app: Sphinx) -> bool:
+    """Return whether this build writes the site, and so its Lite site."""
+    return app.builder.name == SITE_BUILDER
+
+
+def skip_lite_build(app: Sphinx) -> None:
+    """Keep jupyterlite-sphinx from building a Lite site, which it does for any HTML builder,
+    in a build that does not write the site."""
+    if builds_site(app):
+        return
+    from jupyterlite_sphinx.jupyterlite_sphinx import jupyterlite_build
+
+    for listener in list(app.events.listeners["build-finished"]):
+        if listener.handler is jupyterlite_build:
+            app.disconnect(listener.id)
+
+
 def prepare_lite_dir(app: Sphinx) -> None:
     """Write the Lite folder: the build's settings, the kernel's, and where Pyodide comes from."""
-    if app.builder.format != "html":
+    if not builds_site(app):
         return
     source = Path(app.config.jupyterlite_dir)
     for folder in (source, Path(app.outdir) / LITE):  # nothing of an older build stays
@@ -191,7 +214,7 @@ def lite_url(docname: str) -> str:
 
 def add_launch_link(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     """Put a "Run this chapter in your browser" link under the title of each chapter that is a notebook."""
-    if app.builder.format != "html" or not executed_notebook(app, docname).is_file():
+    if not builds_site(app) or not executed_notebook(app, docname).is_file():
         return
     section = next(iter(doctree.findall(nodes.section)), None)
     if section is None:
@@ -209,7 +232,7 @@ def copy_reader_notebooks(app: Sphinx, exception: Exception | None) -> None:
     They are read from the HTML output, where they stay between builds: an unchanged chapter,
     whose page is not written again, keeps its notebook.
     """
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or not builds_site(app):
         return
     contents = Path(app.config.jupyterlite_content_dir)
     for docname in sorted(app.env.found_docs):
@@ -222,7 +245,7 @@ def copy_reader_notebooks(app: Sphinx, exception: Exception | None) -> None:
 
 def publish_wheel(app: Sphinx, exception: Exception | None) -> None:
     """Put cnncount's wheel where jupyter-lite.json says, once the Lite build has made its folder."""
-    if exception is not None or app.builder.format != "html" or not hasattr(app.env, "lite_wheel"):
+    if exception is not None or not builds_site(app) or not hasattr(app.env, "lite_wheel"):
         return
     wheel, url = app.env.lite_wheel
     target = Path(app.outdir) / LITE / url
@@ -280,6 +303,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.setup_extension("jupyterlite_sphinx")
     setup_try_examples(app)
     app.connect("config-inited", keep_source_clean, priority=400)
+    app.connect("builder-inited", skip_lite_build)
     app.connect("builder-inited", prepare_lite_dir)
     app.connect("doctree-resolved", add_launch_link)
     app.connect("html-page-context", drop_remote_css, priority=1000)
