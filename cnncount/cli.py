@@ -288,7 +288,7 @@ def _parser() -> argparse.ArgumentParser:
     model = parser.add_argument_group(
         "model",
         "MODEL is a built-in model or its torchvision name, e.g. vgg16, or a model file "
-        "(.keras, or Keras's .json); SPEC is layers in the VGG paper's notation, e.g. "
+        "(.onnx, .keras, or Keras's .json); SPEC is layers in the VGG paper's notation, e.g. "
         "'conv3-64 maxpool FC-10', quoted or as separate words",
     )
     model.add_argument("words", nargs="*", metavar="MODEL or SPEC", help="what to count")
