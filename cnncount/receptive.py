@@ -59,10 +59,7 @@ class ReceptiveFields(Shown, list[ReceptiveField]):
         >>> fields = receptive_fields(summarize(get_model("vgg16")))
         >>> fields
         <ReceptiveFields of 22 rows: input 1 to fc3 all>
-        >>> print(fields)  # doctest: +ELLIPSIS
-        layer       size  jump   start
-        input          1     1     0.0
-        ...
+        >>> print(str(fields).splitlines()[-1])  # the table, as str() gives it
         fc3          all    32    15.5
         >>> fields.records()[3], fields._repr_html_().count("<tr>")
         ({'name': 'maxpool1', 'size': 6, 'jump': 2, 'start': 0.5}, 23)

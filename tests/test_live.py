@@ -122,15 +122,20 @@ def menu(frame: Any, menu: str, item: str) -> None:
     frame.locator(".lm-Menu-itemLabel", has_text=item).first.click()
 
 
-@pytest.mark.parametrize("chapter", ["intro", "vgg16"])
+@pytest.mark.parametrize(
+    ("chapter", "figure"), [("intro", "138,357,544"), ("papers", "3,644,493,824")]
+)
 def test_chapter_runs_live_with_the_outputs_of_its_page(
-    offline: tuple[Any, list[str]], site: str, artifacts: Path, chapter: str
+    offline: tuple[Any, list[str]], site: str, artifacts: Path, chapter: str, figure: str
 ) -> None:
+    """Two chapters that draw nothing run live offline and print what their pages print (a chapter
+    that draws needs matplotlib from Pyodide's CDN: the test below)."""
     page, elsewhere = offline
     page.goto(f"{site}/{chapter}.html")
     static = [text.strip() for text in page.locator("div.cell_output pre").all_text_contents()]
     shown = page.locator("div.cell_output").all_inner_texts()  # text and tables
-    assert any("138357544" in text or "138,357,544" in text for text in shown)
+    assert any(figure in text for text in shown)
+    assert page.locator("div.cell_output img").count() == 0
     link = page.locator("p.lite-launch a")
     assert link.inner_text() == "Run this chapter in your browser"
     clicked = time.monotonic()
@@ -170,13 +175,13 @@ def test_api_example_runs_live_with_the_output_of_its_docstring(
     page.goto(f"{site}/api.html")
     example = page.locator(".try_examples_outer_container", has_text="(22, 138357544, 15237608)")
     expected = [text.strip() for text in example.locator(".go").all_text_contents()]
-    assert expected == ["(22, 138357544, 15237608)"]
+    assert expected[0] == "(22, 138357544, 15237608)"
     clicked = time.monotonic()
     example.get_by_role("button", name="Try it in your browser").click()
     frame = page.locator(".try_examples_outer_iframe:not(.hidden) iframe").element_handle()
     live = run_all(frame.content_frame(), expected, "API example", clicked)
     page.screenshot(path=str(artifacts / "live-api.png"))
-    assert expected[0] in live
+    assert [text for text in expected if text not in live] == []
     assert elsewhere == []
 
 
