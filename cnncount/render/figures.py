@@ -204,6 +204,10 @@ def memory_over_step(summary: Summary, batch: Batch, optimizer: str = "sgd") -> 
         >>> lasting = 4 * (1 + 1 + 2) * vgg16.totals.params + 64 * 4 * 3 * 224 * 224  # Adam's, and the images
         >>> round(figure.axes[0].get_lines()[0].get_ydata()[0] * 2**30) == lasting + 2 * 64 * 72587264
         True
+        >>> [tick.get_text() for tick in figure.axes[0].get_xticklabels()][:7]
+        ['conv1', 'maxpool1', 'maxpool2', 'maxpool3', 'maxpool4', 'maxpool5', 'fc3']
+        >>> figure.axes[0].texts[-1].get_text()
+        "peak: maxpool5's backward"
     """
     moments = step_timeline(summary, batch)
     fixed = dict(training_memory(summary, batch, optimizer=optimizer).parts)
@@ -236,6 +240,23 @@ def memory_over_step(summary: Summary, batch: Batch, optimizer: str = "sgd") -> 
     top = axes.get_ylim()[1]
     for x, text in ((turn / 2, "forward"), (turn + (len(moments) - turn) / 2, "backward")):
         axes.text(x, top * 0.9, text, ha="center", va="top")
+    kinds = {row.name: row.kind for row in summary.rows}
+    last_forward = round(turn - 0.5)
+    ends = {moments[0].name, moments[last_forward].name}
+    ticks = [
+        i
+        for i, moment in enumerate(moments)
+        if kinds[moment.name] == "maxpool" or moment.name in ends
+    ]
+    axes.set_xticks(ticks, [moments[i].name for i in ticks], rotation=90, fontsize="small")
+    totals = [lasting + (moment.kept + moment.in_flight) / gib for moment in moments]
+    high = max(range(len(moments)), key=totals.__getitem__)
+    axes.annotate(
+        f"peak: {moments[high].name}'s backward" if high > last_forward else "peak",
+        xy=(high, totals[high]),
+        xytext=(high + 3, totals[high] * 1.05),
+        arrowprops={"arrowstyle": "->"},
+    )
     axes.set_xlim(0, len(moments) - 1)
     axes.set_xlabel("layer running, first to last and back")
     axes.set_ylabel(f"memory (GiB, batch of {batch.size})")
