@@ -18,6 +18,8 @@ import pytest
 from tests.book import NPM, NPM_MISSING, has_npm
 from tests.chromium import CHROMIUM, FLAGS, MISSING, serve
 
+pytestmark = pytest.mark.slow  # a browser, or the whole book printed: `make test`, not `make check`
+
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install playwright"
 )

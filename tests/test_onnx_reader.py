@@ -199,6 +199,7 @@ def _unsupported(tmp_path: Path) -> Path:
     return path
 
 
+@pytest.mark.slow  # a process for each refusal
 def test_refusals_are_one_line_and_exit_status_2(tmp_path: Path) -> None:
     corrupt = tmp_path / "corrupt.onnx"
     corrupt.write_bytes(b"\xff\xfe not a protocol buffer \x00" * 10)
@@ -221,6 +222,7 @@ def test_refusals_are_one_line_and_exit_status_2(tmp_path: Path) -> None:
         assert reason in result.stderr and "Traceback" not in result.stderr
 
 
+@pytest.mark.slow  # a process for each view
 def test_every_view_works_on_a_read_file() -> None:
     path = str(FIXTURES / "mobilenet_v3_small.onnx")
     for options in (

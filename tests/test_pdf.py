@@ -20,6 +20,8 @@ from tests.book import chapters
 from tests.chromium import CHROMIUM, FLAGS, MISSING, serve
 from tools.print_pdf import FIRST_FRAMES, PUBLISHED_PDF, ROOT
 
+pytestmark = pytest.mark.slow  # a browser, or the whole book printed: `make test`, not `make check`
+
 sync_api = pytest.importorskip(
     "playwright.sync_api", reason="Playwright is not installed: pip install playwright"
 )
