@@ -8,8 +8,8 @@ Examples:
 
 from __future__ import annotations
 
+import os.path
 from importlib import import_module
-from pathlib import Path, PurePath
 from typing import TYPE_CHECKING
 
 from cnncount.errors import ReadError
@@ -31,7 +31,7 @@ def is_model_file(word: str) -> bool:
         >>> is_model_file("net.ONNX"), is_model_file("conv3-64")
         (True, False)
     """
-    return PurePath(word).suffix.lower() in READERS
+    return os.path.splitext(word)[1].lower() in READERS
 
 
 def read_model(source: str, input_shape: Shape | None = None) -> Network:
@@ -43,9 +43,9 @@ def read_model(source: str, input_shape: Shape | None = None) -> Network:
         ...
         cnncount.errors.ReadError: missing.onnx: no such file
     """
-    if not Path(source).is_file():
+    if not os.path.isfile(source):
         raise ReadError(f"{source}: no such file")
-    reader = READERS[PurePath(source).suffix.lower()]
+    reader = READERS[os.path.splitext(source)[1].lower()]
     read = getattr(import_module(f"cnncount.readers.{reader}"), f"read_{reader}")
     network: Network = read(source, input_shape)
     return network
