@@ -154,7 +154,18 @@ class Views:
             >>> compute_views(summarize(get_model("vgg16"))).asked
             False
         """
-        return any(getattr(self, field.name) is not None for field in fields(self)[1:])
+        return bool(self.items())
+
+    def items(self) -> list[tuple[str, object]]:
+        """Return each view asked for as its field's name and its value, in the report's order.
+
+        Examples:
+            >>> from cnncount import get_model, summarize
+            >>> [name for name, _ in compute_views(summarize(get_model("vgg16")), optimizer="sgd").items()]
+            ['inference_peak_bytes', 'training']
+        """
+        views = ((field.name, getattr(self, field.name)) for field in fields(self)[1:])
+        return [(name, view) for name, view in views if view is not None]
 
 
 def compute_views(

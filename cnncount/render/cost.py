@@ -3,13 +3,15 @@ a convention's figures, receptive fields."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cnncount.precision import Batch
 from cnncount.units import BYTE_UNITS, format_bytes
 from cnncount.views import BatchFit, ConventionCount, Views
 
 if TYPE_CHECKING:  # a view's module is loaded by whoever computed that view
+    from collections.abc import Callable
+
     from cnncount.conventions import Convention
     from cnncount.memory import TrainingMemory
     from cnncount.receptive import ReceptiveField
@@ -43,20 +45,7 @@ def cost_sections(views: Views) -> list[str]:
         INFERENCE peak: 579,722,400 bytes ~= 580 MB (553 MiB), batch of 1, float32
         BUDGET 17,179,869,184 bytes (16.0 GiB) fits a batch of 632 for inference in float32
     """
-    sections = []
-    if views.inference_peak_bytes is not None:
-        sections.append(inference_line(views.inference_peak_bytes, views.batch))
-    if views.training is not None:
-        sections.append(training_lines(views.training))
-    if views.largest_batch is not None:
-        sections.append(batch_fit_line(views.largest_batch))
-    if views.convention is not None:
-        sections.append(convention_lines(views.convention))
-    if views.receptive_fields is not None:
-        sections.append(receptive_field_table(views.receptive_fields))
-    if views.roofline is not None:
-        sections.append(roofline_table(views.roofline))
-    return sections
+    return [_SECTIONS[name](view, views.batch) for name, view in views.items()]
 
 
 def inference_line(peak: int, batch: Batch) -> str:
@@ -308,3 +297,14 @@ def roofline_table(result: Roofline) -> str:
         "bounds: the forward pass and a backward pass of about twice it)"
     )
     return "\n".join(lines)
+
+
+_SECTIONS: dict[str, Callable[[Any, Batch], str]] = {
+    "inference_peak_bytes": inference_line,
+    "training": lambda training, _: training_lines(training),
+    "largest_batch": lambda fit, _: batch_fit_line(fit),
+    "convention": lambda count, _: convention_lines(count),
+    "receptive_fields": lambda fields, _: receptive_field_table(fields),
+    "roofline": lambda roofline, _: roofline_table(roofline),
+}
+"""How each view, by its field's name in :class:`~cnncount.views.Views`, is written as text."""

@@ -7,8 +7,7 @@ Their text, ``str()``, is the command line's: :mod:`cnncount.render.report` and
 
 from __future__ import annotations
 
-from dataclasses import fields
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cnncount.precision import ONE_IMAGE
 from cnncount.render.cost import (
@@ -26,9 +25,10 @@ from cnncount.table import Table
 from cnncount.units import format_bytes
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from cnncount.memory import TrainingMemory
+    from cnncount.precision import Batch
     from cnncount.receptive import ReceptiveField
     from cnncount.roofline import Roofline
     from cnncount.summary import Counts, Row, Summary
@@ -361,20 +361,7 @@ def views_markdown(views: Views) -> str:
 
 def _view_tables(views: Views) -> list[Table | str]:
     """Return the table of each view asked for, or its line where it is a single figure."""
-    shown: list[Table | str] = []
-    if views.inference_peak_bytes is not None:
-        shown.append(inference_line(views.inference_peak_bytes, views.batch))
-    if views.training is not None:
-        shown.append(training_memory_table(views.training))
-    if views.largest_batch is not None:
-        shown.append(batch_fit_table(views.largest_batch))
-    if views.convention is not None:
-        shown.append(convention_count_table(views.convention))
-    if views.receptive_fields is not None:
-        shown.append(receptive_field_grid(views.receptive_fields))
-    if views.roofline is not None:
-        shown.append(roofline_bounds_table(views.roofline))
-    return shown
+    return [_TABLES[name](view, views.batch) for name, view in views.items()]
 
 
 def views_repr(views: Views) -> str:
@@ -386,8 +373,19 @@ def views_repr(views: Views) -> str:
         >>> views_repr(compute_views(summarize(get_model("vgg16")), Batch(8), optimizer="adam", device="h100-sxm"))
         '<Views for a batch of 8, float32: inference_peak_bytes, training, roofline>'
     """
-    asked = [field.name for field in fields(views)[1:] if getattr(views, field.name) is not None]
+    asked = [name for name, _ in views.items()]
     return (
         f"<Views for a batch of {views.batch.size:,}, {data_types(views.batch)}: "
         f"{', '.join(asked) or 'none asked for'}>"
     )
+
+
+_TABLES: dict[str, Callable[[Any, Batch], Table | str]] = {
+    "inference_peak_bytes": inference_line,
+    "training": lambda training, _: training_memory_table(training),
+    "largest_batch": lambda fit, _: batch_fit_table(fit),
+    "convention": lambda count, _: convention_count_table(count),
+    "receptive_fields": lambda fields, _: receptive_field_grid(fields),
+    "roofline": lambda roofline, _: roofline_bounds_table(roofline),
+}
+"""How each view, by its field's name in :class:`~cnncount.views.Views`, shows in a notebook."""
