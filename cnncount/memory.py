@@ -49,6 +49,7 @@ __all__ = [
     "inference_peak_bytes",
     "kept_for_backward_bytes",
     "largest_batch",
+    "segment_starts",
     "step_timeline",
     "training_memory",
 ]
@@ -186,6 +187,21 @@ class Moment:
     name: str
     kept: int
     in_flight: int
+
+
+def segment_starts(summary: Summary, segments: int) -> list[str]:
+    """Return the rows where activation checkpointing's segments 2 to ``segments`` start.
+
+    Each segment starts where one tensor is all that crosses from the rows before, as near as
+    that allows to ``torch.utils.checkpoint.checkpoint_sequential``'s equal segments.
+
+    Examples:
+        >>> from cnncount import get_model, summarize
+        >>> segment_starts(summarize(get_model("vgg16")), 4)
+        ['maxpool2', 'conv8', 'conv12']
+    """
+    rows = summary.rows
+    return [rows[index].name for index in _Tensors(rows, ONE_IMAGE).cuts(segments)]
 
 
 def step_timeline(summary: Summary, batch: Batch = ONE_IMAGE) -> list[Moment]:
