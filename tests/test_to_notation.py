@@ -28,7 +28,7 @@ from cnncount.errors import CnncountError, NotationError
 from cnncount.layers import LAYERS, Layer
 from cnncount.layers.merge import Merge
 from cnncount.models import MODELS, get_model
-from cnncount.notation import closing_token
+from cnncount.notation import MAX_DEPTH, closing_token
 from cnncount.readers import read_model
 from cnncount.summary import summarize
 
@@ -294,6 +294,85 @@ def test_a_group_that_begins_a_branch_of_a_group_from_the_same_node_is_written()
     net.merge(layers.Concat(), ["add", "input"], "cat")
     assert net.build().to_notation() == "( ( relu | )add | )cat"
     assert round_trips(net.build())
+
+
+def nested(depth: int) -> Network:
+    """Residual blocks nested ``depth`` deep: ``( relu ( relu ... | )add | )add``."""
+    net, sources, end = Builder("nested", Shape(4, 8, 8)), [], "input"
+    for number in range(depth):
+        sources.append(end)
+        end = net.layer(layers.ReLU(), f"relu{number}", end)
+    for number in reversed(range(depth)):
+        end = net.merge(layers.Add(), [end, sources[number]], f"add{number}")
+    return net.build()
+
+
+def test_groups_nest_as_deep_as_a_spec_reads_them() -> None:
+    assert round_trips(nested(MAX_DEPTH))
+    with pytest.raises(NotationError) as error:
+        nested(MAX_DEPTH + 1).to_notation()
+    assert str(error.value) == (
+        "network 'nested': node 'add0' (add) reads 'add1' and 'input' and closes groups nested "
+        "deeper than 64, which a spec cannot nest"
+    )
+
+
+def test_a_network_without_layers_is_refused() -> None:
+    with pytest.raises(NotationError, match="network 'empty' has no layers"):
+        Network("empty", Shape(3, 8, 8), []).to_notation()
+
+
+PAIRS = st.integers(1, 4) | st.tuples(st.integers(1, 4), st.integers(1, 4))
+NUMBERS = st.floats(allow_nan=False, allow_infinity=False, width=64)
+
+
+@given(
+    layer=st.one_of(
+        st.builds(
+            layers.Conv2d,
+            st.integers(1, 8).map(lambda c: 4 * c),
+            PAIRS,
+            stride=PAIRS,
+            padding=st.integers(0, 3)
+            | st.tuples(st.integers(0, 3), st.integers(0, 3))
+            | st.just("same"),
+            dilation=PAIRS,
+            groups=st.sampled_from([1, 2, 4]),
+            bias=st.booleans(),
+        ),
+        st.builds(
+            layers.LocallyConnected2d,
+            st.integers(1, 9),
+            PAIRS,
+            PAIRS,
+            st.integers(0, 2),
+            st.booleans(),
+        ),
+        st.builds(
+            layers.ConvTranspose2d,
+            st.integers(1, 9),
+            PAIRS,
+            stride=st.integers(2, 4),
+            padding=PAIRS,
+            output_padding=st.integers(0, 1),
+        ),
+        st.builds(
+            layers.MaxPool2d, st.integers(2, 6), st.integers(1, 4), st.integers(0, 1), st.booleans()
+        ),
+        st.builds(
+            layers.AvgPool2d, st.integers(2, 6), st.integers(1, 4), st.integers(0, 1), st.booleans()
+        ),
+        st.builds(layers.Dropout, st.floats(0, 1)),
+        st.builds(layers.StochasticDepth, st.floats(0, 1)),
+        st.builds(layers.Rescaling, NUMBERS, NUMBERS),
+        st.builds(layers.ZeroPad2d, *[st.integers(0, 3)] * 4),
+        st.builds(layers.ChannelChunk, st.just(5), st.integers(0, 4)),
+        st.builds(layers.LocalResponseNorm, st.integers(1, 9)),
+        st.builds(layers.AdaptiveAvgPool2d, st.integers(1, 9), st.integers(1, 9)),
+    )
+)
+def test_a_layer_with_any_values_reads_back_from_its_token(layer: Layer) -> None:
+    assert parse_layer(str(layer)) == layer
 
 
 TOKENS = st.sampled_from(

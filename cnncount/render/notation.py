@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn, cast
 
 from cnncount.errors import CnncountError, NotationError
 from cnncount.network import INPUT
-from cnncount.notation import closing_token, parse_layer
+from cnncount.notation import MAX_DEPTH, closing_token, parse_layer
 
 if TYPE_CHECKING:
     from cnncount.layers.merge import Merge
@@ -45,6 +45,14 @@ class _Group:
 
     branches: tuple[list[_Token | _Group], ...]
     closing: str
+    merge: Node
+
+    def depth(self) -> int:
+        """Return how deep groups nest in this one, itself counted."""
+        inner = [
+            item.depth() for branch in self.branches for item in branch if isinstance(item, _Group)
+        ]
+        return 1 + max(inner, default=0)
 
     def __str__(self) -> str:
         parts = ["("]
@@ -82,7 +90,7 @@ def to_notation(network: Network, width: int = WIDTH) -> str:
         >>> to_notation(net.build())
         Traceback (most recent call last):
         ...
-        cnncount.errors.NotationError: network 'dense': node 'b' (relu) is read by no later node, and the notation writes no branch that no merge closes
+        cnncount.errors.NotationError: network 'dense': node 'a' (relu) is read by no later node, and the notation writes no branch that no merge closes
     """
     lines: list[list[str]] = [[]]
     for item in _Writer(network).items():
@@ -121,11 +129,21 @@ class _Writer:
 
     def items(self) -> list[_Token | _Group]:
         """Return the whole network's tokens and groups, or raise naming the node at fault."""
+        if not self.nodes:
+            raise NotationError(
+                f"network {self.network.name!r} has no layers, and a spec has one or more"
+            )
         items, index, end = self.sequence(INPUT, 0)
         if index < len(self.nodes):
             if self.readers.get(end):
                 self.refuse(self.nodes[self.readers[end][0]], _STRAY_MERGE)
             self.refuse(self.nodes[self.position[end]], _DEAD_END)
+        for item in items:
+            if isinstance(item, _Group) and item.depth() > MAX_DEPTH:
+                self.refuse(
+                    item.merge,
+                    f"closes groups nested deeper than {MAX_DEPTH}, which a spec cannot nest",
+                )
         return items
 
     def sequence(self, source: str, index: int) -> tuple[list[_Token | _Group], int, str]:
@@ -168,9 +186,8 @@ class _Writer:
             if index == len(self.nodes):
                 self.refuse(self.nodes[self.position[next(iter(ends))]], _DEAD_END)
             merge = self.nodes[index]
-            group = _Group(
-                self.closed(merge, source, ends), closing_token(cast("Merge", merge.layer))
-            )
+            layer = cast("Merge", merge.layer)
+            group = _Group(self.closed(merge, source, ends), closing_token(layer), merge)
             index += 1
             if not ends and self.readers[source][-1] < index:
                 return group, index, merge.name
