@@ -226,8 +226,14 @@ class Unnamed(Layer):
     kind = "unnamed"
 
 
-def chain(*layers: Layer) -> Network:
-    return Network.chain(list(layers), Shape(4, 8, 8), name="net")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Impostor(Layer):
+    """A layer kind whose token is another kind's."""
+
+    kind = "impostor"
+
+    def __str__(self) -> str:
+        return "relu"
 
 
 @pytest.mark.parametrize(
@@ -235,7 +241,11 @@ def chain(*layers: Layer) -> Network:
     [
         (
             lambda net: net.layer(Unnamed(), "odd"),
-            "node 'odd' (Unnamed()) the notation has no token for a Unnamed",
+            "node 'odd' (Unnamed()) is a Unnamed, which the notation has no token for",
+        ),
+        (
+            lambda net: net.layer(Impostor(), "odd"),
+            "node 'odd' (relu) writes a token that reads back as ReLU(), not Impostor()",
         ),
         (
             lambda net: (net.layer(layers.ReLU(), "a"), net.layer(layers.ReLU(), "b", "input")),
@@ -256,7 +266,7 @@ def chain(*layers: Layer) -> Network:
                 net.layer(layers.Tanh(), "b", "input"),
                 net.merge(layers.Add(), ["b", "a"], "add"),
             ),
-            "node 'add' (add) reads 'b' and 'a' and reads its branches in another order than they run, 'a' and 'b': the notation writes a group's branches one after another, then its merge",
+            "node 'add' (add) reads 'b' and 'a' and takes its branches in another order than they run, 'a' and 'b': the notation writes a group's branches one after another, then its merge",
         ),
         (
             lambda net: (
@@ -277,7 +287,7 @@ def chain(*layers: Layer) -> Network:
             "node 'cat1' (concat) reads 'input' and 'a' and merges branches that do not all start at one node, which is all a group can say",
         ),
     ],
-    ids=["no token", "dead end", "stray merge", "order", "interleaved", "dense"],
+    ids=["no token", "another's token", "dead end", "stray merge", "order", "interleaved", "dense"],
 )
 def test_a_refusal_names_the_node_at_fault(build, message: str) -> None:
     net = Builder("net", Shape(4, 8, 8))

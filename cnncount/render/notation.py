@@ -13,6 +13,7 @@ a :class:`~cnncount.errors.NotationError` that names the first node at fault.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, NoReturn, cast
@@ -38,6 +39,9 @@ class _Token:
     text: str
     ends_stage: bool
 
+    def __str__(self) -> str:
+        return self.text
+
 
 @dataclass(frozen=True, slots=True)
 class _Group:
@@ -57,9 +61,7 @@ class _Group:
     def __str__(self) -> str:
         parts = ["("]
         for number, branch in enumerate(self.branches):
-            parts += ["|"] * (number > 0) + [
-                str(item.text if isinstance(item, _Token) else item) for item in branch
-            ]
+            parts += ["|"] * (number > 0) + [str(item) for item in branch]
         return " ".join([*parts, self.closing])
 
 
@@ -96,11 +98,9 @@ def to_notation(network: Network, width: int = WIDTH) -> str:
     for item in _Writer(network).items():
         if isinstance(item, _Group) and lines[-1]:
             lines.append([])
-        lines[-1].append(item.text if isinstance(item, _Token) else str(item))
+        lines[-1].append(str(item))
         if isinstance(item, _Token) and item.ends_stage:
             lines.append([])
-    import textwrap
-
     wrapped = (
         textwrap.wrap(
             " ".join(line),
@@ -203,7 +203,7 @@ class _Writer:
         if not set(branches) <= set(ends):
             self.refuse(merge, _STRAY_MERGE)
         if branches != list(ends)[len(ends) - len(branches) :]:
-            why = f"reads its branches in another order than they run, {_names(list(ends))}"
+            why = f"takes its branches in another order than they run, {_names(list(ends))}"
             self.refuse(merge, f"{why}: {_IN_ORDER}")
         closed = {name: ends.pop(name) for name in branches}
         return tuple([] if name == source else closed[name] for name in merge.inputs)
@@ -214,9 +214,10 @@ class _Writer:
         try:
             read = parse_layer(token)
         except CnncountError:
-            self.refuse(node, f"the notation has no token for a {type(node.layer).__name__}")
+            kind = type(node.layer).__name__
+            self.refuse(node, f"is a {kind}, which the notation has no token for")
         if read != node.layer:
-            self.refuse(node, f"its token reads back as {read!r}, not {node.layer!r}")
+            self.refuse(node, f"writes a token that reads back as {read!r}, not {node.layer!r}")
         return _Token(token, node.layer.category == "pooling")
 
     def refuse(self, node: Node, why: str) -> NoReturn:
