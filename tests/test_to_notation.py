@@ -4,6 +4,7 @@ and counts, row by row, or is refused with one line naming the node at fault."""
 from __future__ import annotations
 
 import json
+import shlex
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -33,7 +34,6 @@ from cnncount.readers import read_model
 from cnncount.summary import summarize
 
 DATA = Path(__file__).parent / "data"
-ROOT = Path(__file__).parent.parent
 
 EXAMPLES: list[Layer] = [
     layers.AdaptiveAvgPool2d(1),
@@ -438,20 +438,20 @@ def test_a_random_graph_round_trips_or_is_refused(data, count) -> None:
 
 
 def cnncount(*args: str) -> subprocess.CompletedProcess[str]:
+    """Run ``python -m cnncount`` with ``args`` and return the finished process."""
     return subprocess.run(
-        [sys.executable, "-m", "cnncount", *args],
-        capture_output=True,
-        text=True,
-        cwd=ROOT,
-        env={"PYTHONPATH": str(ROOT), "PATH": ""},
-        check=False,
+        [sys.executable, "-m", "cnncount", *args], capture_output=True, text=True, check=False
     )
 
 
 def test_the_printed_notation_reads_back_to_the_same_table() -> None:
-    notation = cnncount("vgg16", "--format", "notation").stdout
-    assert notation.splitlines()[0] == "conv3-64 conv3-64 maxpool"
-    assert cnncount(notation).stdout == cnncount("vgg16").stdout
+    command = f"{shlex.quote(sys.executable)} -m cnncount"
+    shell = f'{command} "$({command} vgg16 --format notation)"'
+    read_back = subprocess.run(["bash", "-c", shell], capture_output=True, text=True, check=True)
+    assert read_back.stdout == cnncount("vgg16").stdout
+    assert cnncount("vgg16", "--format", "notation").stdout.splitlines()[0] == (
+        "conv3-64 conv3-64 maxpool"
+    )
 
 
 def test_the_printed_notation_reads_back_to_the_same_rows() -> None:
