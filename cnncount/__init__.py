@@ -12,7 +12,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from cnncount import layers
-from cnncount.errors import CnncountError, LayerError, ReadError, SpecError, UnknownModelError
+from cnncount.errors import (
+    CnncountError,
+    LayerError,
+    NotationError,
+    ReadError,
+    SpecError,
+    UnknownModelError,
+)
 from cnncount.layers import LAYERS
 from cnncount.layers.base import Layer
 from cnncount.models import get_model, model_names
@@ -146,6 +153,7 @@ __all__ = [
     "CnncountError",
     "Layer",
     "LayerError",
+    "NotationError",
     "ReadError",
     "Network",
     "Node",

@@ -66,9 +66,18 @@ TOKENS = [
     "posembed",
     "mha2",
     "cls",
+    "pad1",
+    "pad0x1x0x1",
+    "rescale0.00392156862745098",
+    "rescale1+3",
+    "normalize",
+    "normalize/constant",
+    "bn/noscale",
+    "ln/nocenter",
     "(",
     "|",
     ")add",
+    ")add/inplace",
     ")cat",
     ")mul",
 ]
@@ -101,7 +110,7 @@ SIZES = st.one_of(
     st.text(alphabet="0123456789x -", max_size=12),
 )
 FLAG_VALUES = {
-    "--format": st.sampled_from(["table", "markdown", "csv", "json", "yaml", ""]),
+    "--format": st.sampled_from(["table", "markdown", "csv", "json", "notation", "yaml", ""]),
     "--input": SIZES,
     "--batch": st.one_of(NUMBERS.map(str), st.text(max_size=4)),
     "--dtype": st.sampled_from(["float32", "float16", "bfloat16", "int8", "float64"]),
