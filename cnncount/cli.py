@@ -237,10 +237,20 @@ def channels_first(shape: Shape, channels: int) -> Shape | None:
 
 
 class _Parser(argparse.ArgumentParser):
-    """argparse's parser, whose complaints raise :class:`CnncountError` instead of exiting."""
+    """argparse's parser, whose complaints raise :class:`CnncountError` instead of exiting, on one
+    line: a control character that the user typed in an option shows escaped.
+
+    Examples:
+        >>> _Parser(prog="cnncount").error("ambiguous option: --b=\\n could match --batch")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: ambiguous option: --b=\\n could match --batch
+    """
 
     def error(self, message: str) -> NoReturn:
-        raise CnncountError(message)
+        raise CnncountError(
+            "".join(char if char.isprintable() else repr(char)[1:-1] for char in message)
+        )
 
 
 class _HelpFormatter(argparse.HelpFormatter):
