@@ -4,7 +4,9 @@ backend tests, and onnx's shape inference for every intermediate map. Refusals a
 
 from __future__ import annotations
 
+import csv
 import json
+import math
 import subprocess
 import sys
 import time
@@ -20,7 +22,8 @@ onnx = pytest.importorskip("onnx", reason="onnx is not installed: pip install 'c
 from cnncount.readers import read_model
 from cnncount.readers.onnx import read_onnx
 
-FIXTURES = Path(__file__).parent / "data" / "onnx"
+ROOT = Path(__file__).parent.parent
+FIXTURES = ROOT / "tests" / "data" / "onnx"
 """torchvision's models as PyTorch exports them, weights stripped (tools/export_onnx_fixtures.py)."""
 COUNTS = json.loads((FIXTURES / "counts.json").read_text())
 """torch's own figures for each: parameters, buffers, multiply-accumulates, output size."""
@@ -139,15 +142,70 @@ def test_node_tests_read_to_their_declared_output_or_refuse_in_one_line(tmp_path
     assert READ <= read, READ - read
 
 
+def _weights_in(model: onnx.ModelProto) -> tuple[int, int]:
+    """Return the sizes of the float constants that the nodes of ``model`` read, as (learned,
+    batch norm's running statistics), from the file alone: ``ConstantOfShape`` dimensions and
+    float initializers."""
+    from onnx import numpy_helper
+
+    initializers = {tensor.name: tensor for tensor in model.graph.initializer}
+    sizes = {
+        name: math.prod(tensor.dims)
+        for name, tensor in initializers.items()
+        if tensor.data_type == onnx.TensorProto.FLOAT
+    }
+    for node in model.graph.node:
+        if node.op_type == "ConstantOfShape":
+            dims = numpy_helper.to_array(initializers[node.input[0]])
+            sizes[node.output[0]] = math.prod(int(size) for size in dims)
+    read = {
+        name
+        for node in model.graph.node
+        if node.op_type != "ConstantOfShape"
+        for name in node.input
+    }
+    statistics = {
+        name
+        for node in model.graph.node
+        if node.op_type == "BatchNormalization"
+        for name in node.input[3:5]
+    }
+    learned = sum(size for name, size in sizes.items() if name in read - statistics)
+    return learned, sum(size for name, size in sizes.items() if name in statistics)
+
+
+PUBLISHED = {
+    "light_bvlc_alexnet": "alexnet-paper",
+    "light_vgg19": "vgg19",
+    "light_resnet50": "resnet50",
+    "light_squeezenet": "squeezenet1.1",
+}
+"""The light models whose parameters are published (cnncount/data/published-params.csv)."""
+
+
 @pytest.mark.parametrize("path", sorted(LIGHT.glob("*.onnx")), ids=lambda path: path.stem)
-def test_the_wheels_light_models_read_or_refuse_in_one_line(path: Path) -> None:
-    try:
-        summary = summarize(read_onnx(str(path)))
-    except ReadError as error:
-        assert "\n" not in str(error) and str(error).startswith(str(path)), str(error)
-        return
-    weights = onnx.load(str(path), load_external_data=False)
-    assert summary.totals.params > 0 and weights.graph.node
+def test_the_wheels_light_models_read_as_the_file_holds_them(path: Path) -> None:
+    model = onnx.load(str(path), load_external_data=False)
+    summary = summarize(read_onnx(str(path)))
+    assert (summary.totals.params, summary.totals.buffers) == _weights_in(model)
+    declared = [dim.dim_value for dim in model.graph.output[0].type.tensor_type.shape.dim]
+    inferred = onnx.shape_inference.infer_shapes(model).graph.output[0].type.tensor_type.shape
+    assert [dim.dim_value for dim in inferred.dim] == declared
+    shape = summary.rows[-1].output_shape
+    assert declared[1:] in ([shape.channels, shape.height, shape.width], [shape.channels])
+
+
+def test_the_light_models_have_their_published_parameters() -> None:
+    published = {
+        row["model"]: int(row["params"])
+        for row in csv.DictReader((ROOT / "cnncount" / "data" / "published-params.csv").open())
+    }
+    for stem, name in PUBLISHED.items():
+        assert summarize(read_onnx(str(LIGHT / f"{stem}.onnx"))).totals.params == published[name]
+    # Caffe's DenseNet-121 follows each batch norm by a Scale layer, a learned factor and shift
+    # per channel: torchvision's count plus 2 C per norm, as many as the running statistics.
+    densenet = summarize(read_onnx(str(LIGHT / "light_densenet121.onnx"))).totals
+    assert densenet.params == published["densenet121"] + densenet.buffers
 
 
 def test_input_overrides_the_files_shape_where_the_graph_allows() -> None:

@@ -34,15 +34,18 @@ from cnncount.layers import (
     LocalResponseNorm,
     MaxPool2d,
     Multiply,
+    Normalization,
     PositionwiseLinear,
     ReLU,
     ReLU6,
+    Rescaling,
     Sigmoid,
     SiLU,
     Softmax,
     Tanh,
     ZeroPad2d,
 )
+from cnncount.network import INPUT
 from cnncount.readers.onnx_graph import Flow, GraphReader
 from cnncount.readers.onnx_values import Value, attribute
 from cnncount.shapes import Shape
@@ -298,27 +301,67 @@ def _merge(reader: GraphReader, node: Any) -> None:
         if len(sources) == 1:
             reader.alias(node, node.output[0], sources[0])
             return
+        if node.op_type in ("Sub", "Div"):
+            raise reader.refuse(node, f"cnncount cannot count {node.op_type} of two maps")
         layer = Multiply() if node.op_type == "Mul" else Add()
         reader.add(node, layer, sources, node.output[0], _one_layout(reader, node, sources))
+        return
+    if len(names) == 2 and _scale_input(reader, node):
         return
     if node.op_type == "Mul" and len(names) == 2:
         _layer_scale(reader, node)
         return
     if node.op_type == "Add" and len(names) == 2 and _bias_of_linear(reader, node):
         return
+    if node.op_type == "Add" and len(names) == 2 and _bias_of_scale(reader, node):
+        return
     raise reader.refuse(node, f"cnncount cannot count {node.op_type} with a constant here")
+
+
+def _scale_input(reader: GraphReader, node: Any) -> bool:
+    """Read a product, sum, difference or quotient of the input's pixels with a constant, before any
+    layer (a model's own preprocessing, as Keras's ``Rescaling`` and ``Normalization`` layers
+    convert), as a fixed rescaling by a number or a normalisation by a value per channel: constants
+    that count nowhere. Return whether ``node`` is that."""
+    index = 0 if node.input[0] in reader.flows else 1
+    source = reader.flows[node.input[index]]
+    if source.node != INPUT and not isinstance(reader.layer_of(source), (Rescaling, Normalization)):
+        return False
+    constant = reader.constant(node, 1 - index)
+    op = node.op_type
+    if constant is None or (index == 1 and op in ("Sub", "Div")):
+        return False
+    if constant.numel == 1 and constant.values:
+        value = constant.values[0]
+        scale, offset = {"Mul": (value, 0.0), "Div": (1 / value, 0.0), "Add": (1.0, value)}.get(
+            op, (1.0, -value)
+        )
+        reader.add(node, Rescaling(scale, offset), [source], node.output[0], source.layout)
+        return True
+    if constant.dims not in _per_channel(source):
+        return False
+    if isinstance(reader.layer_of(source), Normalization):  # its scale after its shift
+        reader.alias(node, node.output[0], source)
+        return True
+    reader.add(node, Normalization(stored=False), [source], node.output[0], source.layout)
+    return True
+
+
+def _per_channel(source: Flow) -> list[tuple[int, ...]]:
+    """Return the dimensions of a constant that holds one value per channel of ``source``, as
+    broadcasting against its layout allows."""
+    channels = source.shape.channels
+    return {
+        "NCHW": [(channels, 1, 1), (1, channels, 1, 1)],
+        "NHWC": [(channels,), (1, 1, channels), (1, 1, 1, channels)],
+    }.get(source.layout, [])
 
 
 def _layer_scale(reader: GraphReader, node: Any) -> None:
     index = 0 if node.input[0] in reader.flows else 1
     source = reader.flows[node.input[index]]
     scale = reader.constant(node, 1 - index)
-    channels = source.shape.channels
-    shapes = {
-        "NCHW": [(channels, 1, 1), (1, channels, 1, 1)],
-        "NHWC": [(channels,), (1, 1, channels), (1, 1, 1, channels)],
-    }
-    if scale is None or scale.dims not in shapes.get(source.layout, []):
+    if scale is None or scale.dims not in _per_channel(source):
         dims = "x".join(map(str, scale.dims)) if scale else "?"
         raise reader.refuse(
             node,
@@ -353,6 +396,28 @@ def _bias_of_linear(reader: GraphReader, node: Any) -> bool:
         layer=type(last.layer)(last.layer.out_features, bias=True),
         inputs=last.inputs,
     )
+    reader.alias(node, node.output[0], source)
+    return True
+
+
+def _bias_of_scale(reader: GraphReader, node: Any) -> bool:
+    """Fold a shift per channel into the layer scale it follows (``Mul`` then ``Add`` by constants,
+    Caffe's ``Scale`` layer with its bias term); return whether it did."""
+    index = 0 if node.input[0] in reader.flows else 1
+    source = reader.flows[node.input[index]]
+    last = reader.nodes[-1] if reader.nodes else None
+    shift = reader.constant(node, 1 - index)
+    if (
+        last is None
+        or last.name != source.node
+        or not isinstance(last.layer, LayerScale)
+        or last.layer.bias
+        or shift is None
+        or shift.dims not in _per_channel(source)
+        or len(reader.consumers.get(node.input[index], [])) != 1
+    ):
+        return False
+    reader.nodes[-1] = type(last)(name=last.name, layer=LayerScale(bias=True), inputs=last.inputs)
     reader.alias(node, node.output[0], source)
     return True
 
@@ -530,12 +595,14 @@ def _matmul(reader: GraphReader, node: Any) -> None:
 def _softmax(reader: GraphReader, node: Any) -> None:
     source = reader.flow(node)
     axis = attribute(node, "axis", 1 if reader.opset < 13 else -1)
-    if source.layout != "NC" or axis % 2 != 1:
+    vector = source.layout == "NC" or source.shape.height == source.shape.width == 1
+    rank, channels = {"NC": (2, 1), "NCHW": (4, 1), "NHWC": (4, 3)}[source.layout]
+    if not vector or axis % rank != channels:  # a 1 x 1 map is a vector of scores too (Caffe2)
         raise reader.refuse(
             node,
-            f"cnncount reads a soft-max over a vector of class scores only, not over axis {axis} of a {source.layout} tensor",
+            f"cnncount reads a soft-max over a vector of class scores only, not over axis {axis} of a {source.layout} tensor {source.shape}",
         )
-    reader.add(node, Softmax(), [source], node.output[0], "NC")
+    reader.add(node, Softmax(), [source], node.output[0], source.layout)
 
 
 def _dropout(reader: GraphReader, node: Any) -> None:
@@ -736,6 +803,8 @@ OPERATORS: dict[str, Callable[[GraphReader, Any], None]] = {
     "Add": _merge,
     "Sum": _merge,
     "Mul": _merge,
+    "Sub": _merge,
+    "Div": _merge,
     "Concat": _concat,
     "Flatten": _flatten,
     "Reshape": _reshape,
