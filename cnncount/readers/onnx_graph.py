@@ -115,6 +115,8 @@ class GraphReader:
             cnncount.errors.ReadError: g.onnx: node 'l' (LeakyRelu): cnncount cannot count the operator LeakyRelu
         """
         for node in self.graph.node:
+            if node_name(node) in self.fused:
+                continue  # a part of a layer added with the node that starts it
             if not any(name in self.flows for name in node.input):
                 self._constant(node)
             else:

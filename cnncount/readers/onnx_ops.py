@@ -293,8 +293,6 @@ def _clip(reader: GraphReader, node: Any) -> None:
 
 
 def _merge(reader: GraphReader, node: Any) -> None:
-    if reader.fused.get(_name(node)) == "gate":
-        return  # the Mul of a SiLU or hard swish, added with its gate
     names = [name for name in node.input if name]
     if all(name in reader.flows for name in names):
         sources = [reader.flows[name] for name in names]
@@ -306,6 +304,8 @@ def _merge(reader: GraphReader, node: Any) -> None:
         layer = Multiply() if node.op_type == "Mul" else Add()
         reader.add(node, layer, sources, node.output[0], _one_layout(reader, node, sources))
         return
+    if node.op_type == "Div" and len(names) == 2 and _erf_gelu(reader, node):
+        return
     if len(names) == 2 and _scale_input(reader, node):
         return
     if node.op_type == "Mul" and len(names) == 2:
@@ -316,6 +316,60 @@ def _merge(reader: GraphReader, node: Any) -> None:
     if node.op_type == "Add" and len(names) == 2 and _bias_of_scale(reader, node):
         return
     raise reader.refuse(node, f"cnncount cannot count {node.op_type} with a constant here")
+
+
+def _erf_gelu(reader: GraphReader, node: Any) -> bool:
+    """Read ``x / sqrt(2)``, ``Erf``, ``+ 1``, ``* 0.5`` and ``* x`` as one GELU, as exporters write
+    it before opset 20 gave it an operator; return whether ``node``, the division, starts that."""
+    source = reader.flows.get(node.input[0])
+    divisor = reader.constant(node, 1) if source is not None else None
+    if source is None or not _is(divisor, math.sqrt(2)):
+        return False
+    chain, tensor = [], node.output[0]
+    for op in ("Erf", "Add", "Mul", "Mul"):
+        users = reader.consumers.get(tensor, [])
+        if len(users) != 1 or users[0].op_type != op:
+            return False
+        chain.append(users[0])
+        tensor = users[0].output[0]
+    erf, add, first, second = chain
+    if not _is(_other(reader, add, erf.output[0]), 1.0):
+        return False
+    x = node.input[0]
+    operands = {
+        _operand(reader, first, add.output[0], x),
+        _operand(reader, second, first.output[0], x),
+    }
+    if operands != {"x", "half"}:
+        return False
+    for part in chain:
+        reader.fused[_name(part)] = "gelu"
+    reader.add(second, GELU(), [source], second.output[0], source.layout)
+    return True
+
+
+def _other(reader: GraphReader, node: Any, name: str) -> Value | None:
+    """Return the constant that ``node`` takes besides the tensor ``name``, if it is one."""
+    others = [other for other in node.input if other != name]
+    return reader.values.get(others[0]) if len(others) == 1 else None
+
+
+def _operand(reader: GraphReader, node: Any, name: str, x: str) -> str:
+    """Return what the product ``node`` multiplies the tensor ``name`` by: "x" for the tensor
+    ``x``, "half" for the constant 0.5, or "other"."""
+    if [other for other in node.input if other != name] == [x]:
+        return "x"
+    return "half" if _is(_other(reader, node, name), 0.5) else "other"
+
+
+def _is(value: Value | None, number: float) -> bool:
+    """Return whether ``value`` is the one number ``number`` (to float32's precision)."""
+    return (
+        value is not None
+        and value.values is not None
+        and len(value.values) == 1
+        and abs(value.values[0] - number) <= 1e-6 * abs(number)
+    )
 
 
 def _scale_input(reader: GraphReader, node: Any) -> bool:
@@ -422,6 +476,12 @@ def _bias_of_scale(reader: GraphReader, node: Any) -> bool:
     return True
 
 
+def _erf(reader: GraphReader, node: Any) -> None:
+    raise reader.refuse(
+        node, "cnncount reads Erf only within a GELU, x * 0.5 * (1 + erf(x / sqrt(2)))"
+    )
+
+
 def _concat(reader: GraphReader, node: Any) -> None:
     sources = [reader.flow(node, index) for index in range(len(node.input))]
     layout = _one_layout(reader, node, sources)
@@ -451,8 +511,6 @@ def _flatten(reader: GraphReader, node: Any) -> None:
 
 
 def _reshape(reader: GraphReader, node: Any) -> None:
-    if reader.fused.get(_name(node)) == "shuffle":
-        return  # the reshape back of a channel shuffle, added with its first reshape
     source = reader.flow(node)
     target = attribute(node, "shape") if reader.opset < 5 else None
     if target is None:
@@ -523,8 +581,6 @@ def _transpose(reader: GraphReader, node: Any) -> None:
     source = reader.flow(node)
     perm = attribute(node, "perm")
     moves = {("NCHW", (0, 2, 3, 1)): "NHWC", ("NHWC", (0, 3, 1, 2)): "NCHW"}
-    if reader.fused.get(_name(node)) == "shuffle":
-        return
     layout = moves.get((source.layout, tuple(perm or ())))
     if layout is None:
         raise reader.refuse(
@@ -805,6 +861,7 @@ OPERATORS: dict[str, Callable[[GraphReader, Any], None]] = {
     "Mul": _merge,
     "Sub": _merge,
     "Div": _merge,
+    "Erf": _erf,
     "Concat": _concat,
     "Flatten": _flatten,
     "Reshape": _reshape,
