@@ -475,3 +475,17 @@ def test_a_difference_of_two_maps_and_a_lone_shift_are_refused() -> None:
         ReadError, match=r"node 'shift' \(Add\): cnncount cannot count Add with a constant"
     ):
         from_onnx_model(_graph(nodes, [1, 3, 1, 1], {"shift": [1.0, 2.0, 3.0]}), "add.onnx")
+
+
+@pytest.mark.slow  # an export, some 20 s
+def test_convnext_before_opset_20_reads_its_gelu_written_out(tmp_path: Path) -> None:
+    pytest.importorskip("torchvision", reason="PyTorch is not installed: make torch")
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from export_onnx_fixtures import export
+    finally:
+        sys.path.pop(0)
+    counts = export("convnext_tiny", tmp_path, opset=17)  # GELU as Div, Erf, Add, Mul, Mul
+    summary = summarize(read_onnx(str(tmp_path / "convnext_tiny.onnx")))
+    assert (summary.totals.params, summary.totals.macs) == (counts["params"], counts["macs"])
+    assert sum(row.kind == "gelu" for row in summary.rows) == 18  # one per block: 3 + 3 + 9 + 3

@@ -114,9 +114,12 @@ class GraphReader:
             ...
             cnncount.errors.ReadError: g.onnx: node 'l' (LeakyRelu): cnncount cannot count the operator LeakyRelu
         """
+        constants = [node for node in self.graph.node if node.op_type == "Constant"]
+        for node in constants:  # first, so that a pattern of nodes can read those after it
+            self._constant(node)
         for node in self.graph.node:
-            if node_name(node) in self.fused:
-                continue  # a part of a layer added with the node that starts it
+            if node_name(node) in self.fused or node.op_type == "Constant":
+                continue  # a part of a layer added with the node that starts it, or a constant
             if not any(name in self.flows for name in node.input):
                 self._constant(node)
             else:
