@@ -166,17 +166,20 @@ class Readout(nn.Module):
 
 class Scale(nn.Module):
     """A learned value times the input (layer scale), a learned value plus it (position
-    embedding), or both (layer scale with a bias: Caffe's ``Scale`` layer)."""
+    embedding), or a learned value times it plus a learned bias (layer scale with a bias:
+    Caffe's ``Scale`` layer)."""
 
     def __init__(self, shape: tuple[int, ...], multiply: bool, add: bool) -> None:
         super().__init__()
-        self.scale = nn.Parameter(torch.ones(1, *shape)) if multiply else None
-        self.shift = nn.Parameter(torch.zeros(1, *shape)) if add else None
+        self.multiply = multiply
+        self.scale = nn.Parameter(torch.ones(1, *shape))
+        self.bias = nn.Parameter(torch.zeros(1, *shape)) if multiply and add else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        if self.scale is not None:
-            x = x * self.scale
-        return x + self.shift if self.shift is not None else x
+        if not self.multiply:
+            return x + self.scale
+        x = x * self.scale
+        return x + self.bias if self.bias is not None else x
 
 
 class DropPath(nn.Module):
