@@ -81,8 +81,9 @@ def test_dynamo_exports_read_as_the_folded_model_counts(name: str) -> None:
     counts = DYNAMO_COUNTS[name]
     summary = summarize(read_onnx(str(DYNAMO / f"{name}.onnx")))
     # The dynamo exporter folds each batch norm into the convolution before it (all of these
-    # models' norms follow one): its shift becomes the bias, its scale and statistics go into the
-    # weights. So C of each norm's 2 C parameters stay, and none of its 2 C buffers.
+    # models' norms follow one; ConvNeXt has none): its shift becomes the bias, its scale and
+    # statistics go into the weights. So C of each norm's 2 C parameters stay, and none of its
+    # 2 C buffers. ConvNeXt's head holds an as_strided, a Reshape to one axis and a Gather.
     assert summary.totals.params == counts["params"] - counts["buffers"] // 2
     assert summary.totals.buffers == 0
     assert summary.totals.macs == counts["macs"]
@@ -489,3 +490,31 @@ def test_convnext_before_opset_20_reads_its_gelu_written_out(tmp_path: Path) -> 
     summary = summarize(read_onnx(str(tmp_path / "convnext_tiny.onnx")))
     assert (summary.totals.params, summary.totals.macs) == (counts["params"], counts["macs"])
     assert sum(row.kind == "gelu" for row in summary.rows) == 18  # one per block: 3 + 3 + 9 + 3
+
+
+def test_a_gather_of_every_value_in_order_is_a_view_and_another_is_refused() -> None:
+    from onnx import TensorProto, helper
+
+    from cnncount.readers.onnx import from_onnx_model
+
+    def model(indices: list[int]) -> object:
+        graph = helper.make_graph(
+            [
+                helper.make_node("Reshape", ["x", "flat"], ["f"], name="flatten"),
+                helper.make_node("Gather", ["f", "indices"], ["g"], name="strided"),
+                helper.make_node("Relu", ["g"], ["y"], name="relu"),
+            ],
+            "g",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 1, 1])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+            [
+                helper.make_tensor("flat", TensorProto.INT64, [1], [-1]),
+                helper.make_tensor("indices", TensorProto.INT64, [1, 4, 1, 1], indices),
+            ],
+        )
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+
+    network = from_onnx_model(model([0, 1, 2, 3]), "view.onnx")
+    assert [str(node.layer) for node in network.nodes] == ["relu"]
+    with pytest.raises(ReadError, match=r"view.onnx: node 'flatten' \(Reshape\): cnncount cannot"):
+        from_onnx_model(model([3, 2, 1, 0]), "view.onnx")

@@ -518,6 +518,8 @@ def _reshape(reader: GraphReader, node: Any) -> None:
         target = found.ints() if found else None
     if target is None:
         raise reader.refuse(node, "its target shape is not a constant that cnncount can read")
+    if target == [-1] and _strided_view(reader, node, source):
+        return
     dims = source.dims()
     wanted = [
         dims[index - 1] if size == 0 and 0 < index <= len(dims) else size
@@ -548,6 +550,27 @@ def _reshape(reader: GraphReader, node: Any) -> None:
             node,
             f"cnncount cannot reshape {shown} to {target}: a fixed target that the input does not fit, or a rearrangement that cnncount does not count (an --input that changes the size does not fit a fixed target)",
         )
+
+
+def _strided_view(reader: GraphReader, node: Any, source: Flow) -> bool:
+    """Read ``Reshape`` to one axis then ``Gather`` of every value in order, back to the map's own
+    dimensions, as the view it is (the dynamo exporter's ``as_strided`` of one image); return
+    whether the nodes are that."""
+    users = reader.consumers.get(node.output[0], [])
+    if len(users) != 1 or users[0].op_type != "Gather" or attribute(users[0], "axis", 0) != 0:
+        return False
+    indices = reader.values.get(users[0].input[1])
+    numel = source.shape.numel
+    if (
+        indices is None
+        or indices.dims != (1, *source.dims())
+        or indices.ints() != list(range(numel))
+    ):
+        return False
+    reader.fused[_name(users[0])] = "view"
+    reader.flows[node.output[0]] = source
+    reader.alias(users[0], users[0].output[0], source)
+    return True
 
 
 def _shuffle(reader: GraphReader, node: Any, source: Flow, wanted: list[int]) -> bool:
