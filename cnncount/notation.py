@@ -435,6 +435,14 @@ def _dropout(rest: str, options: dict[str, str]) -> Layer:
     return Dropout(_probability(rest, "dropout") if rest else 0.5)
 
 
+def _layer_scale(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.residual import LayerScale
+
+    _only(options, "bias", "layerscale")
+    _nothing_after("layerscale", rest)
+    return LayerScale(bias=_flag(options, "bias"))
+
+
 def _droppath(rest: str, options: dict[str, str]) -> Layer:
     from cnncount.layers.residual import StochasticDepth
 
@@ -579,7 +587,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "bn": _norm("BatchNorm2d", "bn"),
     "layernorm": _norm("LayerNorm", "layernorm"),
     "ln": _norm("LayerNorm", "ln"),
-    "layerscale": _plain("residual", "LayerScale", "layerscale"),
+    "layerscale": _layer_scale,
     "relu6": _plain("pointwise", "ReLU6", "relu6"),
     "relu": _plain("pointwise", "ReLU", "relu"),
     "silu": _plain("gates", "SiLU", "silu"),

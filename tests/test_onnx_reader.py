@@ -4,7 +4,9 @@ backend tests, and onnx's shape inference for every intermediate map. Refusals a
 
 from __future__ import annotations
 
+import csv
 import json
+import math
 import subprocess
 import sys
 import time
@@ -20,10 +22,29 @@ onnx = pytest.importorskip("onnx", reason="onnx is not installed: pip install 'c
 from cnncount.readers import read_model
 from cnncount.readers.onnx import read_onnx
 
-FIXTURES = Path(__file__).parent / "data" / "onnx"
+ROOT = Path(__file__).parent.parent
+FIXTURES = ROOT / "tests" / "data" / "onnx"
 """torchvision's models as PyTorch exports them, weights stripped (tools/export_onnx_fixtures.py)."""
 COUNTS = json.loads((FIXTURES / "counts.json").read_text())
 """torch's own figures for each: parameters, buffers, multiply-accumulates, output size."""
+TENSORFLOW = FIXTURES / "tensorflow"
+"""keras.applications models as tf2onnx converts them, NHWC, weights stripped
+(tools/tf_onnx_fixtures.py)."""
+KERAS_COUNTS = json.loads((TENSORFLOW / "counts.json").read_text())
+"""Keras's own figures for each: trainable and non-trainable weights, count_params(), output_shape."""
+DYNAMO = FIXTURES / "dynamo"
+"""torchvision's models as PyTorch's dynamo exporter writes them, weights stripped
+(tools/export_onnx_fixtures.py --dynamo)."""
+DYNAMO_COUNTS = json.loads((DYNAMO / "counts.json").read_text())
+"""torch's own figures for each, as in :data:`COUNTS`."""
+EXPORTS = sorted(
+    [
+        *(FIXTURES / f"{name}.onnx" for name in COUNTS),
+        *(TENSORFLOW / f"{name}.onnx" for name in KERAS_COUNTS),
+        *(DYNAMO / f"{name}.onnx" for name in DYNAMO_COUNTS),
+    ]
+)
+"""Every converter's file, for the checks that hold of all."""
 LIGHT = Path(onnx.__file__).parent / "backend" / "test" / "data" / "light"
 """Real models that the onnx wheel ships with their weights stripped (Caffe2's and others' exports,
 old opsets, weights as ``ConstantOfShape``)."""
@@ -41,9 +62,36 @@ def test_torchvision_exports_read_as_torch_counts_them(name: str) -> None:
     assert figures == COUNTS[name]
 
 
-@pytest.mark.parametrize("name", sorted(COUNTS))
-def test_every_map_has_the_shape_onnx_infers(name: str) -> None:
-    path = FIXTURES / f"{name}.onnx"
+@pytest.mark.parametrize("name", sorted(KERAS_COUNTS))
+def test_tensorflow_exports_read_as_keras_counts_them(name: str) -> None:
+    counts = KERAS_COUNTS[name]
+    summary = summarize(read_onnx(str(TENSORFLOW / f"{name}.onnx")))
+    # tf2onnx gives a batch norm without a learned scale (scale=False) a scale of ones, a tensor
+    # of the file; a Normalization layer's mean, variance and count are constants of its graph
+    assert summary.totals.params == counts["trainable"] + counts["unscaled_norm_channels"]
+    assert summary.totals.buffers == counts["non_trainable"] - counts["normalization"]
+    assert counts["trainable"] + counts["non_trainable"] == counts["count_params"]
+    assert [summary.rows[-1].output_shape.numel] == counts["output_shape"]
+    size = 299 if name == "InceptionV3" else 224
+    assert summary.rows[0].output_shape == Shape(3, size, size)  # read from N x H x W x C
+
+
+@pytest.mark.parametrize("name", sorted(DYNAMO_COUNTS))
+def test_dynamo_exports_read_as_the_folded_model_counts(name: str) -> None:
+    counts = DYNAMO_COUNTS[name]
+    summary = summarize(read_onnx(str(DYNAMO / f"{name}.onnx")))
+    # The dynamo exporter folds each batch norm into the convolution before it (all of these
+    # models' norms follow one; ConvNeXt has none): its shift becomes the bias, its scale and
+    # statistics go into the weights. So C of each norm's 2 C parameters stay, and none of its
+    # 2 C buffers. ConvNeXt's head holds an as_strided, a Reshape to one axis and a Gather.
+    assert summary.totals.params == counts["params"] - counts["buffers"] // 2
+    assert summary.totals.buffers == 0
+    assert summary.totals.macs == counts["macs"]
+    assert summary.rows[-1].output_shape.numel == counts["output"]
+
+
+@pytest.mark.parametrize("path", EXPORTS, ids=lambda path: f"{path.parent.name}/{path.stem}")
+def test_every_map_has_the_shape_onnx_infers(path: Path) -> None:
     model = onnx.load(str(path), load_external_data=False)
     graph = onnx.shape_inference.infer_shapes(model, strict_mode=True, data_prop=True).graph
     dims = {
@@ -139,21 +187,83 @@ def test_node_tests_read_to_their_declared_output_or_refuse_in_one_line(tmp_path
     assert READ <= read, READ - read
 
 
+def _weights_in(model: onnx.ModelProto) -> tuple[int, int]:
+    """Return the sizes of the float constants that the nodes of ``model`` read, as (learned,
+    batch norm's running statistics), from the file alone: ``ConstantOfShape`` dimensions and
+    float initializers."""
+    from onnx import numpy_helper
+
+    initializers = {tensor.name: tensor for tensor in model.graph.initializer}
+    sizes = {
+        name: math.prod(tensor.dims)
+        for name, tensor in initializers.items()
+        if tensor.data_type == onnx.TensorProto.FLOAT
+    }
+    for node in model.graph.node:
+        if node.op_type == "ConstantOfShape":
+            dims = numpy_helper.to_array(initializers[node.input[0]])
+            sizes[node.output[0]] = math.prod(int(size) for size in dims)
+    read = {
+        name
+        for node in model.graph.node
+        if node.op_type != "ConstantOfShape"
+        for name in node.input
+    }
+    statistics = {
+        name
+        for node in model.graph.node
+        if node.op_type == "BatchNormalization"
+        for name in node.input[3:5]
+    }
+    learned = sum(size for name, size in sizes.items() if name in read - statistics)
+    return learned, sum(size for name, size in sizes.items() if name in statistics)
+
+
+PUBLISHED = {
+    "light_bvlc_alexnet": "alexnet-paper",
+    "light_vgg19": "vgg19",
+    "light_resnet50": "resnet50",
+    "light_squeezenet": "squeezenet1.1",
+}
+"""The light models whose parameters are published (cnncount/data/published-params.csv)."""
+
+
 @pytest.mark.parametrize("path", sorted(LIGHT.glob("*.onnx")), ids=lambda path: path.stem)
-def test_the_wheels_light_models_read_or_refuse_in_one_line(path: Path) -> None:
-    try:
-        summary = summarize(read_onnx(str(path)))
-    except ReadError as error:
-        assert "\n" not in str(error) and str(error).startswith(str(path)), str(error)
-        return
-    weights = onnx.load(str(path), load_external_data=False)
-    assert summary.totals.params > 0 and weights.graph.node
+def test_the_wheels_light_models_read_as_the_file_holds_them(path: Path) -> None:
+    model = onnx.load(str(path), load_external_data=False)
+    summary = summarize(read_onnx(str(path)))
+    assert (summary.totals.params, summary.totals.buffers) == _weights_in(model)
+    declared = [dim.dim_value for dim in model.graph.output[0].type.tensor_type.shape.dim]
+    inferred = onnx.shape_inference.infer_shapes(model).graph.output[0].type.tensor_type.shape
+    assert [dim.dim_value for dim in inferred.dim] == declared
+    shape = summary.rows[-1].output_shape
+    assert declared[1:] in ([shape.channels, shape.height, shape.width], [shape.channels])
+
+
+def test_the_light_models_have_their_published_parameters() -> None:
+    published = {
+        row["model"]: int(row["params"])
+        for row in csv.DictReader((ROOT / "cnncount" / "data" / "published-params.csv").open())
+    }
+    for stem, name in PUBLISHED.items():
+        assert summarize(read_onnx(str(LIGHT / f"{stem}.onnx"))).totals.params == published[name]
+    # Caffe's DenseNet-121 follows each batch norm by a Scale layer, a learned factor and shift
+    # per channel: torchvision's count plus 2 C per norm, as many as the running statistics.
+    densenet = summarize(read_onnx(str(LIGHT / "light_densenet121.onnx"))).totals
+    assert densenet.params == published["densenet121"] + densenet.buffers
 
 
 def test_input_overrides_the_files_shape_where_the_graph_allows() -> None:
     resnet = summarize(read_model(str(FIXTURES / "resnet18.onnx"), Shape(3, 160, 160)))
     assert resnet.totals.params == COUNTS["resnet18"]["params"]
     assert resnet.rows[1].output_shape == Shape(64, 80, 80)  # conv1, 7x7 stride 2 padding 3
+
+
+def test_input_overrides_a_channels_last_files_shape() -> None:
+    resnet = summarize(read_model(str(TENSORFLOW / "ResNet50.onnx"), Shape(3, 160, 160)))
+    assert resnet.totals.params == KERAS_COUNTS["ResNet50"]["trainable"]
+    convs = [row for row in resnet.rows if row.kind == "conv"]
+    assert convs[0].output_shape == Shape(64, 80, 80)  # padded by 3, 7x7 stride 2
 
 
 def test_a_fixed_reshape_refuses_another_input(tmp_path: Path) -> None:
@@ -238,7 +348,7 @@ def test_every_view_works_on_a_read_file() -> None:
 
 
 def test_the_largest_export_reads_in_under_a_second() -> None:
-    largest = max(FIXTURES.glob("*.onnx"), key=lambda path: path.stat().st_size)
+    largest = max([*EXPORTS, *LIGHT.glob("*.onnx")], key=lambda path: path.stat().st_size)
     start = time.perf_counter()
     read_onnx(str(largest))
     elapsed = time.perf_counter() - start
@@ -247,7 +357,7 @@ def test_the_largest_export_reads_in_under_a_second() -> None:
 
 def test_a_fresh_export_reads_as_torch_counts_it(tmp_path: Path) -> None:
     pytest.importorskip("torchvision", reason="PyTorch is not installed: make torch")
-    sys.path.insert(0, str(Path(__file__).parent.parent / "tools"))
+    sys.path.insert(0, str(ROOT / "tools"))
     try:
         from export_onnx_fixtures import export
     finally:
@@ -259,3 +369,152 @@ def test_a_fresh_export_reads_as_torch_counts_it(tmp_path: Path) -> None:
         counts["buffers"],
         counts["macs"],
     )
+
+
+@pytest.mark.slow  # an export at each opset, some 5 s each
+@pytest.mark.parametrize("opset", [7, 9, 11, 13, 14, 17, 20, 23])
+def test_torchscript_exports_read_as_torch_counts_them_at_every_opset(
+    opset: int, tmp_path: Path
+) -> None:
+    pytest.importorskip("torchvision", reason="PyTorch is not installed: make torch")
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from export_onnx_fixtures import export
+    finally:
+        sys.path.pop(0)
+    counts = export("mobilenet_v3_small", tmp_path, opset=opset)  # HardSwish, or x * HardSigmoid(x)
+    path = tmp_path / "mobilenet_v3_small.onnx"
+    opsets = onnx.load(str(path), load_external_data=False).opset_import
+    assert [entry.version for entry in opsets] == [opset]
+    summary = summarize(read_onnx(str(path)))
+    figures = {
+        "params": summary.totals.params,
+        "buffers": summary.totals.buffers,
+        "macs": summary.totals.macs,
+        "output": summary.rows[-1].output_shape.numel,
+    }
+    assert figures == counts
+
+
+def _graph(nodes: list[object], shape: list[int], constants: dict[str, list[float]]) -> object:
+    from onnx import TensorProto, helper
+
+    graph = helper.make_graph(
+        nodes,
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, shape)],
+        [helper.make_tensor_value_info(nodes[-1].output[0], TensorProto.FLOAT, None)],  # type: ignore[attr-defined]
+        [
+            helper.make_tensor(
+                name, TensorProto.FLOAT, [len(values)] if len(values) > 1 else [], values
+            )
+            for name, values in constants.items()
+        ],
+    )
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+
+
+def test_gelu_written_out_with_erf_reads_as_one_gelu() -> None:
+    from onnx import helper
+
+    from cnncount.readers.onnx import from_onnx_model
+
+    nodes = [
+        helper.make_node("Div", ["x", "root2"], ["d"], name="div"),
+        helper.make_node("Erf", ["d"], ["e"], name="erf"),
+        helper.make_node("Add", ["e", "one"], ["a"], name="add"),
+        helper.make_node("Mul", ["half", "a"], ["h"], name="half"),
+        helper.make_node("Mul", ["x", "h"], ["y"], name="gelu"),
+    ]
+    constants = {"root2": [math.sqrt(2)], "one": [1.0], "half": [0.5]}
+    network = from_onnx_model(_graph(nodes, [1, 8, 4, 4], constants), "gelu.onnx")
+    assert [(node.name, str(node.layer)) for node in network.nodes] == [("gelu", "gelu")]
+    constants["half"] = [0.25]  # not a GELU: refused at its Erf
+    with pytest.raises(
+        ReadError, match=r"gelu.onnx: node 'erf' \(Erf\): cnncount reads Erf only within a GELU"
+    ):
+        from_onnx_model(_graph(nodes, [1, 8, 4, 4], constants), "gelu.onnx")
+
+
+def test_a_channels_last_input_with_its_pixel_scaling_reads_as_c_h_w() -> None:
+    from onnx import helper
+
+    from cnncount.readers.onnx import from_onnx_model
+
+    nodes = [
+        helper.make_node("Mul", ["x", "scale"], ["s"], name="rescale"),
+        helper.make_node("Sub", ["s", "mean"], ["m"], name="normalise"),
+        helper.make_node("Transpose", ["m"], ["t"], name="nchw", perm=[0, 3, 1, 2]),
+        helper.make_node("Relu", ["t"], ["y"], name="relu"),
+    ]
+    constants = {"scale": [1 / 255], "mean": [0.5, 0.4, 0.3]}
+    network = from_onnx_model(_graph(nodes, [1, 32, 16, 3], constants), "nhwc.onnx")
+    assert network.input_shape == Shape(3, 32, 16)
+    layers = [str(node.layer) for node in network.nodes]
+    assert layers == ["rescale0.00392157", "normalize", "relu"]
+    assert summarize(network).totals.params == summarize(network).totals.buffers == 0
+
+
+def test_a_difference_of_two_maps_and_a_lone_shift_are_refused() -> None:
+    from onnx import helper
+
+    from cnncount.readers.onnx import from_onnx_model
+
+    nodes = [
+        helper.make_node("Relu", ["x"], ["r"], name="relu"),
+        helper.make_node("Sub", ["x", "r"], ["y"], name="minus"),
+    ]
+    with pytest.raises(
+        ReadError, match=r"node 'minus' \(Sub\): cnncount cannot count Sub of two maps"
+    ):
+        from_onnx_model(_graph(nodes, [1, 3, 4, 4], {}), "sub.onnx")
+    nodes = [
+        helper.make_node("Relu", ["x"], ["r"], name="relu"),
+        helper.make_node("Add", ["r", "shift"], ["y"], name="shift"),
+    ]
+    with pytest.raises(
+        ReadError, match=r"node 'shift' \(Add\): cnncount cannot count Add with a constant"
+    ):
+        from_onnx_model(_graph(nodes, [1, 3, 1, 1], {"shift": [1.0, 2.0, 3.0]}), "add.onnx")
+
+
+@pytest.mark.slow  # an export, some 20 s
+def test_convnext_before_opset_20_reads_its_gelu_written_out(tmp_path: Path) -> None:
+    pytest.importorskip("torchvision", reason="PyTorch is not installed: make torch")
+    sys.path.insert(0, str(ROOT / "tools"))
+    try:
+        from export_onnx_fixtures import export
+    finally:
+        sys.path.pop(0)
+    counts = export("convnext_tiny", tmp_path, opset=17)  # GELU as Div, Erf, Add, Mul, Mul
+    summary = summarize(read_onnx(str(tmp_path / "convnext_tiny.onnx")))
+    assert (summary.totals.params, summary.totals.macs) == (counts["params"], counts["macs"])
+    assert sum(row.kind == "gelu" for row in summary.rows) == 18  # one per block: 3 + 3 + 9 + 3
+
+
+def test_a_gather_of_every_value_in_order_is_a_view_and_another_is_refused() -> None:
+    from onnx import TensorProto, helper
+
+    from cnncount.readers.onnx import from_onnx_model
+
+    def model(indices: list[int]) -> object:
+        graph = helper.make_graph(
+            [
+                helper.make_node("Reshape", ["x", "flat"], ["f"], name="flatten"),
+                helper.make_node("Gather", ["f", "indices"], ["g"], name="strided"),
+                helper.make_node("Relu", ["g"], ["y"], name="relu"),
+            ],
+            "g",
+            [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 4, 1, 1])],
+            [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+            [
+                helper.make_tensor("flat", TensorProto.INT64, [1], [-1]),
+                helper.make_tensor("indices", TensorProto.INT64, [1, 4, 1, 1], indices),
+            ],
+        )
+        return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
+
+    network = from_onnx_model(model([0, 1, 2, 3]), "view.onnx")
+    assert [str(node.layer) for node in network.nodes] == ["relu"]
+    with pytest.raises(ReadError, match=r"view.onnx: node 'flatten' \(Reshape\): cnncount cannot"):
+        from_onnx_model(model([3, 2, 1, 0]), "view.onnx")

@@ -311,7 +311,7 @@ def spatial_layers(shape: Shape | None):
         st.builds(LocalResponseNorm, st.integers(1, 5)),
         st.just(BatchNorm2d()),
         st.just(LayerNorm()),
-        st.just(LayerScale()),
+        st.builds(LayerScale, bias=st.booleans()),
         st.just(PositionEmbedding()),
         st.sampled_from([ReLU(), Dropout(), Softmax()]),
         st.sampled_from([SiLU(), Hardswish(), Hardsigmoid(), Sigmoid(), Tanh(), GELU()]),

@@ -165,15 +165,21 @@ class Readout(nn.Module):
 
 
 class Scale(nn.Module):
-    """A learned value times (layer scale) or plus (position embedding) the input."""
+    """A learned value times the input (layer scale), a learned value plus it (position
+    embedding), or a learned value times it plus a learned bias (layer scale with a bias:
+    Caffe's ``Scale`` layer)."""
 
-    def __init__(self, shape: tuple[int, ...], add: bool) -> None:
+    def __init__(self, shape: tuple[int, ...], multiply: bool, add: bool) -> None:
         super().__init__()
-        self.add = add
+        self.multiply = multiply
         self.scale = nn.Parameter(torch.ones(1, *shape))
+        self.bias = nn.Parameter(torch.zeros(1, *shape)) if multiply and add else None
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        return x + self.scale if self.add else x * self.scale
+        if not self.multiply:
+            return x + self.scale
+        x = x * self.scale
+        return x + self.bias if self.bias is not None else x
 
 
 class DropPath(nn.Module):
@@ -277,9 +283,9 @@ def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
     if isinstance(layer, LayerNorm):
         return ChannelsLast(nn.LayerNorm(shape.channels))
     if isinstance(layer, LayerScale):
-        return Scale((shape.channels, 1, 1), add=False)
+        return Scale((shape.channels, 1, 1), multiply=True, add=layer.bias)
     if isinstance(layer, PositionEmbedding):
-        return Scale((shape.channels, shape.height, shape.width), add=True)
+        return Scale((shape.channels, shape.height, shape.width), multiply=False, add=True)
     if isinstance(layer, PositionwiseLinear):
         return ChannelsLast(nn.Linear(shape.channels, layer.out_features, bias=layer.bias))
     if isinstance(layer, ChannelShuffle):

@@ -18,21 +18,24 @@ class LayerScale(Layer):
     """Layer scale (Touvron et al., 2021): each channel multiplied by its own learned factor,
     as ConvNeXt scales the output of a block's branch before the residual addition.
 
-    It is a normalisation layer's learned scale without the normalisation or the shift: C
-    weights, no biases, and, since ``flop_counter`` counts no element-wise product, no
-    multiply-accumulates.
+    It is a normalisation layer's learned scale without the normalisation: C weights and, since
+    ``flop_counter`` counts no element-wise product, no multiply-accumulates. With ``bias``, each
+    channel is shifted by its own learned value too (C biases): Caffe's ``Scale`` layer with its
+    bias term, which Caffe's networks put after each batch normalisation.
 
     Examples:
         >>> scale, shape = LayerScale(), Shape(96, 56, 56)
         >>> scale.weights(shape), scale.biases(shape), scale.macs(shape), scale.output_shape(shape)
         (96, 0, 0, Shape(96, 56, 56))
-        >>> str(scale), scale.in_place
-        ('layerscale', False)
+        >>> str(scale), scale.in_place, LayerScale(bias=True).biases(shape)
+        ('layerscale', False, 96)
     """
 
     kind = "layerscale"
     category = "normalization"
     autocast = "promote"
+
+    bias: bool = False
 
     def weight_factors(self, shape: Shape) -> WeightFactors:
         """Return one factor per channel.
@@ -52,6 +55,15 @@ class LayerScale(Layer):
         """
         return shape.channels
 
+    def biases(self, shape: Shape) -> int:
+        """Return one learned shift per channel, where the layer has them.
+
+        Examples:
+            >>> LayerScale(bias=True).biases(Shape(768, 7, 7)), LayerScale().biases(Shape(768, 7, 7))
+            (768, 0)
+        """
+        return shape.channels if self.bias else 0
+
     def saves(self, shape: Shape) -> Saves:
         """Return its input, which the scales' gradient needs.
 
@@ -62,7 +74,7 @@ class LayerScale(Layer):
         return INPUT_SAVED
 
     def __str__(self) -> str:
-        return "layerscale"
+        return "layerscale/bias" if self.bias else "layerscale"
 
 
 @dataclass(frozen=True, slots=True, init=False)

@@ -87,16 +87,16 @@ class GraphReader:
                 self.values[extra.name] = Value(
                     tuple(int(size) for size in dims if size is not None)
                 )
-        declared = _dims(inputs[0])
-        self.input_shape, layout = self._input_shape(declared, input_shape)
-        self.inferred = _infer(model, path, self.input_name, input_shape, declared)
-        self.flows: dict[str, Flow] = {self.input_name: Flow(INPUT, self.input_shape, layout)}
-        self.nodes: list[Node] = []
-        self.names: set[str] = {INPUT}
         self.consumers: dict[str, list[Any]] = {}
         for node in self.graph.node:
             for name in node.input:
                 self.consumers.setdefault(name, []).append(node)
+        declared = _dims(inputs[0])
+        self.input_shape, layout = self._input_shape(declared, input_shape)
+        self.inferred = _infer(model, path, self.input_name, input_shape, declared, layout)
+        self.flows: dict[str, Flow] = {self.input_name: Flow(INPUT, self.input_shape, layout)}
+        self.nodes: list[Node] = []
+        self.names: set[str] = {INPUT}
         self.fused: dict[str, str] = {}
 
     def read(self, map_node: Callable[[GraphReader, Any], None]) -> list[Node]:
@@ -114,7 +114,12 @@ class GraphReader:
             ...
             cnncount.errors.ReadError: g.onnx: node 'l' (LeakyRelu): cnncount cannot count the operator LeakyRelu
         """
+        constants = [node for node in self.graph.node if node.op_type == "Constant"]
+        for node in constants:  # first, so that a pattern of nodes can read those after it
+            self._constant(node)
         for node in self.graph.node:
+            if node_name(node) in self.fused or node.op_type == "Constant":
+                continue  # a part of a layer added with the node that starts it, or a constant
             if not any(name in self.flows for name in node.input):
                 self._constant(node)
             else:
@@ -212,6 +217,18 @@ class GraphReader:
         self.check(node, output, made)
         self.flows[output] = made
         return made
+
+    def layer_of(self, flow: Flow) -> Layer | None:
+        """Return the layer that makes ``flow``, or None for the network's input.
+
+        Examples:
+            >>> reader = _example()
+            >>> from cnncount.readers.onnx_ops import map_node
+            >>> _ = reader.read(map_node)
+            >>> str(reader.layer_of(reader.flows["z"])), reader.layer_of(reader.flows["x"])
+            ('relu', None)
+        """
+        return next((node.layer for node in self.nodes if node.name == flow.node), None)
 
     def alias(self, node: Any, output: str, flow: Flow) -> None:
         """Let ``output`` stand for ``flow``: the node moves or keeps the values, and counts nothing.
@@ -331,13 +348,14 @@ class GraphReader:
             rank = "unknown" if declared is None else len(declared)
             msg = f"{self.path}: input {name!r} has rank {rank}; cnncount reads an image batch N x C x H x W"
             raise ReadError(msg)
+        layout = "NHWC" if len(declared) == 4 and self._channels_last() else "NCHW"
         if given is not None:
             if len(declared) != 4:
                 raise ReadError(
                     f"{self.path}: input {name!r} is a vector per image; --input cannot give it a height and a width"
                 )
-            return given, "NCHW"
-        sizes = declared[1:]
+            return given, layout
+        sizes = declared[1:] if layout == "NCHW" else [declared[3], declared[1], declared[2]]
         if any(size is None for size in sizes):
             shown = "x".join("?" if size is None else str(size) for size in sizes)
             raise ReadError(
@@ -346,7 +364,28 @@ class GraphReader:
         whole = [int(size) for size in sizes if size is not None]
         if len(whole) == 1:
             return Shape(whole[0], 1, 1), "NC"
-        return Shape(whole[0], whole[1], whole[2]), "NCHW"
+        return Shape(whole[0], whole[1], whole[2]), layout
+
+    def _channels_last(self) -> bool:
+        """Return whether the input holds its channels last: whether it reaches, through
+        value-by-value operators on constants only (a scaling of the pixels), a ``Transpose`` that
+        moves its last axis first, as TensorFlow's converter writes before a convolution."""
+        name = self.input_name
+        while len(users := self.consumers.get(name, [])) == 1:
+            user = users[0]
+            if user.op_type == "Transpose":
+                return [
+                    attribute.ints for attribute in user.attribute if attribute.name == "perm"
+                ] == [[0, 3, 1, 2]]
+            if user.op_type not in _VALUE_BY_VALUE or not user.output:
+                return False
+            name = user.output[0]
+        return False
+
+
+_VALUE_BY_VALUE = frozenset({"Mul", "Add", "Sub", "Div", "Cast", "Identity"})
+"""Operators that keep a tensor's layout, through which :meth:`GraphReader._channels_last`
+follows the input."""
 
 
 def node_name(node: Any) -> str:
@@ -371,18 +410,22 @@ def _dims(value_info: Any) -> list[int | None] | None:
 
 
 def _infer(
-    model: Any, path: str, input_name: str, given: Shape | None, declared: list[int | None] | None
+    model: Any,
+    path: str,
+    input_name: str,
+    given: Shape | None,
+    declared: list[int | None] | None,
+    layout: str,
 ) -> dict[str, list[int | None] | None]:
     """Return the dimensions that onnx's shape inference gives each tensor, after giving the
-    input the shape ``given`` if any."""
+    input (held in ``layout``) the shape ``given`` if any."""
     import onnx
 
     if given is not None and declared is not None:
         model = onnx.ModelProto.FromString(model.SerializeToString())
         entry = next(value for value in model.graph.input if value.name == input_name)
-        for dim, size in zip(
-            entry.type.tensor_type.shape.dim[1:], (given.channels, given.height, given.width)
-        ):
+        sizes = Flow(INPUT, given, layout).dims()
+        for dim, size in zip(entry.type.tensor_type.shape.dim[1:], sizes):
             dim.Clear()
             dim.dim_value = size
         del model.graph.value_info[:]

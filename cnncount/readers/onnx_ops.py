@@ -34,15 +34,18 @@ from cnncount.layers import (
     LocalResponseNorm,
     MaxPool2d,
     Multiply,
+    Normalization,
     PositionwiseLinear,
     ReLU,
     ReLU6,
+    Rescaling,
     Sigmoid,
     SiLU,
     Softmax,
     Tanh,
     ZeroPad2d,
 )
+from cnncount.network import INPUT
 from cnncount.readers.onnx_graph import Flow, GraphReader
 from cnncount.readers.onnx_values import Value, attribute
 from cnncount.shapes import Shape
@@ -290,35 +293,129 @@ def _clip(reader: GraphReader, node: Any) -> None:
 
 
 def _merge(reader: GraphReader, node: Any) -> None:
-    if reader.fused.get(_name(node)) == "gate":
-        return  # the Mul of a SiLU or hard swish, added with its gate
     names = [name for name in node.input if name]
     if all(name in reader.flows for name in names):
         sources = [reader.flows[name] for name in names]
         if len(sources) == 1:
             reader.alias(node, node.output[0], sources[0])
             return
+        if node.op_type in ("Sub", "Div"):
+            raise reader.refuse(node, f"cnncount cannot count {node.op_type} of two maps")
         layer = Multiply() if node.op_type == "Mul" else Add()
         reader.add(node, layer, sources, node.output[0], _one_layout(reader, node, sources))
+        return
+    if node.op_type == "Div" and len(names) == 2 and _erf_gelu(reader, node):
+        return
+    if len(names) == 2 and _scale_input(reader, node):
         return
     if node.op_type == "Mul" and len(names) == 2:
         _layer_scale(reader, node)
         return
     if node.op_type == "Add" and len(names) == 2 and _bias_of_linear(reader, node):
         return
+    if node.op_type == "Add" and len(names) == 2 and _bias_of_scale(reader, node):
+        return
     raise reader.refuse(node, f"cnncount cannot count {node.op_type} with a constant here")
+
+
+def _erf_gelu(reader: GraphReader, node: Any) -> bool:
+    """Read ``x / sqrt(2)``, ``Erf``, ``+ 1``, ``* 0.5`` and ``* x`` as one GELU, as exporters write
+    it before opset 20 gave it an operator; return whether ``node``, the division, starts that."""
+    source = reader.flows.get(node.input[0])
+    divisor = reader.constant(node, 1) if source is not None else None
+    if source is None or not _is(divisor, math.sqrt(2)):
+        return False
+    chain, tensor = [], node.output[0]
+    for op in ("Erf", "Add", "Mul", "Mul"):
+        users = reader.consumers.get(tensor, [])
+        if len(users) != 1 or users[0].op_type != op:
+            return False
+        chain.append(users[0])
+        tensor = users[0].output[0]
+    erf, add, first, second = chain
+    if not _is(_other(reader, add, erf.output[0]), 1.0):
+        return False
+    x = node.input[0]
+    operands = {
+        _operand(reader, first, add.output[0], x),
+        _operand(reader, second, first.output[0], x),
+    }
+    if operands != {"x", "half"}:
+        return False
+    for part in chain:
+        reader.fused[_name(part)] = "gelu"
+    reader.add(second, GELU(), [source], second.output[0], source.layout)
+    return True
+
+
+def _other(reader: GraphReader, node: Any, name: str) -> Value | None:
+    """Return the constant that ``node`` takes besides the tensor ``name``, if it is one."""
+    others = [other for other in node.input if other != name]
+    return reader.values.get(others[0]) if len(others) == 1 else None
+
+
+def _operand(reader: GraphReader, node: Any, name: str, x: str) -> str:
+    """Return what the product ``node`` multiplies the tensor ``name`` by: "x" for the tensor
+    ``x``, "half" for the constant 0.5, or "other"."""
+    if [other for other in node.input if other != name] == [x]:
+        return "x"
+    return "half" if _is(_other(reader, node, name), 0.5) else "other"
+
+
+def _is(value: Value | None, number: float) -> bool:
+    """Return whether ``value`` is the one number ``number`` (to float32's precision)."""
+    return (
+        value is not None
+        and value.values is not None
+        and len(value.values) == 1
+        and abs(value.values[0] - number) <= 1e-6 * abs(number)
+    )
+
+
+def _scale_input(reader: GraphReader, node: Any) -> bool:
+    """Read a product, sum, difference or quotient of the input's pixels with a constant, before any
+    layer (a model's own preprocessing, as Keras's ``Rescaling`` and ``Normalization`` layers
+    convert), as a fixed rescaling by a number or a normalisation by a value per channel: constants
+    that count nowhere. Return whether ``node`` is that."""
+    index = 0 if node.input[0] in reader.flows else 1
+    source = reader.flows[node.input[index]]
+    if source.node != INPUT and not isinstance(reader.layer_of(source), (Rescaling, Normalization)):
+        return False
+    constant = reader.constant(node, 1 - index)
+    op = node.op_type
+    if constant is None or (index == 1 and op in ("Sub", "Div")):
+        return False
+    if constant.numel == 1 and constant.values:
+        value = constant.values[0]
+        scale, offset = {"Mul": (value, 0.0), "Div": (1 / value, 0.0), "Add": (1.0, value)}.get(
+            op, (1.0, -value)
+        )
+        reader.add(node, Rescaling(scale, offset), [source], node.output[0], source.layout)
+        return True
+    if constant.dims not in _per_channel(source):
+        return False
+    if isinstance(reader.layer_of(source), Normalization):  # its scale after its shift
+        reader.alias(node, node.output[0], source)
+        return True
+    reader.add(node, Normalization(stored=False), [source], node.output[0], source.layout)
+    return True
+
+
+def _per_channel(source: Flow) -> list[tuple[int, ...]]:
+    """Return the dimensions of a constant that holds one value per channel of ``source``, as
+    broadcasting against its layout allows."""
+    channels = source.shape.channels
+    return {
+        "NCHW": [(channels, 1, 1), (1, channels, 1, 1)],
+        "NHWC": [(channels,), (1, 1, channels), (1, 1, 1, channels)],
+    }.get(source.layout, [])
 
 
 def _layer_scale(reader: GraphReader, node: Any) -> None:
     index = 0 if node.input[0] in reader.flows else 1
     source = reader.flows[node.input[index]]
     scale = reader.constant(node, 1 - index)
-    channels = source.shape.channels
-    shapes = {
-        "NCHW": [(channels, 1, 1), (1, channels, 1, 1)],
-        "NHWC": [(channels,), (1, 1, channels), (1, 1, 1, channels)],
-    }
-    if scale is None or scale.dims not in shapes.get(source.layout, []):
+    if scale is None or scale.dims not in _per_channel(source):
         dims = "x".join(map(str, scale.dims)) if scale else "?"
         raise reader.refuse(
             node,
@@ -357,6 +454,34 @@ def _bias_of_linear(reader: GraphReader, node: Any) -> bool:
     return True
 
 
+def _bias_of_scale(reader: GraphReader, node: Any) -> bool:
+    """Fold a shift per channel into the layer scale it follows (``Mul`` then ``Add`` by constants,
+    Caffe's ``Scale`` layer with its bias term); return whether it did."""
+    index = 0 if node.input[0] in reader.flows else 1
+    source = reader.flows[node.input[index]]
+    last = reader.nodes[-1] if reader.nodes else None
+    shift = reader.constant(node, 1 - index)
+    if (
+        last is None
+        or last.name != source.node
+        or not isinstance(last.layer, LayerScale)
+        or last.layer.bias
+        or shift is None
+        or shift.dims not in _per_channel(source)
+        or len(reader.consumers.get(node.input[index], [])) != 1
+    ):
+        return False
+    reader.nodes[-1] = type(last)(name=last.name, layer=LayerScale(bias=True), inputs=last.inputs)
+    reader.alias(node, node.output[0], source)
+    return True
+
+
+def _erf(reader: GraphReader, node: Any) -> None:
+    raise reader.refuse(
+        node, "cnncount reads Erf only within a GELU, x * 0.5 * (1 + erf(x / sqrt(2)))"
+    )
+
+
 def _concat(reader: GraphReader, node: Any) -> None:
     sources = [reader.flow(node, index) for index in range(len(node.input))]
     layout = _one_layout(reader, node, sources)
@@ -386,8 +511,6 @@ def _flatten(reader: GraphReader, node: Any) -> None:
 
 
 def _reshape(reader: GraphReader, node: Any) -> None:
-    if reader.fused.get(_name(node)) == "shuffle":
-        return  # the reshape back of a channel shuffle, added with its first reshape
     source = reader.flow(node)
     target = attribute(node, "shape") if reader.opset < 5 else None
     if target is None:
@@ -395,6 +518,8 @@ def _reshape(reader: GraphReader, node: Any) -> None:
         target = found.ints() if found else None
     if target is None:
         raise reader.refuse(node, "its target shape is not a constant that cnncount can read")
+    if target == [-1] and _strided_view(reader, node, source):
+        return
     dims = source.dims()
     wanted = [
         dims[index - 1] if size == 0 and 0 < index <= len(dims) else size
@@ -425,6 +550,27 @@ def _reshape(reader: GraphReader, node: Any) -> None:
             node,
             f"cnncount cannot reshape {shown} to {target}: a fixed target that the input does not fit, or a rearrangement that cnncount does not count (an --input that changes the size does not fit a fixed target)",
         )
+
+
+def _strided_view(reader: GraphReader, node: Any, source: Flow) -> bool:
+    """Read ``Reshape`` to one axis then ``Gather`` of every value in order, back to the map's own
+    dimensions, as the view it is (the dynamo exporter's ``as_strided`` of one image); return
+    whether the nodes are that."""
+    users = reader.consumers.get(node.output[0], [])
+    if len(users) != 1 or users[0].op_type != "Gather" or attribute(users[0], "axis", 0) != 0:
+        return False
+    indices = reader.values.get(users[0].input[1])
+    numel = source.shape.numel
+    if (
+        indices is None
+        or indices.dims != (1, *source.dims())
+        or indices.ints() != list(range(numel))
+    ):
+        return False
+    reader.fused[_name(users[0])] = "view"
+    reader.flows[node.output[0]] = source
+    reader.alias(users[0], users[0].output[0], source)
+    return True
 
 
 def _shuffle(reader: GraphReader, node: Any, source: Flow, wanted: list[int]) -> bool:
@@ -458,8 +604,6 @@ def _transpose(reader: GraphReader, node: Any) -> None:
     source = reader.flow(node)
     perm = attribute(node, "perm")
     moves = {("NCHW", (0, 2, 3, 1)): "NHWC", ("NHWC", (0, 3, 1, 2)): "NCHW"}
-    if reader.fused.get(_name(node)) == "shuffle":
-        return
     layout = moves.get((source.layout, tuple(perm or ())))
     if layout is None:
         raise reader.refuse(
@@ -530,12 +674,14 @@ def _matmul(reader: GraphReader, node: Any) -> None:
 def _softmax(reader: GraphReader, node: Any) -> None:
     source = reader.flow(node)
     axis = attribute(node, "axis", 1 if reader.opset < 13 else -1)
-    if source.layout != "NC" or axis % 2 != 1:
+    vector = source.layout == "NC" or source.shape.height == source.shape.width == 1
+    rank, channels = {"NC": (2, 1), "NCHW": (4, 1), "NHWC": (4, 3)}[source.layout]
+    if not vector or axis % rank != channels:  # a 1 x 1 map is a vector of scores too (Caffe2)
         raise reader.refuse(
             node,
-            f"cnncount reads a soft-max over a vector of class scores only, not over axis {axis} of a {source.layout} tensor",
+            f"cnncount reads a soft-max over a vector of class scores only, not over axis {axis} of a {source.layout} tensor {source.shape}",
         )
-    reader.add(node, Softmax(), [source], node.output[0], "NC")
+    reader.add(node, Softmax(), [source], node.output[0], source.layout)
 
 
 def _dropout(reader: GraphReader, node: Any) -> None:
@@ -736,6 +882,9 @@ OPERATORS: dict[str, Callable[[GraphReader, Any], None]] = {
     "Add": _merge,
     "Sum": _merge,
     "Mul": _merge,
+    "Sub": _merge,
+    "Div": _merge,
+    "Erf": _erf,
     "Concat": _concat,
     "Flatten": _flatten,
     "Reshape": _reshape,
