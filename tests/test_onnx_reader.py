@@ -7,6 +7,7 @@ from __future__ import annotations
 import csv
 import json
 import math
+import struct
 import subprocess
 import sys
 import time
@@ -451,7 +452,10 @@ def test_a_channels_last_input_with_its_pixel_scaling_reads_as_c_h_w() -> None:
     network = from_onnx_model(_graph(nodes, [1, 32, 16, 3], constants), "nhwc.onnx")
     assert network.input_shape == Shape(3, 32, 16)
     layers = [str(node.layer) for node in network.nodes]
-    assert layers == ["rescale0.00392157", "normalize", "relu"]
+    float32 = struct.unpack("f", struct.pack("f", 1 / 255))[
+        0
+    ]  # the file holds the scale in float32
+    assert layers == [f"rescale{float32!r}", "normalize/constant", "relu"]
     assert summarize(network).totals.params == summarize(network).totals.buffers == 0
 
 
