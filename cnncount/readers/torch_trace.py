@@ -245,7 +245,6 @@ class _Recorder:
         self.stack: list[Any] = []
         self.leaf_depth = 0
         self.used: set[str] = set()
-        self.called: set[int] = set()
         self.nodes: list[Node] = []
         self.names = {INPUT}
         self.shapes = {INPUT: input_shape}
@@ -306,11 +305,10 @@ class _Recorder:
             raise call.refuse("its input is not computed from the network's input")
         path = self.paths.get(id(module), "")
         mine = self.keys(path)
-        if mine & self.used or (mine and id(module) in self.called):
+        if mine & self.used:
             raise call.refuse(
                 "it runs a second time; cnncount would count its parameters at each run"
             )
-        self.called.add(id(module))
         self.used.update(mine)
         mapped = _mapped(self.leaves[operator], call)
         self.place(call, mapped, path or self.name, leaf=True, held=mine)
@@ -318,14 +316,12 @@ class _Recorder:
     def function(
         self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any
     ) -> None:
-        """Map a function or tensor method that ran outside every leaf."""
+        """Map a function or tensor method that ran outside every leaf; a tensor computed from
+        parameters or buffers alone is a constant that remembers their names."""
         tensors = list(_tensors((args, kwargs)))
-        flowing = [tensor for tensor in tensors if id(tensor) in self.flows]
-        names = frozenset().union(
-            *(self.constants[id(tensor)][1] for tensor in tensors if id(tensor) in self.constants)
-        )
         outputs = list(_tensors(output))
-        if not flowing:
+        if not any(id(tensor) in self.flows for tensor in tensors):
+            names = self.names_in(tensors)
             for tensor in outputs if names else ():
                 self.constants[id(tensor)] = (tensor, names)
             return
@@ -337,14 +333,21 @@ class _Recorder:
         mapping = self.functions.get(operator)
         if mapping is None:
             raise call.refuse(f"cnncount cannot count {operator}")
-        twice = sorted(names & self.used)
+        twice = sorted(set(call.constants) & self.used)
         if twice:
             raise call.refuse(
                 f"it uses {twice[0]!r} a second time; cnncount would count it at each use"
             )
-        self.used.update(names)
+        self.used.update(call.constants)
         path = self.paths.get(id(module), "")
-        self.place(call, _mapped(mapping, call), path, leaf=False, held=names)
+        self.place(call, _mapped(mapping, call), path, leaf=False, held=set(call.constants))
+
+    def names_in(self, tensors: list[Any]) -> frozenset[str]:
+        """Return the names of the parameters and buffers that ``tensors`` are or come from."""
+        found = (
+            self.constants[id(tensor)][1] for tensor in tensors if id(tensor) in self.constants
+        )
+        return frozenset().union(*found)
 
     # -- placing layers ---------------------------------------------------------------------
 
@@ -360,13 +363,7 @@ class _Recorder:
             args=tuple(args),
             kwargs=dict(kwargs),
             flows=tuple(self.flows[id(t)][1] for t in tensors if id(t) in self.flows),
-            constants=tuple(
-                sorted(
-                    frozenset().union(
-                        *(self.constants[id(t)][1] for t in tensors if id(t) in self.constants)
-                    )
-                )
-            ),
+            constants=tuple(sorted(self.names_in(tensors))),
             constant_tensors=tuple(t for t in tensors if id(t) not in self.flows),
             output=output,
         )
