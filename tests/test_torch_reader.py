@@ -347,6 +347,27 @@ def test_the_command_line_reads_a_torchvision_model() -> None:
     assert sum(int(row[9]) for row in rows[1:]) == sum(p.numel() for p in model.parameters())
 
 
+@pytest.mark.parametrize(
+    "view",
+    [
+        ["-f", "json"],
+        ["-f", "markdown"],
+        ["-b", "8", "--optimizer", "adam", "--amp", "bfloat16", "--checkpoint", "4"],
+        ["--budget", "8GiB"],
+        ["--convention", "keras"],
+        ["--receptive-field"],
+        ["--roofline", "h100-sxm"],
+    ],
+    ids=" ".join,
+)
+def test_every_view_works_on_a_model_read_from_torch(view: list[str]) -> None:
+    from cnncount.cli import run
+
+    shown = run(["torchvision.models:mobilenet_v3_small", *view])
+    params = sum(p.numel() for p in torchvision.models.mobilenet_v3_small().parameters())
+    assert f"{params:,}" in shown or f'"params": {params}' in shown
+
+
 MYNETS = """
 import torch
 
