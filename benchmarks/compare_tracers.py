@@ -1,7 +1,8 @@
 """Count how many of torchvision's classification models each way of tracing gets through.
 
 Run with an interpreter that has torch and torchvision (``make torch``):
-``PYTHONPATH=. python benchmarks/compare_tracers.py [NAME ...]``.
+``PYTHONPATH=. python benchmarks/compare_tracers.py [NAME ...]``; a name that torchvision does
+not list is built by timm (``timm.create_model(name, pretrained=False)``, at its own input size).
 
 For each model, built on the meta device: ``torch.fx.symbolic_trace`` (the module traced with
 proxies, no tensor), ``torch.export.export`` on a meta image, and cnncount's recorder
@@ -41,33 +42,48 @@ def main(names: list[str]) -> None:
         return
     from cnncount.readers.torch import build_on_meta
 
-    names = names or torchvision.models.list_models(module=torchvision.models)
+    listed = torchvision.models.list_models(module=torchvision.models)
+    names = names or listed
     through: dict[str, list[str]] = {}
     seconds: dict[str, float] = {}
     for name in names:
-        options = (
-            {"aux_logits": False, "init_weights": False}
-            if name in ("googlenet", "inception_v3")
-            else {}
-        )
-        side = torchvision.models.get_model_weights(name).DEFAULT.transforms().crop_size[0]
+        factory, side = (_torchvision if name in listed else _timm)(name)
         for tracer, trace in tracers(torch, side).items():
-            factory = partial(torchvision.models.get_model, name, weights=None, **options)
             model = build_on_meta(factory, name).eval()
             start = time.perf_counter()
             try:
                 trace(model)
             except Exception as error:  # noqa: BLE001 -- any failure is the tracer's failure
-                print(
-                    f"  {name}: {tracer}: {type(error).__name__}: {str(error).strip().splitlines()[0][:120] if str(error).strip() else ''}"
-                )
+                reason = str(error).strip().splitlines()[0][:120] if str(error).strip() else ""
+                print(f"  {name}: {tracer}: {type(error).__name__}: {reason}")
             else:
                 through.setdefault(tracer, []).append(name)
             seconds[tracer] = seconds.get(tracer, 0.0) + time.perf_counter() - start
-    print(f"of {len(names)} torchvision classification models (torch {torch.__version__}):")
+    print(f"of {len(names)} models (torch {torch.__version__}):")
     for tracer in tracers(torch, 224):
         count = len(through.get(tracer, []))
         print(f"  {tracer:<30}{count:4d} get through, {seconds.get(tracer, 0.0):8.1f} s in all")
+
+
+def _torchvision(name: str) -> tuple[Callable[[], object], int]:
+    """Return the factory of torchvision's model ``name`` and its weights' crop size."""
+    import torchvision
+
+    options = (
+        {"aux_logits": False, "init_weights": False}
+        if name in ("googlenet", "inception_v3")
+        else {}
+    )
+    side = torchvision.models.get_model_weights(name).DEFAULT.transforms().crop_size[0]
+    return partial(torchvision.models.get_model, name, weights=None, **options), side
+
+
+def _timm(name: str) -> tuple[Callable[[], object], int]:
+    """Return the factory of timm's model ``name`` and the side of its default input."""
+    import timm
+
+    side = timm.get_pretrained_cfg(name).input_size[-1]
+    return partial(timm.create_model, name, pretrained=False), side
 
 
 if __name__ == "__main__":
