@@ -253,6 +253,31 @@ def test_functional_calls_on_a_modules_own_tensors_read_as_layers() -> None:
     assert totals.buffers == 16
 
 
+class Padded(nn.Module):
+    """TensorFlow's "same" padding before a strided convolution, and a channels-last map padded
+    to a multiple of a window, as Swin pads it."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv, self.norm = nn.Conv2d(3, 8, 3, stride=2), nn.LayerNorm(8)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        x = self.conv(nn.functional.pad(x, (0, 1, 0, 1)))
+        x = nn.functional.pad(self.norm(x.permute(0, 2, 3, 1)), (0, 0, 0, 2, 0, 3))
+        return x.permute(0, 3, 1, 2)
+
+
+def test_zero_padding_reads_channels_first_and_last() -> None:
+    network = from_torch(Padded(), (3, 16, 16))
+    assert [str(node.layer) for node in network.nodes] == [
+        "pad0x1x0x1",
+        "conv3-8/s2/p0",
+        "ln",
+        "pad0x3x0x2",
+    ]
+    assert summarize(network).rows[-1].output_shape == Shape(8, 8 + 3, 8 + 2)
+
+
 class Calls(nn.Module):
     """A module whose forward is ``function(self, x)``: each refusal's case in one line."""
 
@@ -273,6 +298,10 @@ REFUSALS = {
     "an option": (
         lambda self, x: nn.functional.gelu(self.conv(x), approximate="tanh"),
         "cnncount cannot count torch.nn.functional.gelu with approximate='tanh'",
+    ),
+    "a reflection": (
+        lambda self, x: nn.functional.pad(self.conv(x), (1, 1, 1, 1), mode="reflect"),
+        "cnncount pads with zeros only, not mode='reflect', value=None",
     ),
     "a number added": (
         lambda self, x: self.conv(x) + 1,

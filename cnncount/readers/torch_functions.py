@@ -40,6 +40,7 @@ from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, T
 from cnncount.layers.linear import Flatten
 from cnncount.layers.merge import Add, Concat, Multiply
 from cnncount.layers.norm import BatchNorm2d, LayerNorm
+from cnncount.layers.padding import ZeroPad2d
 from cnncount.layers.pointwise import Dropout, ReLU, ReLU6
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import LayerScale
@@ -276,6 +277,27 @@ def _layer_norm(call: Call) -> Mapped:
         )
     scale, center = call.argument(2, "weight"), call.argument(3, "bias")
     return Mapped((LayerNorm(scale=scale is not None, center=center is not None),))
+
+
+_PADDED_AXES = {"NCHW": 2, "NHWC": 3}
+"""For each layout that cnncount pads, the number of axes that ``F.pad``'s sizes name, counted
+from the last: width and height, or channels, width and height."""
+
+
+@register(f"{_F}.pad")
+def _pad(call: Call) -> Mapped:
+    flow = call.source("NCHW", "NHWC")
+    sizes = list(call.argument(1, "pad"))
+    mode, value = call.argument(2, "mode", "constant"), call.argument(3, "value", None)
+    if mode != "constant" or value not in (None, 0, 0.0):
+        raise call.refuse(f"cnncount pads with zeros only, not mode={mode!r}, value={value!r}")
+    sizes += [0] * (2 * _PADDED_AXES[flow.layout] - len(sizes))
+    if flow.layout == "NHWC":
+        if sizes[:2] != [0, 0]:
+            raise call.refuse("cnncount pads the height and the width, not the channels")
+        sizes = sizes[2:]
+    left, right, top, bottom = sizes[:4]
+    return Mapped((ZeroPad2d(top, bottom, left, right),))
 
 
 @register(f"{_F}.dropout")
