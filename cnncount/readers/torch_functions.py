@@ -39,12 +39,11 @@ from cnncount.layers.channels import ChannelChunk, ChannelShuffle
 from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
 from cnncount.layers.linear import Flatten
 from cnncount.layers.merge import Add, Concat, Multiply
-from cnncount.layers.norm import BatchNorm2d, LayerNorm
 from cnncount.layers.padding import ZeroPad2d
 from cnncount.layers.pointwise import Dropout, ReLU, ReLU6
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import LayerScale
-from cnncount.readers.torch_modules import conv, linear, pool
+from cnncount.readers.torch_modules import batch_norm, conv, layer_norm, linear, pool
 from cnncount.readers.torch_trace import Call, Mapped, Mapping
 
 __all__ = ["FUNCTIONS", "register"]
@@ -259,24 +258,16 @@ def _linear(call: Call) -> Mapped:
 
 @register(f"{_F}.batch_norm")
 def _batch_norm(call: Call) -> Mapped:
-    call.source("NCHW")
-    running = call.argument(1, "running_mean"), call.argument(2, "running_var")
-    if None in running:
-        raise call.refuse("cnncount counts batch norm with running statistics only")
+    running = None not in (call.argument(1, "running_mean"), call.argument(2, "running_var"))
     scale, center = call.argument(3, "weight"), call.argument(4, "bias")
-    return Mapped((BatchNorm2d(scale=scale is not None, center=center is not None),))
+    return batch_norm(call, running, scale is not None, center is not None)
 
 
 @register(f"{_F}.layer_norm")
 def _layer_norm(call: Call) -> Mapped:
-    flow = call.source("NHWC", "NLC", "NC")
     normalized = list(call.argument(1, "normalized_shape"))
-    if normalized != [flow.shape.channels]:
-        raise call.refuse(
-            f"cnncount normalises over the channels, {flow.shape.channels}, not {normalized}"
-        )
     scale, center = call.argument(2, "weight"), call.argument(3, "bias")
-    return Mapped((LayerNorm(scale=scale is not None, center=center is not None),))
+    return layer_norm(call, normalized, scale is not None, center is not None, "NHWC", "NLC", "NC")
 
 
 _PADDED_AXES = {"NCHW": 2, "NHWC": 3}

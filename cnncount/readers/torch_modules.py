@@ -46,7 +46,9 @@ from cnncount.readers.torch_trace import Call, Mapped, Mapping
 __all__ = [
     "EXTENSIONS",
     "MODULES",
+    "batch_norm",
     "conv",
+    "layer_norm",
     "linear",
     "load_extensions",
     "pool",
@@ -167,35 +169,60 @@ def _linear(call: Call) -> Mapped:
     return linear(call, call.module.out_features, call.module.bias is not None)
 
 
+def batch_norm(call: Call, running: bool, scale: bool, center: bool) -> Mapped:
+    """Return batch norm on a channels-first map, with its ``running`` statistics, its learned
+    ``scale`` and ``center`` or not.
+
+    Examples:
+        >>> from cnncount.readers.torch_trace import _example_call
+        >>> batch_norm(_example_call(), True, True, True).layers
+        (BatchNorm2d(scale=True, center=True),)
+    """
+    call.source("NCHW")
+    if not running:
+        raise call.refuse("cnncount counts batch norm with running statistics only")
+    return Mapped((BatchNorm2d(scale=scale, center=center),))
+
+
+def layer_norm(
+    call: Call, normalized: list[int], scale: bool, center: bool, *layouts: str
+) -> Mapped:
+    """Return layer norm over the ``normalized`` sizes, which must be the channels, on a tensor
+    of one of ``layouts``.
+
+    Examples:
+        >>> from cnncount.readers.torch_trace import _example_call
+        >>> layer_norm(_example_call(), [8], True, False, "NCHW").layers
+        (LayerNorm(scale=True, center=False),)
+    """
+    channels = call.source(*layouts).shape.channels
+    if normalized != [channels]:
+        raise call.refuse(f"cnncount normalises over the channels, {channels}, not {normalized}")
+    return Mapped((LayerNorm(scale=scale, center=center),))
+
+
 @register(f"{_NN}.batchnorm.BatchNorm2d")
 def _batch_norm(call: Call) -> Mapped:
     norm = call.module
-    call.source("NCHW")
-    if not norm.track_running_stats:
-        raise call.refuse("cnncount counts batch norm with running statistics only")
-    return Mapped((BatchNorm2d(scale=norm.affine, center=norm.affine),))
+    return batch_norm(
+        call, norm.track_running_stats, norm.weight is not None, norm.bias is not None
+    )
 
 
 @register(f"{_NN}.normalization.LayerNorm")
 def _layer_norm(call: Call) -> Mapped:
-    norm = call.module
-    flow = call.source("NHWC", "NLC", "NC")
-    if list(norm.normalized_shape) != [flow.shape.channels]:
-        raise call.refuse(
-            f"cnncount normalises over the channels, {flow.shape.channels}, not {list(norm.normalized_shape)}"
-        )
-    return Mapped((_norm_layer(norm),))
+    return _module_layer_norm(call, "NHWC", "NLC", "NC")
 
 
 @register("torchvision.models.convnext.LayerNorm2d")
 def _layer_norm_2d(call: Call) -> Mapped:
-    call.source("NCHW")
-    return Mapped((_norm_layer(call.module),))
+    return _module_layer_norm(call, "NCHW")
 
 
-def _norm_layer(norm: Any) -> LayerNorm:
-    affine = norm.elementwise_affine
-    return LayerNorm(scale=affine, center=affine and norm.bias is not None)
+def _module_layer_norm(call: Call, *layouts: str) -> Mapped:
+    norm = call.module
+    scale, center = norm.weight is not None, norm.bias is not None
+    return layer_norm(call, list(norm.normalized_shape), scale, center, *layouts)
 
 
 def pool(
