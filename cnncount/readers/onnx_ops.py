@@ -46,7 +46,8 @@ from cnncount.layers import (
     ZeroPad2d,
 )
 from cnncount.network import INPUT
-from cnncount.readers.onnx_graph import Flow, GraphReader
+from cnncount.readers.flow import Flow
+from cnncount.readers.onnx_graph import GraphReader
 from cnncount.readers.onnx_values import Value, attribute
 from cnncount.shapes import Shape
 
