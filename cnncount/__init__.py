@@ -60,6 +60,9 @@ if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ load
         ConvTranspose2d as ConvTranspose2d,
     )
     from cnncount.layers import (
+        CosineWindowAttention as CosineWindowAttention,
+    )
+    from cnncount.layers import (
         Dropout as Dropout,
     )
     from cnncount.layers import (
@@ -87,6 +90,9 @@ if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ load
         LocalResponseNorm as LocalResponseNorm,
     )
     from cnncount.layers import (
+        MapToTokens as MapToTokens,
+    )
+    from cnncount.layers import (
         MaxPool2d as MaxPool2d,
     )
     from cnncount.layers import (
@@ -111,6 +117,9 @@ if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ load
         PositionwiseLinear as PositionwiseLinear,
     )
     from cnncount.layers import (
+        RelativeAttention as RelativeAttention,
+    )
+    from cnncount.layers import (
         ReLU as ReLU,
     )
     from cnncount.layers import (
@@ -129,10 +138,25 @@ if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ load
         Softmax as Softmax,
     )
     from cnncount.layers import (
+        SpaceToDepth as SpaceToDepth,
+    )
+    from cnncount.layers import (
         StochasticDepth as StochasticDepth,
     )
     from cnncount.layers import (
+        SwapAxes as SwapAxes,
+    )
+    from cnncount.layers import (
         Tanh as Tanh,
+    )
+    from cnncount.layers import (
+        WindowAttention as WindowAttention,
+    )
+    from cnncount.layers import (
+        WindowDepartition as WindowDepartition,
+    )
+    from cnncount.layers import (
+        WindowPartition as WindowPartition,
     )
     from cnncount.layers import (
         ZeroPad2d as ZeroPad2d,
