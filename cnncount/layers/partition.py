@@ -69,6 +69,9 @@ class WindowPartition(Layer):
     the two axes (:class:`SwapAxes`), so that each row holds the g² positions, ``H/g`` apart,
     that one grid cell's attention joins.
 
+    Receptive fields are followed along a map's rows and columns, which a partition rearranges:
+    past it cnncount reports the whole input, an upper bound.
+
     Examples:
         >>> WindowPartition(7).output_shape(Shape(64, 56, 56)), str(WindowPartition(7))
         (Shape(64, 64, 49), 'partition7')
@@ -80,6 +83,7 @@ class WindowPartition(Layer):
 
     kind = "partition"
     category = "reshape"
+    sees_whole_input = True  # see the docstring: the fields are not followed through it
 
     size: int
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnncount.errors import LayerError
-from cnncount.layers.base import Layer, Saves, WeightFactors, require_positive
+from cnncount.layers.base import Layer, Saves, require_positive
 from cnncount.layers.window_attention import bias_table_size
 from cnncount.shapes import Shape
 
@@ -81,16 +81,6 @@ class RelativeAttention(Layer):
             msg = f"embedding dimension {shape.channels} not divisible by {self.heads} heads"
             raise LayerError(msg)
         return shape
-
-    def weight_factors(self, shape: Shape) -> WeightFactors:
-        """Return ``((4, D, D), ((2 s - 1)², heads))``.
-
-        Examples:
-            >>> RelativeAttention(2, 7).weight_factors(Shape(64, 64, 49))
-            ((4, 64, 64), (169, 2))
-        """
-        table = bias_table_size((self.size, self.size))
-        return ((4, shape.channels, shape.channels), (table, self.heads))
 
     def weights(self, shape: Shape) -> int:
         """Return ``4 D² + (2 s - 1)² heads``.

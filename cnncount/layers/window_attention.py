@@ -19,11 +19,11 @@ from cnncount.layers.base import (
     Layer,
     Pair,
     Saves,
-    WeightFactors,
     pair_text,
     require_pair,
     require_positive,
 )
+from cnncount.layers.windows import Window
 from cnncount.shapes import Shape
 
 __all__ = ["CosineWindowAttention", "WindowAttention", "bias_table_size", "padded_tokens"]
@@ -134,18 +134,6 @@ class WindowAttention(Layer):
             raise LayerError(msg)
         return shape
 
-    def weight_factors(self, shape: Shape) -> WeightFactors:
-        """Return ``((4, C, C), (table, heads))``: the four projections and the bias table.
-
-        Examples:
-            >>> WindowAttention(3, 7).weight_factors(Shape(96, 56, 56))
-            ((4, 96, 96), (169, 3))
-        """
-        return (
-            (4, shape.channels, shape.channels),
-            (bias_table_size(self.window_size), self.heads),
-        )
-
     def weights(self, shape: Shape) -> int:
         """Return ``4 C² + (2 w_h - 1)(2 w_w - 1) heads``.
 
@@ -183,6 +171,22 @@ class WindowAttention(Layer):
         dim = self.output_shape(shape).channels
         tokens = padded_tokens(shape, self.window_size)
         return 4 * tokens * dim**2 + 2 * tokens * self.tokens_per_window * dim
+
+    def window(self, shape: Shape) -> tuple[Window, Window]:
+        """Return a window of ``w`` pixels along each axis: an output sees the tokens of its own
+        window, shifted or not. Shifted windows that wrap around the map's edge are masked into
+        parts that do not attend to one another, so no output sees across the wrap. Which
+        positions a window starts at varies with the shift; the centre given is the middle.
+
+        Examples:
+            >>> WindowAttention(3, 7, 3).window(Shape(96, 56, 56))[0]
+            Window(extent=7, stride=1, padding=3)
+        """
+        rows, columns = self.window_size
+        return (
+            Window(extent=rows, stride=1, padding=(rows - 1) // 2),
+            Window(extent=columns, stride=1, padding=(columns - 1) // 2),
+        )
 
     def windows_are_a_view(self, shape: Shape) -> bool:
         """Return whether cutting the map into windows moves no value: no padding, no shift
@@ -274,20 +278,6 @@ class CosineWindowAttention(WindowAttention):
         WindowAttention.__init__(self, heads, window_size, shift, bias)
         require_positive(hidden=hidden)
         object.__setattr__(self, "hidden", hidden)
-
-    def weight_factors(self, shape: Shape) -> WeightFactors:
-        """Return the four projections, the logit scales and the MLP's two layers.
-
-        Examples:
-            >>> CosineWindowAttention(3, 8).weight_factors(Shape(96, 64, 64))
-            ((4, 96, 96), (3,), (2, 512), (512, 3))
-        """
-        return (
-            (4, shape.channels, shape.channels),
-            (self.heads,),
-            (2, self.hidden),
-            (self.hidden, self.heads),
-        )
 
     def weights(self, shape: Shape) -> int:
         """Return ``4 C² + heads + 2 hidden + hidden heads``.
