@@ -242,7 +242,8 @@ class _Recorder:
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             )
             shown = f"{shape.channels}x{shape.height}x{shape.width}"
-            msg = f"{self.where(self.root)}: rejects an input of {shown}: {reason}"
+            failing = self.stack[-1] if self.stack else self.root  # the module torch stopped in
+            msg = f"{self.where(failing)}: rejects an input of {shown}: {reason}"
             raise ReadError(msg) from None
         if not isinstance(output, torch.Tensor) or id(output) not in self.flows:
             raise ReadError(
