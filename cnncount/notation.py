@@ -39,7 +39,8 @@ _EXPECTED = (
     "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
     "ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, "
     "droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, patch<size>-<dim>, "
-    "classtoken, posembed, mha<heads> or cls"
+    "classtoken, posembed, mha<heads>, cls, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, "
+    "relmsa<heads>-<size>, s2d, partition<size>, departition<size>/rows<n> or swapaxes"
 )
 
 
@@ -464,6 +465,54 @@ def _attention(rest: str, options: dict[str, str]) -> Layer:
     return MultiheadAttention(_whole(rest, "heads"), bias=not _flag(options, "nobias"))
 
 
+def _window_attention(cosine: bool) -> Callable[[str, dict[str, str]], Layer]:
+    """Build Swin's window attention, ``wmsa<heads>-<window>`` (``cosmsa`` for v2's cosine
+    attention), with the options ``/shift<s>``, ``/nobias`` and, for v2, ``/hidden<n>``."""
+    token = "cosmsa" if cosine else "wmsa"
+
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        from cnncount.layers.window_attention import CosineWindowAttention, WindowAttention
+
+        _only(options, "shift nobias hidden" if cosine else "shift nobias", token)
+        heads_text, dash, window_text = rest.partition("-")
+        if not dash:
+            raise LayerError(f"expected {token}<heads>-<window>, e.g. {token}3-7/shift3")
+        heads, window = _whole(heads_text, "heads"), _pair(window_text, "window")
+        shift, bias = _pair(options.get("shift", "0"), "shift"), not _flag(options, "nobias")
+        if cosine:
+            hidden = _whole(options.get("hidden", "512"), "hidden")
+            return CosineWindowAttention(heads, window, shift, bias, hidden)
+        return WindowAttention(heads, window, shift, bias)
+
+    return build
+
+
+def _relative_attention(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.relative_attention import RelativeAttention
+
+    _only(options, "", "relmsa")
+    heads_text, dash, size_text = rest.partition("-")
+    if not dash:
+        raise LayerError("expected relmsa<heads>-<size>, e.g. relmsa2-7")
+    return RelativeAttention(_whole(heads_text, "heads"), _whole(size_text, "size"))
+
+
+def _partition(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.partition import WindowPartition
+
+    _only(options, "", "partition")
+    return WindowPartition(_whole(rest, "size"))
+
+
+def _departition(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.partition import WindowDepartition
+
+    _only(options, "rows", "departition")
+    if "rows" not in options:
+        raise LayerError("expected departition<size>/rows<n>, e.g. departition7/rows8")
+    return WindowDepartition(_whole(rest, "size"), _whole(options["rows"], "rows"))
+
+
 def _plain(module: str, name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
     """Build the layer ``name`` of a token that takes nothing, from ``cnncount.layers.<module>``,
     imported when the first such token is read."""
@@ -518,5 +567,13 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "posembed": _plain("tokens", "PositionEmbedding", "posembed"),
     "mha": _attention,
     "cls": _plain("tokens", "ClassTokenReadout", "cls"),
+    "tokens": _plain("tokens", "MapToTokens", "tokens"),
+    "wmsa": _window_attention(cosine=False),
+    "cosmsa": _window_attention(cosine=True),
+    "relmsa": _relative_attention,
+    "s2d": _plain("partition", "SpaceToDepth", "s2d"),
+    "partition": _partition,
+    "departition": _departition,
+    "swapaxes": _plain("partition", "SwapAxes", "swapaxes"),
 }
 """Each token's prefix and the builder of its layer from the rest of the head and the options."""

@@ -470,6 +470,16 @@ def test_attention_sees_every_token() -> None:
         ("mha12", MultiheadAttention(12)),
         ("mha4/nobias", MultiheadAttention(4, bias=False)),
         ("cls", ClassTokenReadout()),
+        ("tokens", MapToTokens()),
+        ("wmsa3-7/shift3", WindowAttention(3, 7, 3)),
+        ("wmsa2-3x4/shift1x2/nobias", WindowAttention(2, (3, 4), (1, 2), bias=False)),
+        ("cosmsa3-8/shift4", CosineWindowAttention(3, 8, 4)),
+        ("cosmsa3-8/hidden256", CosineWindowAttention(3, 8, hidden=256)),
+        ("relmsa2-7", RelativeAttention(2, 7)),
+        ("s2d", SpaceToDepth()),
+        ("partition7", WindowPartition(7)),
+        ("departition7/rows8", WindowDepartition(7, 8)),
+        ("swapaxes", SwapAxes()),
     ],
 )
 def test_each_token_reads_as_its_layer_and_is_written_back(token, layer) -> None:
@@ -494,6 +504,10 @@ def test_each_token_reads_as_its_layer_and_is_written_back(token, layer) -> None
         ("mha", "heads must be a whole number, got ''"),
         ("shuffle", "groups must be a whole number, got ''"),
         ("gelu2", "unexpected '2' after 'gelu'"),
+        ("wmsa3", "expected wmsa<heads>-<window>, e.g. wmsa3-7/shift3"),
+        ("wmsa3-7/shift7", "shift 7 must be below the window 7"),
+        ("wmsa3-7/hidden256", "unknown option 'hidden' for wmsa; options: shift, nobias"),
+        ("departition7", "expected departition<size>/rows<n>, e.g. departition7/rows8"),
     ],
 )
 def test_a_malformed_token_says_what_is_wrong(token, message) -> None:

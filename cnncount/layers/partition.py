@@ -30,7 +30,7 @@ class SpaceToDepth(Layer):
         >>> SpaceToDepth().output_shape(Shape(96, 56, 56)), SpaceToDepth().output_shape(Shape(32, 5, 8))
         (Shape(384, 28, 28), Shape(128, 3, 4))
         >>> str(SpaceToDepth()), SpaceToDepth().window(Shape(96, 56, 56))[0]
-        ('s2d2', Window(extent=2, stride=2, padding=0))
+        ('s2d', Window(extent=2, stride=2, padding=0))
     """
 
     kind = "spacetodepth"
@@ -56,7 +56,7 @@ class SpaceToDepth(Layer):
         return square, square
 
     def __str__(self) -> str:
-        return "s2d2"
+        return "s2d"
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -115,7 +115,7 @@ class WindowDepartition(Layer):
 
     Examples:
         >>> WindowDepartition(7, 8).output_shape(Shape(64, 64, 49)), str(WindowDepartition(7, 8))
-        (Shape(64, 56, 56), 'departition7x8')
+        (Shape(64, 56, 56), 'departition7/rows8')
         >>> WindowDepartition(7, 3).output_shape(Shape(64, 64, 49))
         Traceback (most recent call last):
         ...
@@ -151,7 +151,7 @@ class WindowDepartition(Layer):
         return Shape(shape.channels, self.rows * size, shape.height // self.rows * size)
 
     def __str__(self) -> str:
-        return f"departition{self.size}x{self.rows}"
+        return f"departition{self.size}/rows{self.rows}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -78,7 +78,7 @@ class WindowAttention(Layer):
         >>> attention.macs(shape)  # 4 * 3136 * 96**2 + 2 * 3136 * 49 * 96
         145108992
         >>> attention.output_shape(shape), str(attention)
-        (Shape(96, 56, 56), 'wmsa3-7-shift3')
+        (Shape(96, 56, 56), 'wmsa3-7/shift3')
         >>> WindowAttention(3, 7, 3).macs(Shape(96, 10, 9))  # padded to 14 x 14: T = 196
         9069312
         >>> WindowAttention(3, 7, 7)
@@ -231,7 +231,7 @@ class WindowAttention(Layer):
         return Saves(values=5 * tokens * shape.channels + scores)
 
     def __str__(self) -> str:
-        shift = f"-shift{pair_text(self.shift)}" if any(self.shift) else ""
+        shift = f"/shift{pair_text(self.shift)}" if any(self.shift) else ""
         bias = "" if self.bias else "/nobias"
         return f"wmsa{self.heads}-{pair_text(self.window_size)}{shift}{bias}"
 
@@ -260,7 +260,7 @@ class CosineWindowAttention(WindowAttention):
         >>> attention.macs(shape)  # 4*4096*96**2 + 2*4096*64*96 + 225*5*512
         201902592
         >>> str(attention)
-        'cosmsa3-8-shift4'
+        'cosmsa3-8/shift4'
     """
 
     kind = "cosinewindowattention"
@@ -338,4 +338,5 @@ class CosineWindowAttention(WindowAttention):
         return Saves(values=8 * tokens * shape.channels + scores)
 
     def __str__(self) -> str:
-        return "cos" + WindowAttention.__str__(self)[1:]
+        hidden = "" if self.hidden == 512 else f"/hidden{self.hidden}"
+        return "cos" + WindowAttention.__str__(self)[1:] + hidden
