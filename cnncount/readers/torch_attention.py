@@ -225,16 +225,17 @@ def _position_embedding(call: Call, previous: Mapping) -> Mapped | tuple[Mapped,
 @register_function("Tensor.__getitem__")
 def _readout(call: Call) -> Mapped:
     """Map ViT's ``x[:, 0]``, the class token read out."""
-    flow = call.source("NLC")
+    flow = call.flows[0]
     index = call.argument(1, "indices")
     if not (
-        isinstance(index, tuple)
+        flow.layout == "NLC"
+        and isinstance(index, tuple)
         and len(index) == 2
         and index[0] == slice(None)
         and isinstance(index[1], int)
         and index[1] in (0, -flow.shape.width)
     ):
         raise call.refuse(
-            f"cnncount reads the first token of a sequence (x[:, 0]) only, not {index!r}"
+            f"cnncount cannot count Tensor.__getitem__ with {index!r} on a tensor laid out {flow.layout}: it reads the first token of a sequence, x[:, 0], only"
         )
     return Mapped((ClassTokenReadout(),), layout="NC")
