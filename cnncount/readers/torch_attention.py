@@ -21,16 +21,19 @@ Examples:
     >>> import torch
     >>> from cnncount.readers.torch_trace import record
     >>> from cnncount.shapes import Shape
-    >>> from torchvision.models.swin_transformer import ShiftedWindowAttention
-    >>> class Swin(torch.nn.Module):
+    >>> class TinyViT(torch.nn.Module):  # torchvision's VisionTransformer, in a few lines
     ...     def __init__(self):
     ...         super().__init__()
-    ...         self.embed = torch.nn.Conv2d(3, 32, 4, 4)
-    ...         self.attn = ShiftedWindowAttention(32, [7, 7], [3, 3], 2)
+    ...         self.conv_proj = torch.nn.Conv2d(3, 32, 8, 8)
+    ...         self.class_token = torch.nn.Parameter(torch.zeros(1, 1, 32))
+    ...         self.pos_embedding = torch.nn.Parameter(torch.zeros(1, 17, 32))
+    ...         self.attention = torch.nn.MultiheadAttention(32, 4, batch_first=True)
     ...     def forward(self, x):
-    ...         return self.attn(self.embed(x).permute(0, 2, 3, 1))
-    >>> [(node.name, str(node.layer)) for node in record(Swin(), Shape(3, 56, 56), "swin")]
-    [('embed', 'conv4-32/s4/p0'), ('attn', 'wmsa2-7-shift3')]
+    ...         x = self.conv_proj(x).reshape(1, 32, 16).permute(0, 2, 1)
+    ...         x = torch.cat([self.class_token.expand(1, -1, -1), x], dim=1) + self.pos_embedding
+    ...         return self.attention(x, x, x, need_weights=False)[0][:, 0]
+    >>> [str(node.layer) for node in record(TinyViT(), Shape(3, 32, 32), "tiny")]
+    ['conv8-32/s8/p0', 'tokens', 'classtoken', 'posembed', 'mha4', 'cls']
 """
 
 from __future__ import annotations
