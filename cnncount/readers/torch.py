@@ -49,11 +49,14 @@ def from_torch(
         >>> network.name, [(node.name, str(node.layer)) for node in network.nodes]
         ('Conv2d', [('Conv2d', 'conv3-8/p0')])
     """
+    from cnncount.readers.torch_functions import FUNCTIONS
+    from cnncount.readers.torch_modules import MODULES, load_extensions
     from cnncount.readers.torch_trace import record
 
+    load_extensions()
     shape = input_shape if isinstance(input_shape, Shape) else Shape(*input_shape)
     label = name or type(module).__name__
-    return Network(label, shape, record(module, shape, label))
+    return Network(label, shape, record(module, shape, label, MODULES, FUNCTIONS))
 
 
 def read_callable(reference: str, input_shape: Shape | None = None) -> Network:

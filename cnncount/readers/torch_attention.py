@@ -19,8 +19,7 @@ token as on each position of a map.
 
 Examples:
     >>> import torch
-    >>> from cnncount.readers.torch_trace import record
-    >>> from cnncount.shapes import Shape
+    >>> from cnncount import from_torch
     >>> class TinyViT(torch.nn.Module):  # torchvision's VisionTransformer, in a few lines
     ...     def __init__(self):
     ...         super().__init__()
@@ -32,7 +31,7 @@ Examples:
     ...         x = self.conv_proj(x).reshape(1, 32, 16).permute(0, 2, 1)
     ...         x = torch.cat([self.class_token.expand(1, -1, -1), x], dim=1) + self.pos_embedding
     ...         return self.attention(x, x, x, need_weights=False)[0][:, 0]
-    >>> [str(node.layer) for node in record(TinyViT(), Shape(3, 32, 32), "tiny")]
+    >>> [str(node.layer) for node in from_torch(TinyViT(), (3, 32, 32)).nodes]
     ['conv8-32/s8/p0', 'tokens', 'classtoken', 'posembed', 'mha4', 'cls']
 """
 
