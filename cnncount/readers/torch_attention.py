@@ -150,7 +150,7 @@ def _swap_axes(call: Call) -> Mapped:
 
 
 Extension = Callable[[Call, Mapping], "Mapped | tuple[Mapped, ...]"]
-"""An entry put before another: it takes a call and the entry it replaces."""
+"""An entry put before another, given the call and the entry it replaces."""
 
 
 def _extending(*names: str) -> Callable[[Extension], Extension]:
