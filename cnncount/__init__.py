@@ -68,6 +68,9 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
         ConvTranspose2d as ConvTranspose2d,
     )
     from cnncount.layers import (
+        CosineWindowAttention as CosineWindowAttention,
+    )
+    from cnncount.layers import (
         Dropout as Dropout,
     )
     from cnncount.layers import (
@@ -95,6 +98,9 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
         LocalResponseNorm as LocalResponseNorm,
     )
     from cnncount.layers import (
+        MapToTokens as MapToTokens,
+    )
+    from cnncount.layers import (
         MaxPool2d as MaxPool2d,
     )
     from cnncount.layers import (
@@ -119,6 +125,9 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
         PositionwiseLinear as PositionwiseLinear,
     )
     from cnncount.layers import (
+        RelativeAttention as RelativeAttention,
+    )
+    from cnncount.layers import (
         ReLU as ReLU,
     )
     from cnncount.layers import (
@@ -137,10 +146,25 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
         Softmax as Softmax,
     )
     from cnncount.layers import (
+        SpaceToDepth as SpaceToDepth,
+    )
+    from cnncount.layers import (
         StochasticDepth as StochasticDepth,
     )
     from cnncount.layers import (
+        SwapAxes as SwapAxes,
+    )
+    from cnncount.layers import (
         Tanh as Tanh,
+    )
+    from cnncount.layers import (
+        WindowAttention as WindowAttention,
+    )
+    from cnncount.layers import (
+        WindowDepartition as WindowDepartition,
+    )
+    from cnncount.layers import (
+        WindowPartition as WindowPartition,
     )
     from cnncount.layers import (
         ZeroPad2d as ZeroPad2d,

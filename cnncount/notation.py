@@ -40,7 +40,9 @@ _EXPECTED = (
     "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
     "ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, "
     "droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, patch<size>-<dim>, "
-    "classtoken, posembed, mha<heads>, cls, pad<pixels>, rescale<scale> or normalize"
+    "classtoken, posembed, mha<heads>, cls, pad<pixels>, rescale<scale>, normalize, tokens, "
+    "wmsa<heads>-<window>, cosmsa<heads>-<window>, relmsa<heads>-<size>, s2d, partition<size>, "
+    "departition<size>/rows<n> or swapaxes"
 )
 
 
@@ -520,6 +522,28 @@ def _norm(name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
     return build
 
 
+def _window_attention(cosine: bool) -> Callable[[str, dict[str, str]], Layer]:
+    """Build Swin's window attention, ``wmsa<heads>-<window>`` (``cosmsa`` for v2's cosine
+    attention), with the options ``/shift<s>``, ``/nobias`` and, for v2, ``/hidden<n>``."""
+    token = "cosmsa" if cosine else "wmsa"
+
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        from cnncount.layers.window_attention import CosineWindowAttention, WindowAttention
+
+        _only(options, "shift nobias hidden" if cosine else "shift nobias", token)
+        heads_text, dash, window_text = rest.partition("-")
+        if not dash:
+            raise LayerError(f"expected {token}<heads>-<window>, e.g. {token}3-7/shift3")
+        heads, window = _whole(heads_text, "heads"), _pair(window_text, "window")
+        shift, bias = _pair(options.get("shift", "0"), "shift"), not _flag(options, "nobias")
+        if cosine:
+            hidden = _whole(options.get("hidden", "512"), "hidden")
+            return CosineWindowAttention(heads, window, shift, bias, hidden)
+        return WindowAttention(heads, window, shift, bias)
+
+    return build
+
+
 def _pad(rest: str, options: dict[str, str]) -> Layer:
     from cnncount.layers.padding import ZeroPad2d
 
@@ -552,6 +576,32 @@ def _normalize(rest: str, options: dict[str, str]) -> Layer:
     _only(options, "constant", "normalize")
     _nothing_after("normalize", rest)
     return Normalization(stored=not _flag(options, "constant"))
+
+
+def _relative_attention(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.relative_attention import RelativeAttention
+
+    _only(options, "", "relmsa")
+    heads_text, dash, size_text = rest.partition("-")
+    if not dash:
+        raise LayerError("expected relmsa<heads>-<size>, e.g. relmsa2-7")
+    return RelativeAttention(_whole(heads_text, "heads"), _whole(size_text, "size"))
+
+
+def _partition(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.partition import WindowPartition
+
+    _only(options, "", "partition")
+    return WindowPartition(_whole(rest, "size"))
+
+
+def _departition(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.partition import WindowDepartition
+
+    _only(options, "rows", "departition")
+    if "rows" not in options:
+        raise LayerError("expected departition<size>/rows<n>, e.g. departition7/rows8")
+    return WindowDepartition(_whole(rest, "size"), _whole(options["rows"], "rows"))
 
 
 def _plain(module: str, name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
@@ -611,5 +661,13 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "pad": _pad,
     "rescale": _rescale,
     "normalize": _normalize,
+    "tokens": _plain("tokens", "MapToTokens", "tokens"),
+    "wmsa": _window_attention(cosine=False),
+    "cosmsa": _window_attention(cosine=True),
+    "relmsa": _relative_attention,
+    "s2d": _plain("partition", "SpaceToDepth", "s2d"),
+    "partition": _partition,
+    "departition": _departition,
+    "swapaxes": _plain("partition", "SwapAxes", "swapaxes"),
 }
 """Each token's prefix and the builder of its layer from the rest of the head and the options."""

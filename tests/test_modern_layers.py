@@ -15,22 +15,30 @@ from cnncount import (
     ClassTokenReadout,
     Conv2d,
     ConvTranspose2d,
+    CosineWindowAttention,
     Hardsigmoid,
     Hardswish,
     LayerError,
     LayerNorm,
     LayerScale,
+    MapToTokens,
     MultiheadAttention,
     Multiply,
     PatchEmbedding,
     PositionEmbedding,
     PositionwiseLinear,
+    RelativeAttention,
     Shape,
     Sigmoid,
     SiLU,
+    SpaceToDepth,
     SpecError,
     StochasticDepth,
+    SwapAxes,
     Tanh,
+    WindowAttention,
+    WindowDepartition,
+    WindowPartition,
     parse_layer,
     parse_network,
     summarize,
@@ -148,6 +156,47 @@ TOKENS = Shape(768, 1, 197)
         (ClassTokenReadout(), TOKENS, Shape(768, 1, 1), 0, 0, 0, 0),
         (MultiheadAttention(12), TOKENS, TOKENS, 2_359_296, 3072, 0, 524_391_936),
         (MultiheadAttention(2, bias=False), Shape(8, 3, 4), Shape(8, 3, 4), 256, 0, 0, 5_376),
+        (  # Swin-T's first stage: T = 56 * 56 tokens in windows of N = 49, a 13 x 13 bias table
+            WindowAttention(3, 7, 3),
+            Shape(96, 56, 56),
+            Shape(96, 56, 56),
+            4 * 96**2 + 13 * 13 * 3,
+            4 * 96,
+            49**2,
+            4 * 3136 * 96**2 + 2 * 3136 * 49 * 96,
+        ),
+        (  # padded from 5 x 6 to 6 x 8 windows of 3 x 4: T = 48, N = 12, a 5 x 7 table
+            WindowAttention(2, (3, 4), (1, 2), bias=False),
+            Shape(8, 5, 6),
+            Shape(8, 5, 6),
+            4 * 8**2 + 5 * 7 * 2,
+            0,
+            12**2,
+            4 * 48 * 8**2 + 2 * 48 * 12 * 8,
+        ),
+        (  # Swin-V2-T's first stage: the bias MLP 2 -> 512 -> 3 over the 15 x 15 table
+            CosineWindowAttention(3, 8, 4),
+            Shape(96, 64, 64),
+            Shape(96, 64, 64),
+            4 * 96**2 + 3 + 2 * 512 + 512 * 3,
+            4 * 96 + 512,
+            64**2 + 2 * 15 * 15,
+            4 * 4096 * 96**2 + 2 * 4096 * 64 * 96 + 15 * 15 * (2 * 512 + 512 * 3),
+        ),
+        (  # MaxViT-T's first stage: 64 windows of 7 x 7, 2 heads
+            RelativeAttention(2, 7),
+            Shape(64, 64, 49),
+            Shape(64, 64, 49),
+            4 * 64**2 + 13 * 13 * 2,
+            4 * 64,
+            49**2,
+            4 * 3136 * 64**2 + 2 * 3136 * 49 * 64,
+        ),
+        (SpaceToDepth(), Shape(96, 55, 56), Shape(384, 28, 28), 0, 0, 0, 0),
+        (WindowPartition(7), Shape(64, 56, 56), Shape(64, 64, 49), 0, 0, 0, 0),
+        (WindowDepartition(7, 8), Shape(64, 64, 49), Shape(64, 56, 56), 0, 0, 0, 0),
+        (SwapAxes(), Shape(64, 49, 64), Shape(64, 64, 49), 0, 0, 0, 0),
+        (MapToTokens(), Shape(768, 14, 14), Shape(768, 1, 196), 0, 0, 0, 0),
     ],
 )
 def test_layer_counts(layer, shape, output, weights, biases, buffers, macs) -> None:
@@ -324,6 +373,14 @@ def test_a_layer_that_does_not_fit_its_input_says_so(layer, shape, message) -> N
         (PositionEmbedding(), "embedding", False, False),  # input + pos_embedding
         (ClassTokenReadout(), "reshape", True, False),  # x[:, 0], a view
         (MultiheadAttention(12), "attention", False, True),
+        (WindowAttention(3, 7), "attention", False, False),  # its own window
+        (CosineWindowAttention(3, 8), "attention", False, False),
+        (RelativeAttention(2, 7), "attention", False, False),  # its own group of tokens
+        (SpaceToDepth(), "reshape", False, False),  # torch.cat of four slices
+        (WindowPartition(7), "reshape", False, True),  # a copy; fields not followed through it
+        (WindowDepartition(7, 8), "reshape", False, False),  # a copy
+        (SwapAxes(), "reshape", True, False),  # a view
+        (MapToTokens(), "reshape", True, False),  # a view
     ],
 )
 def test_each_layer_states_its_facts(layer, category, in_place, sees_whole_input) -> None:
@@ -415,6 +472,16 @@ def test_attention_sees_every_token() -> None:
         ("mha12", MultiheadAttention(12)),
         ("mha4/nobias", MultiheadAttention(4, bias=False)),
         ("cls", ClassTokenReadout()),
+        ("tokens", MapToTokens()),
+        ("wmsa3-7/shift3", WindowAttention(3, 7, 3)),
+        ("wmsa2-3x4/shift1x2/nobias", WindowAttention(2, (3, 4), (1, 2), bias=False)),
+        ("cosmsa3-8/shift4", CosineWindowAttention(3, 8, 4)),
+        ("cosmsa3-8/hidden256", CosineWindowAttention(3, 8, hidden=256)),
+        ("relmsa2-7", RelativeAttention(2, 7)),
+        ("s2d", SpaceToDepth()),
+        ("partition7", WindowPartition(7)),
+        ("departition7/rows8", WindowDepartition(7, 8)),
+        ("swapaxes", SwapAxes()),
     ],
 )
 def test_each_token_reads_as_its_layer_and_is_written_back(token, layer) -> None:
@@ -439,6 +506,10 @@ def test_each_token_reads_as_its_layer_and_is_written_back(token, layer) -> None
         ("mha", "heads must be a whole number, got ''"),
         ("shuffle", "groups must be a whole number, got ''"),
         ("gelu2", "unexpected '2' after 'gelu'"),
+        ("wmsa3", "expected wmsa<heads>-<window>, e.g. wmsa3-7/shift3"),
+        ("wmsa3-7/shift7", "shift 7 must be below the window 7"),
+        ("wmsa3-7/hidden256", "unknown option 'hidden' for wmsa; options: shift, nobias"),
+        ("departition7", "expected departition<size>/rows<n>, e.g. departition7/rows8"),
     ],
 )
 def test_a_malformed_token_says_what_is_wrong(token, message) -> None:

@@ -34,6 +34,7 @@ from cnncount import (
     Concat,
     Conv2d,
     ConvTranspose2d,
+    CosineWindowAttention,
     Dropout,
     Flatten,
     Hardsigmoid,
@@ -44,6 +45,7 @@ from cnncount import (
     Linear,
     LocallyConnected2d,
     LocalResponseNorm,
+    MapToTokens,
     MaxPool2d,
     MultiheadAttention,
     Multiply,
@@ -51,13 +53,19 @@ from cnncount import (
     PatchEmbedding,
     PositionEmbedding,
     PositionwiseLinear,
+    RelativeAttention,
     ReLU,
     Shape,
     Sigmoid,
     SiLU,
     Softmax,
+    SpaceToDepth,
     StochasticDepth,
+    SwapAxes,
     Tanh,
+    WindowAttention,
+    WindowDepartition,
+    WindowPartition,
     get_model,
     summarize,
 )
@@ -96,10 +104,8 @@ def check_against_torch(summary) -> None:
         assert (
             sum(p.numel() for name, p in parameters.items() if name.endswith("bias")) == row.biases
         ), row.name
-        buffers = [
-            b
-            for name, b in module.named_buffers()
-            if name.endswith(("running_mean", "running_var"))
+        buffers = [  # batch norm's counter of batches is no state of the layer's
+            b for name, b in module.named_buffers() if not name.endswith("num_batches_tracked")
         ]
         assert sum(b.numel() for b in buffers) == row.buffers, row.name
     assert torch_flops(model, shape) == 2 * summary.totals.macs
@@ -325,7 +331,29 @@ def spatial_layers(shape: Shape | None):
         st.just(ClassToken()),
         st.just(ClassTokenReadout()),
         *([st.builds(MultiheadAttention, st.integers(1, 4), st.booleans())] if small else []),
+        *(windowed_layers() if small else []),
+        st.just(SpaceToDepth()),
+        st.just(SwapAxes()),
+        st.just(MapToTokens()),
+        st.builds(WindowPartition, st.integers(1, 3)),
+        st.builds(WindowDepartition, st.integers(1, 3), st.integers(1, 3)),
     )
+
+
+def windowed_layers():
+    """Swin's window attention, shifted or not, windows square or not, and MaxViT's attention."""
+    swin = st.tuples(
+        st.sampled_from([WindowAttention, CosineWindowAttention]),
+        st.integers(1, 3),
+        st.tuples(st.integers(1, 4), st.integers(1, 4)),
+        st.booleans(),
+        st.booleans(),
+    ).map(
+        lambda args: args[0](
+            args[1], args[2], (args[2][0] // 2, args[2][1] // 2) if args[3] else 0, args[4]
+        )
+    )
+    return [swin, st.builds(RelativeAttention, st.integers(1, 3), st.integers(1, 3))]
 
 
 head_layers = st.one_of(

@@ -25,8 +25,6 @@ from cnncount.readers.torch import build_on_meta, from_torch
 
 MODELS = torchvision.models.list_models(module=torchvision.models)
 """torchvision's classification models."""
-ATTENTION = ("vit_", "swin_", "maxvit_")
-"""The transformers, whose layer kinds another branch adds (helper "attn")."""
 FAST = frozenset(
     {
         "alexnet",
@@ -35,6 +33,7 @@ FAST = frozenset(
         "efficientnet_b0",
         "googlenet",
         "inception_v3",
+        "maxvit_t",
         "mnasnet0_5",
         "mobilenet_v2",
         "mobilenet_v3_small",
@@ -43,7 +42,10 @@ FAST = frozenset(
         "resnext50_32x4d",
         "shufflenet_v2_x1_0",
         "squeezenet1_1",
+        "swin_t",
+        "swin_v2_t",
         "vgg11_bn",
+        "vit_b_16",
     }
 )
 """One model of each family, run by `make check`; the rest are marked slow."""
@@ -91,14 +93,9 @@ def cnncount_counts(model: nn.Module, side: int, name: str) -> dict[str, int]:
     }
 
 
-def _marks(name: str) -> list[pytest.MarkDecorator]:
-    marks = [] if name in FAST else [pytest.mark.slow]
-    if name.startswith(ATTENTION):
-        marks.append(pytest.mark.xfail(strict=True, reason="attention's layer kinds: helper attn"))
-    return marks
-
-
-@pytest.mark.parametrize("name", [pytest.param(n, marks=_marks(n)) for n in MODELS])
+@pytest.mark.parametrize(
+    "name", [pytest.param(n, marks=[] if n in FAST else [pytest.mark.slow]) for n in MODELS]
+)
 def test_torchvision_models_read_as_torch_counts_them(name: str) -> None:
     model, side = build(name), crop(name)
     assert cnncount_counts(model, side, name) == torch_counts(model, side)

@@ -29,6 +29,7 @@ from cnncount import (
     Concat,
     Conv2d,
     ConvTranspose2d,
+    CosineWindowAttention,
     Dropout,
     Flatten,
     Hardsigmoid,
@@ -38,6 +39,7 @@ from cnncount import (
     Linear,
     LocallyConnected2d,
     LocalResponseNorm,
+    MapToTokens,
     MaxPool2d,
     Merge,
     MultiheadAttention,
@@ -45,13 +47,19 @@ from cnncount import (
     PatchEmbedding,
     PositionEmbedding,
     PositionwiseLinear,
+    RelativeAttention,
     ReLU,
     ReLU6,
     Sigmoid,
     SiLU,
     Softmax,
+    SpaceToDepth,
     StochasticDepth,
+    SwapAxes,
     Tanh,
+    WindowAttention,
+    WindowDepartition,
+    WindowPartition,
 )
 from cnncount.layers import Layer
 from cnncount.network import Network
@@ -207,6 +215,35 @@ class Chunk(nn.Module):
         return x.chunk(self.chunks, dim=1)[self.index]
 
 
+class Tokens(nn.Module):
+    """A map's positions read as a sequence (batch, C, 1, H W), as ViT reshapes its patches."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        return x.flatten(2).unsqueeze(2)
+
+
+class Windowed(nn.Module):
+    """torchvision's MaxViT partition, departition or Swin patch-merging gather, with the map
+    channels first around it: (batch, C, G, P) for groups of tokens, as cnncount writes them."""
+
+    def __init__(self, layer: Layer) -> None:
+        super().__init__()
+        self.layer = layer
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        from torchvision.models import maxvit, swin_transformer
+
+        layer = self.layer
+        if isinstance(layer, WindowPartition):
+            return maxvit.WindowPartition()(x, layer.size).permute(0, 3, 1, 2)
+        if isinstance(layer, WindowDepartition):
+            groups = x.permute(0, 2, 3, 1)
+            columns = x.shape[2] // layer.rows
+            return maxvit.WindowDepartition()(groups, layer.size, layer.rows, columns)
+        gathered = swin_transformer._patch_merging_pad(x.permute(0, 2, 3, 1))
+        return gathered.permute(0, 3, 1, 2)
+
+
 def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
     """Return the PyTorch module of ``layer`` for an input of ``shape``."""
     if isinstance(layer, Conv2d):
@@ -298,6 +335,39 @@ def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
         return Prepend(shape.channels)
     if isinstance(layer, MultiheadAttention):
         return Attention(shape.channels, layer.heads, layer.bias)
+    return _windowed_layer(layer, shape)
+
+
+def _windowed_layer(layer: Layer, shape: Shape) -> nn.Module:
+    """Return the torchvision module of one of Swin's and MaxViT's layers, channels moved last
+    and back, or the reshape that stands for a rearranging layer."""
+    from torchvision.models import maxvit, swin_transformer
+
+    if isinstance(layer, (WindowAttention, CosineWindowAttention)):
+        attention = (
+            swin_transformer.ShiftedWindowAttentionV2
+            if isinstance(layer, CosineWindowAttention)
+            else swin_transformer.ShiftedWindowAttention
+        )
+        window, shift = list(layer.window_size), list(layer.shift)
+        module = attention(shape.channels, window, shift, layer.heads, layer.bias, layer.bias)
+        return ChannelsLast(module)
+    if isinstance(layer, RelativeAttention):
+        if shape.channels % layer.heads or shape.width != layer.size**2:
+            # torchvision's module is built from a head size, and broadcasts its bias over a
+            # group of one token: the sizes that cnncount refuses cannot be built to fit
+            raise ValueError(f"{shape} does not fit {layer}")
+        return ChannelsLast(
+            maxvit.RelativePositionalMultiHeadAttention(
+                shape.channels, shape.channels // layer.heads, layer.size**2
+            )
+        )
+    if isinstance(layer, (WindowPartition, WindowDepartition, SpaceToDepth)):
+        return Windowed(layer)
+    if isinstance(layer, SwapAxes):
+        return maxvit.SwapAxes(-1, -2)
+    if isinstance(layer, MapToTokens):
+        return Tokens()
     raise TypeError(f"no PyTorch twin for {layer!r}")
 
 

@@ -76,6 +76,18 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
         LocalResponseNorm as LocalResponseNorm,
     )
     from cnncount.layers.padding import ZeroPad2d as ZeroPad2d
+    from cnncount.layers.partition import (
+        SpaceToDepth as SpaceToDepth,
+    )
+    from cnncount.layers.partition import (
+        SwapAxes as SwapAxes,
+    )
+    from cnncount.layers.partition import (
+        WindowDepartition as WindowDepartition,
+    )
+    from cnncount.layers.partition import (
+        WindowPartition as WindowPartition,
+    )
     from cnncount.layers.pointwise import (
         Dropout as Dropout,
     )
@@ -97,6 +109,7 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
     from cnncount.layers.pool import (
         MaxPool2d as MaxPool2d,
     )
+    from cnncount.layers.relative_attention import RelativeAttention as RelativeAttention
     from cnncount.layers.residual import (
         LayerScale as LayerScale,
     )
@@ -112,12 +125,21 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
         ClassTokenReadout as ClassTokenReadout,
     )
     from cnncount.layers.tokens import (
+        MapToTokens as MapToTokens,
+    )
+    from cnncount.layers.tokens import (
         PatchEmbedding as PatchEmbedding,
     )
     from cnncount.layers.tokens import (
         PositionEmbedding as PositionEmbedding,
     )
     from cnncount.layers.transposed import ConvTranspose2d as ConvTranspose2d
+    from cnncount.layers.window_attention import (
+        CosineWindowAttention as CosineWindowAttention,
+    )
+    from cnncount.layers.window_attention import (
+        WindowAttention as WindowAttention,
+    )
 
 LAYERS = {
     "AdaptiveAvgPool2d": "pool",
@@ -131,6 +153,7 @@ LAYERS = {
     "Concat": "merge",
     "Conv2d": "conv",
     "ConvTranspose2d": "transposed",
+    "CosineWindowAttention": "window_attention",
     "Dropout": "pointwise",
     "Flatten": "linear",
     "GELU": "gates",
@@ -141,6 +164,7 @@ LAYERS = {
     "Linear": "linear",
     "LocalResponseNorm": "norm",
     "LocallyConnected2d": "local",
+    "MapToTokens": "tokens",
     "MaxPool2d": "pool",
     "Merge": "merge",
     "MultiheadAttention": "attention",
@@ -151,12 +175,18 @@ LAYERS = {
     "PositionwiseLinear": "linear",
     "ReLU": "pointwise",
     "ReLU6": "pointwise",
+    "RelativeAttention": "relative_attention",
     "Rescaling": "scaling",
     "SiLU": "gates",
     "Sigmoid": "gates",
     "Softmax": "pointwise",
+    "SpaceToDepth": "partition",
     "StochasticDepth": "residual",
+    "SwapAxes": "partition",
     "Tanh": "gates",
+    "WindowAttention": "window_attention",
+    "WindowDepartition": "partition",
+    "WindowPartition": "partition",
     "ZeroPad2d": "padding",
 }
 """Each exported layer type and its module of :mod:`cnncount.layers`, which defines it."""

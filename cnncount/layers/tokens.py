@@ -9,7 +9,9 @@ normalises each token, a :class:`~cnncount.layers.linear.PositionwiseLinear` tra
 - :class:`PatchEmbedding` cuts an image into patches and projects each to a token;
 - :class:`ClassToken` puts a learned token before the others;
 - :class:`PositionEmbedding` adds a learned value to every value of the sequence;
-- :class:`ClassTokenReadout` keeps the first token alone, for the classifier.
+- :class:`ClassTokenReadout` keeps the first token alone, for the classifier;
+- :class:`MapToTokens` reads the positions of a map as a sequence, as a reader of real models
+  finds a patch embedding written as a convolution and a reshape.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, requi
 from cnncount.layers.windows import Window
 from cnncount.shapes import Shape
 
-__all__ = ["ClassToken", "ClassTokenReadout", "PatchEmbedding", "PositionEmbedding"]
+__all__ = ["ClassToken", "ClassTokenReadout", "MapToTokens", "PatchEmbedding", "PositionEmbedding"]
 
 
 @dataclass(frozen=True, slots=True, init=False)
@@ -251,6 +253,34 @@ class ClassTokenReadout(Layer):
 
     def __str__(self) -> str:
         return "cls"
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class MapToTokens(Layer):
+    """Read the H x W positions of a map, row after row, as a sequence of H W tokens of C values:
+    ``C x H x W`` becomes ``C x 1 x HW`` (torchvision's ViT reshapes its patch convolution's
+    output so, then moves the channels last: views, nothing counted).
+
+    Examples:
+        >>> MapToTokens().output_shape(Shape(768, 14, 14)), str(MapToTokens()), MapToTokens().in_place
+        (Shape(768, 1, 196), 'tokens', True)
+    """
+
+    kind = "maptotokens"
+    category = "reshape"
+    in_place = True  # a view of its input
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """Return one token per position.
+
+        Examples:
+            >>> MapToTokens().output_shape(Shape(8, 1, 5))
+            Shape(8, 1, 5)
+        """
+        return Shape(shape.channels, 1, shape.height * shape.width)
+
+    def __str__(self) -> str:
+        return "tokens"
 
 
 def _require_sequence(shape: Shape, what: str) -> None:

@@ -15,9 +15,10 @@ from cnncount.shapes import Shape
 
 __all__ = ["LAYOUTS", "Flow"]
 
-LAYOUTS = ("NCHW", "NHWC", "NC", "NLC", "NGCHW", "NCGHW")
+LAYOUTS = ("NCHW", "NHWC", "NC", "NLC", "NCL", "NGCHW", "NCGHW")
 """How a flowing tensor holds its values after the batch axis, as channels first, channels last,
-a vector per image, a sequence of L tokens of C values (cnncount's ``Shape(C, 1, L)``), or the
+a vector per image, a sequence of L tokens of C values (cnncount's ``Shape(C, 1, L)``), the same
+with the channels first (``NCL``, as ViT reshapes its patches before it moves them last), or the
 channels viewed as G groups of C/G, before (``NGCHW``) and after (``NCGHW``) the two group axes
 are swapped, as a channel shuffle does."""
 
@@ -55,6 +56,7 @@ class Flow:
             "NHWC": [height, width, channels],
             "NC": [channels],
             "NLC": [width, channels],
+            "NCL": [channels, width],
             "NGCHW": [self.groups, per_group, height, width],
             "NCGHW": [per_group, self.groups, height, width],
         }[self.layout]

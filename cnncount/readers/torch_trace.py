@@ -40,6 +40,7 @@ from torch.overrides import TorchFunctionMode
 
 from cnncount.errors import LayerError, ReadError
 from cnncount.layers import Layer
+from cnncount.layers.merge import Merge
 from cnncount.network import INPUT, Node
 from cnncount.readers.flow import Flow
 from cnncount.shapes import Shape
@@ -415,6 +416,8 @@ class _Recorder:
         layout = mapped.layout or ("NC" if rank == 2 else sources[0].layout)
         if not mapped.layers:
             return Flow(sources[0].node, sources[0].shape, layout, mapped.groups)
+        if not isinstance(mapped.layers[0], Merge):  # self-attention reads x as q, k and v
+            sources = sources[:1]
         for layer in mapped.layers:
             try:
                 shape = layer.output_shape_of(
