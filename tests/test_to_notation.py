@@ -79,6 +79,16 @@ EXAMPLES: list[Layer] = [
     layers.Tanh(),
     layers.ZeroPad2d(0, 1, 0, 1),
     layers.ZeroPad2d(3, 3, 3, 3),
+    layers.LayerScale(bias=True),
+    layers.MapToTokens(),
+    layers.WindowAttention(3, 7, shift=3),
+    layers.WindowAttention(4, (7, 5), bias=False),
+    layers.CosineWindowAttention(3, 8, shift=4, hidden=256),
+    layers.RelativeAttention(2, 7),
+    layers.SpaceToDepth(),
+    layers.WindowPartition(7),
+    layers.WindowDepartition(7, 8),
+    layers.SwapAxes(),
 ]
 MERGES: list[Merge] = [layers.Add(), layers.Add(in_place=True), layers.Concat(), layers.Multiply()]
 
