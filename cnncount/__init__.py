@@ -66,10 +66,19 @@ if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ load
         Flatten as Flatten,
     )
     from cnncount.layers import (
+        GlobalResponseNorm as GlobalResponseNorm,
+    )
+    from cnncount.layers import (
+        GroupNorm as GroupNorm,
+    )
+    from cnncount.layers import (
         Hardsigmoid as Hardsigmoid,
     )
     from cnncount.layers import (
         Hardswish as Hardswish,
+    )
+    from cnncount.layers import (
+        Interpolate as Interpolate,
     )
     from cnncount.layers import (
         LayerNorm as LayerNorm,
@@ -127,6 +136,9 @@ if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ load
     )
     from cnncount.layers import (
         Softmax as Softmax,
+    )
+    from cnncount.layers import (
+        StdConv2d as StdConv2d,
     )
     from cnncount.layers import (
         StochasticDepth as StochasticDepth,

@@ -36,8 +36,11 @@ from cnncount import (
     ConvTranspose2d,
     Dropout,
     Flatten,
+    GlobalResponseNorm,
+    GroupNorm,
     Hardsigmoid,
     Hardswish,
+    Interpolate,
     LayerError,
     LayerNorm,
     LayerScale,
@@ -56,11 +59,13 @@ from cnncount import (
     Sigmoid,
     SiLU,
     Softmax,
+    StdConv2d,
     StochasticDepth,
     Tanh,
     get_model,
     summarize,
 )
+from cnncount.layers.interpolate import MODES
 from cnncount.models import MODELS
 from tests.torch_twins import (
     output_shapes,
@@ -223,6 +228,21 @@ def convolutions(draw):
 
 
 @st.composite
+def standardised_convolutions(draw):
+    conv = draw(convolutions())
+    return StdConv2d(
+        conv.out_channels,
+        conv.kernel_size,
+        conv.stride,
+        conv.padding,
+        conv.dilation,
+        conv.groups,
+        conv.bias,
+        gain=draw(st.booleans()),
+    )
+
+
+@st.composite
 def locally_connected(draw):
     return LocallyConnected2d(
         draw(st.integers(1, 4)),
@@ -311,6 +331,11 @@ def spatial_layers(shape: Shape | None):
         st.builds(LocalResponseNorm, st.integers(1, 5)),
         st.just(BatchNorm2d()),
         st.just(LayerNorm()),
+        st.builds(GroupNorm, st.integers(1, 4), st.booleans()),
+        st.just(GlobalResponseNorm()),
+        st.builds(Interpolate, scale=sizes(1, 3), mode=st.sampled_from(MODES)),
+        st.builds(Interpolate, size=sizes(1, 9), mode=st.sampled_from(MODES)),
+        standardised_convolutions(),
         st.just(LayerScale()),
         st.just(PositionEmbedding()),
         st.sampled_from([ReLU(), Dropout(), Softmax()]),

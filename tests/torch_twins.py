@@ -31,8 +31,11 @@ from cnncount import (
     ConvTranspose2d,
     Dropout,
     Flatten,
+    GlobalResponseNorm,
+    GroupNorm,
     Hardsigmoid,
     Hardswish,
+    Interpolate,
     LayerNorm,
     LayerScale,
     Linear,
@@ -50,6 +53,7 @@ from cnncount import (
     Sigmoid,
     SiLU,
     Softmax,
+    StdConv2d,
     StochasticDepth,
     Tanh,
 )
@@ -201,8 +205,48 @@ class Chunk(nn.Module):
         return x.chunk(self.chunks, dim=1)[self.index]
 
 
+class StandardisedConv(nn.Conv2d):
+    """timm's ``StdConv2d`` (and, with a gain, its ``ScaledStdConv2d``): each filter brought to
+    mean 0 and variance 1 before the convolution."""
+
+    def __init__(self, channels: int, layer: StdConv2d) -> None:
+        super().__init__(
+            channels,
+            layer.out_channels,
+            layer.kernel_size,
+            stride=layer.stride,
+            padding=layer.padding,
+            dilation=layer.dilation,
+            groups=layer.groups,
+            bias=layer.bias,
+        )
+        self.gain = nn.Parameter(torch.ones(layer.out_channels, 1, 1, 1)) if layer.gain else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        flat = self.weight.reshape(1, self.out_channels, -1)
+        weight = F.batch_norm(flat, None, None, training=True, momentum=0.0).reshape_as(self.weight)
+        weight = weight if self.gain is None else weight * self.gain
+        return self._conv_forward(x, weight, self.bias)
+
+
+class ResponseNorm(nn.Module):
+    """ConvNeXt V2's global response normalisation, as timm's ``GlobalResponseNorm`` on NCHW."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(1, channels, 1, 1))
+        self.bias = nn.Parameter(torch.zeros(1, channels, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        norms = x.norm(p=2, dim=(2, 3), keepdim=True)
+        ratios = norms / (norms.mean(dim=1, keepdim=True) + 1e-6)
+        return x + torch.addcmul(self.bias, self.weight, x * ratios)
+
+
 def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
     """Return the PyTorch module of ``layer`` for an input of ``shape``."""
+    if isinstance(layer, StdConv2d):
+        return StandardisedConv(shape.channels, layer)
     if isinstance(layer, Conv2d):
         return nn.Conv2d(
             shape.channels,
@@ -284,6 +328,15 @@ def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
         return ChannelsLast(nn.Linear(shape.channels, layer.out_features, bias=layer.bias))
     if isinstance(layer, ChannelShuffle):
         return nn.ChannelShuffle(layer.groups)
+    if isinstance(layer, GroupNorm):
+        return nn.GroupNorm(layer.groups, shape.channels, affine=layer.affine)
+    if isinstance(layer, GlobalResponseNorm):
+        return ResponseNorm(shape.channels)
+    if isinstance(layer, Interpolate):
+        if layer.size is not None:
+            return nn.Upsample(size=layer.size, mode=layer.mode)
+        assert layer.scale is not None
+        return nn.Upsample(scale_factor=tuple(map(float, layer.scale)), mode=layer.mode)
     if isinstance(layer, ChannelChunk):
         return Chunk(layer.chunks, layer.index)
     if isinstance(layer, PatchEmbedding):

@@ -44,6 +44,9 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
     from cnncount.layers.gates import (
         Tanh as Tanh,
     )
+    from cnncount.layers.grn import GlobalResponseNorm as GlobalResponseNorm
+    from cnncount.layers.groupnorm import GroupNorm as GroupNorm
+    from cnncount.layers.interpolate import Interpolate as Interpolate
     from cnncount.layers.linear import (
         Flatten as Flatten,
     )
@@ -105,6 +108,7 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
     )
     from cnncount.layers.scaling import Normalization as Normalization
     from cnncount.layers.scaling import Rescaling as Rescaling
+    from cnncount.layers.stdconv import StdConv2d as StdConv2d
     from cnncount.layers.tokens import (
         ClassToken as ClassToken,
     )
@@ -134,8 +138,11 @@ LAYERS = {
     "Dropout": "pointwise",
     "Flatten": "linear",
     "GELU": "gates",
+    "GlobalResponseNorm": "grn",
+    "GroupNorm": "groupnorm",
     "Hardsigmoid": "gates",
     "Hardswish": "gates",
+    "Interpolate": "interpolate",
     "LayerNorm": "norm",
     "LayerScale": "residual",
     "Linear": "linear",
@@ -155,6 +162,7 @@ LAYERS = {
     "SiLU": "gates",
     "Sigmoid": "gates",
     "Softmax": "pointwise",
+    "StdConv2d": "stdconv",
     "StochasticDepth": "residual",
     "Tanh": "gates",
     "ZeroPad2d": "padding",
