@@ -29,12 +29,14 @@ SAMPLE = Path(__file__).resolve().parent.parent / "tests" / "data" / "timm-sampl
 
 @dataclass(frozen=True)
 class Figures:
-    """A model's parameters, buffers, multiply-accumulates and output size, for one image."""
+    """A model's parameters, buffers, multiply-accumulates and output size for one image, the
+    size as cnncount writes shapes: C x H x W, a vector of C as C x 1 x 1, N tokens of D values
+    as D x 1 x N."""
 
     params: int
     buffers: int
     macs: int
-    output: tuple[int, ...]
+    output: tuple[int, int, int]
 
 
 def sample_names() -> list[str]:
@@ -76,16 +78,26 @@ def torch_figures(model: torch.nn.Module, shape: tuple[int, int, int]) -> Figure
         params=sum(p.numel() for p in model.parameters()),
         buffers=buffers,
         macs=counter.get_total_flops() // 2,
-        output=tuple(output.shape[1:]),
+        output=_as_shape(tuple(int(size) for size in output.shape[1:])),
     )
 
 
+def _as_shape(dims: tuple[int, ...]) -> tuple[int, int, int]:
+    """Return torch's dimensions after the batch as cnncount's (C, H, W)."""
+    if len(dims) == 1:
+        return (dims[0], 1, 1)
+    if len(dims) == 2:
+        return (dims[1], 1, dims[0])
+    channels, height, width = dims
+    return (channels, height, width)
+
+
 def cnncount_figures(model: torch.nn.Module, shape: tuple[int, int, int], name: str) -> Figures:
-    """Return cnncount's figures of ``model`` read by ``from_torch``, its output as torch lays it
-    out (C for a vector, C x H x W for a map); raise ReadError where it is refused."""
+    """Return cnncount's figures of ``model`` read by ``from_torch``; raise ReadError where it
+    is refused."""
     summary = summarize(from_torch(model, shape, name=name))
     out = summary.rows[-1].output_shape
-    output = (out.channels,) if out.height == out.width == 1 else tuple(out)
+    output = (out.channels, out.height, out.width)
     return Figures(
         params=summary.totals.params,
         buffers=summary.totals.buffers,
