@@ -88,6 +88,9 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
         LayerScale as LayerScale,
     )
     from cnncount.layers import (
+        LeakyReLU as LeakyReLU,
+    )
+    from cnncount.layers import (
         Linear as Linear,
     )
     from cnncount.layers import (

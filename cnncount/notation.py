@@ -38,7 +38,7 @@ _EXPECTED = (
     "expected conv<kernel>-<channels>, convt<kernel>-<channels>, stdconv<kernel>-<channels>, "
     "local<kernel>-<channels>, "
     "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
-    "ln, gn<groups>, grn, layerscale, relu, relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, "
+    "ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, "
     "droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, upsample<scale>, "
     "resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads> or cls"
 )
@@ -483,6 +483,16 @@ def _attention(rest: str, options: dict[str, str]) -> Layer:
     return MultiheadAttention(_whole(rest, "heads"), bias=not _flag(options, "nobias"))
 
 
+def _leakyrelu(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.pointwise import LeakyReLU
+
+    _only(options, "", "leakyrelu")
+    try:
+        return LeakyReLU(float(rest) if rest else 0.01)
+    except ValueError:
+        raise LayerError(f"negative slope must be a number, got {rest!r}") from None
+
+
 def _groupnorm(rest: str, options: dict[str, str]) -> Layer:
     from cnncount.layers.groupnorm import GroupNorm
 
@@ -545,6 +555,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "grn": _plain("grn", "GlobalResponseNorm", "grn"),
     "layerscale": _plain("residual", "LayerScale", "layerscale"),
     "relu6": _plain("pointwise", "ReLU6", "relu6"),
+    "leakyrelu": _leakyrelu,
     "relu": _plain("pointwise", "ReLU", "relu"),
     "silu": _plain("gates", "SiLU", "silu"),
     "hardswish": _plain("gates", "Hardswish", "hardswish"),

@@ -38,6 +38,7 @@ from cnncount import (
     Interpolate,
     LayerNorm,
     LayerScale,
+    LeakyReLU,
     Linear,
     LocallyConnected2d,
     LocalResponseNorm,
@@ -292,6 +293,8 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
         return nn.ReLU(inplace=True)
     if isinstance(layer, ReLU6):
         return nn.ReLU6(inplace=True)
+    if isinstance(layer, LeakyReLU):
+        return nn.LeakyReLU(layer.negative_slope, inplace=True)
     if isinstance(layer, Dropout):
         return nn.Dropout(layer.p)
     if isinstance(layer, Softmax):

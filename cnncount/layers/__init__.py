@@ -83,6 +83,9 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
         Dropout as Dropout,
     )
     from cnncount.layers.pointwise import (
+        LeakyReLU as LeakyReLU,
+    )
+    from cnncount.layers.pointwise import (
         ReLU as ReLU,
     )
     from cnncount.layers.pointwise import (
@@ -145,6 +148,7 @@ LAYERS = {
     "Interpolate": "interpolate",
     "LayerNorm": "norm",
     "LayerScale": "residual",
+    "LeakyReLU": "pointwise",
     "Linear": "linear",
     "LocalResponseNorm": "norm",
     "LocallyConnected2d": "local",

@@ -30,17 +30,25 @@ from cnncount.layers.attention import MultiheadAttention
 from cnncount.layers.channels import ChannelChunk
 from cnncount.layers.conv import Conv2d
 from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
+from cnncount.layers.grn import GlobalResponseNorm
 from cnncount.layers.groupnorm import GroupNorm
 from cnncount.layers.interpolate import MODES, Interpolate
 from cnncount.layers.norm import BatchNorm2d, LayerNorm
 from cnncount.layers.padding import ZeroPad2d
+from cnncount.layers.pointwise import LeakyReLU
 from cnncount.layers.residual import LayerScale, StochasticDepth
+from cnncount.layers.scaling import Rescaling
 from cnncount.layers.stdconv import StdConv2d
-from cnncount.layers.tokens import PatchEmbedding
+from cnncount.layers.tokens import (
+    ClassToken,
+    ClassTokenReadout,
+    PatchEmbedding,
+    PositionEmbedding,
+)
 from cnncount.readers import torch_functions, torch_modules
 from cnncount.readers.torch_trace import Call, Mapped, Mapping, qualified_name
 
-__all__ = ["register_function", "register_module"]
+__all__ = ["extend_function", "register_function", "register_module"]
 
 _TIMM = "timm.layers"
 _NN = "torch.nn.modules"
@@ -67,6 +75,39 @@ def register_function(*names: str) -> Callable[[Mapping], Mapping]:
         '_group_norm'
     """
     return _register_missing(torch_functions.FUNCTIONS, names)
+
+
+Extension = Callable[[Call, Mapping], "Mapped | tuple[Mapped, ...]"]
+"""An entry put before another: it maps a call, or hands it to the entry it replaced."""
+
+
+def extend_function(*names: str) -> Callable[[Extension], Extension]:
+    """Return a decorator that puts its function before each of ``names``'s entries in the
+    functions' table: it maps the calls it knows and hands the others to the entry it replaced,
+    given as its second argument.
+
+    Examples:
+        >>> torch_functions.FUNCTIONS["Tensor.mul"].__name__
+        'extended'
+    """
+
+    def enter(extension: Extension) -> Extension:
+        for name in names:
+            previous = torch_functions.FUNCTIONS.get(name, _unknown)
+
+            def extended(
+                call: Call, first: Extension = extension, then: Mapping = previous
+            ) -> Mapped | tuple[Mapped, ...]:
+                return first(call, then)
+
+            torch_functions.FUNCTIONS[name] = extended
+        return extension
+
+    return enter
+
+
+def _unknown(call: Call) -> Mapped:
+    raise call.refuse(f"cnncount cannot count {call.operator}")
 
 
 def _register_missing(
@@ -246,6 +287,16 @@ def _group_norm_module(call: Call) -> Mapped:
     return Mapped((GroupNorm(call.module.num_groups, affine=call.module.affine),))
 
 
+@register_module(f"{_NN}.activation.LeakyReLU")
+def _leaky_relu_module(call: Call) -> Mapped:
+    return Mapped((LeakyReLU(call.module.negative_slope),))
+
+
+@register_function(f"{_F}.leaky_relu", f"{_F}.leaky_relu_")
+def _leaky_relu(call: Call) -> Mapped:
+    return Mapped((LeakyReLU(call.argument(1, "negative_slope", 0.01)),))
+
+
 @register_module(f"{_NN}.upsampling.Upsample")
 def _upsample(call: Call) -> Mapped:
     module = call.module
@@ -284,6 +335,14 @@ def _part(call: Call, part: Any) -> tuple[Any, ...]:
     if not isinstance(mapped, Mapped) or mapped.layout is not None:
         raise call.refuse(f"cnncount cannot follow {kind} inside it")
     return mapped.layers
+
+
+@register_module(f"{_TIMM}.grn.GlobalResponseNorm")
+def _global_response_norm(call: Call) -> Mapped:
+    norm = call.module
+    layout = "NHWC" if tuple(norm.spatial_dim) == (1, 2) else "NCHW"
+    call.source(layout)
+    return Mapped((GlobalResponseNorm(),))
 
 
 # -- functions ---------------------------------------------------------------------------------
@@ -364,7 +423,7 @@ def _resize(call: Call, size: Any, scale: Any, mode: str, align_corners: Any) ->
     return Mapped((Interpolate(scale=(int(scales[0]), int(scales[1])), mode=mode),))
 
 
-@register_function("torch.split", "Tensor.split", "torch.functional.split")
+@register_function("torch.split", "Tensor.split", "torch.functional.split", "torch._tensor.split")
 def _split(call: Call) -> tuple[Mapped, ...]:
     """Cut the channels into equal parts, as ``x.chunk`` does."""
     flow = call.source("NCHW")
@@ -376,3 +435,87 @@ def _split(call: Call) -> tuple[Mapped, ...]:
     if len(set(sizes)) != 1 or chunks * sizes[0] != flow.shape.channels:
         raise call.refuse(f"cnncount splits the channels into equal parts only, not {sizes}")
     return tuple(Mapped((ChannelChunk(chunks, index),)) for index in range(chunks))
+
+
+# -- a map and a number, the class token, the position embedding -------------------------------
+
+_ARITHMETIC = {
+    "add": ("Tensor.add", "torch.add", "Tensor.__add__", "Tensor.__radd__", "Tensor.add_"),
+    "sub": ("Tensor.sub", "torch.sub", "Tensor.__sub__", "Tensor.sub_"),
+    "mul": ("Tensor.mul", "torch.mul", "Tensor.__mul__", "Tensor.__rmul__", "Tensor.mul_"),
+    "div": ("Tensor.div", "torch.div", "Tensor.__truediv__", "Tensor.div_"),
+}
+"""The element-wise operators of a flowing tensor and a number, by what they do to it."""
+
+
+def _number(call: Call) -> float | None:
+    """Return the Python number that ``call`` combines with its one flowing tensor, if any."""
+    if len(call.flows) != 1 or call.constants or call.constant_tensors:
+        return None
+    numbers = [value for value in call.args[:2] if isinstance(value, (int, float))]
+    numbers = [value for value in numbers if not isinstance(value, bool)]
+    return float(numbers[0]) if len(numbers) == 1 and call.kwargs.get("alpha", 1) == 1 else None
+
+
+@extend_function(*_ARITHMETIC["add"])
+def _add_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
+    """``x + c``: a rescaling by 1 with offset c; ``x + pos_embed``: a position embedding."""
+    number = _number(call)
+    if number is not None:
+        return Mapped((Rescaling(1.0, number),))
+    if len(call.flows) == 1 and len(call.constants) == 1:
+        flow = call.flows[0]
+        if [tensor.numel() for tensor in call.constant_tensors] == [flow.shape.numel]:
+            return Mapped((PositionEmbedding(),))
+    return then(call)
+
+
+@extend_function(*_ARITHMETIC["sub"])
+def _sub_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
+    number = _number(call)
+    if number is not None and not isinstance(call.args[0], (int, float)):
+        return Mapped((Rescaling(1.0, -number),))
+    return then(call)
+
+
+@extend_function(*_ARITHMETIC["mul"])
+def _mul_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
+    number = _number(call)
+    return Mapped((Rescaling(number),)) if number is not None else then(call)
+
+
+@extend_function(*_ARITHMETIC["div"])
+def _div_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
+    number = _number(call)
+    dividend = call.args[0]
+    if (
+        number
+        and not isinstance(dividend, (int, float))
+        and call.kwargs.get("rounding_mode") is None
+    ):
+        return Mapped((Rescaling(1.0 / number),))
+    return then(call)
+
+
+@extend_function("torch.cat", "torch.concat", "torch.concatenate")
+def _class_token(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
+    """``torch.cat([cls_token.expand(B, -1, -1), x], dim=1)``: a class token before the tokens."""
+    tensors = list(call.argument(0, "tensors"))
+    flow = call.flows[0] if len(call.flows) == 1 else None
+    if flow is None or flow.layout != "NLC" or len(tensors) != 2 or len(call.constants) != 1:
+        return then(call)
+    if call.argument(1, "dim", 0) % 3 != 1 or tensors[1] is call.constant_tensors[0]:
+        raise call.refuse("cnncount puts one class token before the tokens only")
+    if call.constant_tensors[0].numel() != flow.shape.channels:
+        raise call.refuse(f"cnncount puts one class token of {flow.shape.channels} values only")
+    return Mapped((ClassToken(),))
+
+
+@extend_function("Tensor.__getitem__")
+def _class_token_readout(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
+    """``x[:, 0]`` of a sequence: the class token, for the classifier."""
+    flow = call.flows[0]
+    index = call.args[1] if len(call.args) > 1 else None
+    if flow.layout == "NLC" and index == (slice(None), 0) and not call.constants:
+        return Mapped((ClassTokenReadout(),), layout="NC")
+    return then(call)
