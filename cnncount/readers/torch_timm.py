@@ -13,10 +13,9 @@ that name: its own entries come first.
 Examples:
     >>> import torch
     >>> from timm.layers import BatchNormAct2d, Conv2dSame
-    >>> from cnncount.readers.torch_trace import record
-    >>> from cnncount.shapes import Shape
+    >>> from cnncount import from_torch
     >>> model = torch.nn.Sequential(Conv2dSame(3, 8, 3, stride=2), BatchNormAct2d(8))
-    >>> [(node.name, str(node.layer)) for node in record(model, Shape(3, 15, 15), "tiny")]
+    >>> [(node.name, str(node.layer)) for node in from_torch(model, (3, 15, 15), name="tiny").nodes]
     [('0', 'conv3-8/s2/same'), ('1', 'bn'), ('1#2', 'relu')]
 """
 
@@ -78,7 +77,7 @@ def register_function(*names: str) -> Callable[[Mapping], Mapping]:
 
 
 Extension = Callable[[Call, Mapping], "Mapped | tuple[Mapped, ...]"]
-"""An entry put before another: it maps a call, or hands it to the entry it replaced."""
+"""An entry put before another, which maps a call or hands it to the entry it replaced."""
 
 
 def extend_function(*names: str) -> Callable[[Extension], Extension]:
@@ -88,7 +87,7 @@ def extend_function(*names: str) -> Callable[[Extension], Extension]:
 
     Examples:
         >>> torch_functions.FUNCTIONS["Tensor.mul"].__name__
-        'extended'
+        '_mul_number'
     """
 
     def enter(extension: Extension) -> Extension:
@@ -100,6 +99,7 @@ def extend_function(*names: str) -> Callable[[Extension], Extension]:
             ) -> Mapped | tuple[Mapped, ...]:
                 return first(call, then)
 
+            extended.__name__ = extension.__name__
             torch_functions.FUNCTIONS[name] = extended
         return extension
 
