@@ -13,8 +13,16 @@ Run with the project's interpreter: ``.venv/bin/python benchmarks/bench_cli.py``
    of torchvision's VGG-16, beside ``cnncount vgg16-torchvision`` (its table built, counted and
    written), medians of both (target: cnncount at least 100 times faster). It is skipped, saying
    why, where torch, torchvision or torchinfo is missing.
-4. The time to summarise chains of 10 to 10,000 layers, which must grow linearly.
-5. For each built-in model, within the process: the time to build and summarise it (target:
+4. The PyTorch reader against torchinfo, each as a process of its own from the shell:
+   ``cnncount torchvision.models:resnet50`` (torch imported, the model built and read on the meta
+   device) beside torchinfo's summary of the same model built on the CPU, the median wall time
+   and the peak resident memory of each, beside importing torch and torchvision alone (the floor
+   of both), and ``from_torch`` of ResNet-50 within this process.
+   The peak is GNU time's, as in 1: ``getrusage(RUSAGE_CHILDREN)`` would give the largest child
+   so far, whichever it was, and tracemalloc sees neither torch's C++ allocations nor another
+   process. Skipped, saying why, where torch, torchvision or torchinfo is missing.
+5. The time to summarise chains of 10 to 10,000 layers, which must grow linearly.
+6. For each built-in model, within the process: the time to build and summarise it (target:
    at most 20 ms each, the largest new model included), and the time of
    ``cnncount MODEL --format json``, the compute without the interpreter's start-up (target:
    under 50 ms each).
@@ -171,6 +179,57 @@ def bench_against_torchinfo() -> None:
     )
 
 
+READER_RUNS = 5
+TORCHINFO_RESNET50 = (
+    "import torchinfo, torchvision; "
+    "torchinfo.summary(torchvision.models.resnet50(), input_size=(1, 3, 224, 224), verbose=0)"
+)
+"""torchinfo's summary of ResNet-50 as a user runs it: the model built on the CPU, then hooked
+through a forward pass of one image."""
+
+
+def bench_reader_against_torchinfo() -> None:
+    """Time and measure ``cnncount torchvision.models:resnet50`` beside torchinfo's summary."""
+    try:
+        import torch
+        import torchinfo
+        import torchvision
+    except ImportError as error:
+        print(
+            f"the PyTorch reader against torchinfo skipped: {error.name} is not installed here "
+            "(run this script with an interpreter that has torch, torchvision and torchinfo)"
+        )
+        return
+    from cnncount.readers.torch import from_torch
+
+    with torch.device("meta"):
+        model = torchvision.models.resnet50()
+    ours = summarize(from_torch(model, (3, 224, 224))).totals.params
+    built = torchvision.models.resnet50()
+    theirs = torchinfo.summary(built, input_size=(1, 3, 224, 224), verbose=0).total_params
+    if theirs != ours:  # the two must count the same network
+        raise SystemExit(f"torchinfo counts {theirs:,} parameters of ResNet-50, cnncount {ours:,}")
+    in_process = _median_seconds(lambda: from_torch(model, (3, 224, 224)), READER_RUNS)
+    reader = [*console_script(), "torchvision.models:resnet50"]
+    summary = [sys.executable, "-c", TORCHINFO_RESNET50]
+    floor = [sys.executable, "-c", "import torch, torchvision"]
+    times = median_wall_times(reader, summary, floor, runs=READER_RUNS, warm_up=1)
+    print(
+        f"the PyTorch reader against torchinfo {torchinfo.__version__} (torch {torch.__version__}), "
+        f"ResNet-50 at 3x224x224, {ours:,} parameters each; each a process from the shell, "
+        f"median of {READER_RUNS} runs, peak resident memory by GNU time"
+    )
+    for label, seconds, command in (
+        ("cnncount torchvision.models:resnet50", times[0], reader),
+        ("torchinfo.summary(resnet50(), ...)", times[1], summary),
+        ("python -c 'import torch, torchvision'", times[2], floor),
+    ):
+        peak = peak_mib(command)
+        memory = f"{peak:7.1f} MiB" if peak is not None else "(peak needs GNU time)"
+        print(f"  {label:<40}{seconds * 1e3:9.0f} ms  {memory}")
+    print(f"  from_torch(resnet50 on meta) within this process: {in_process * 1e3:.0f} ms (median)")
+
+
 def chain(layers: int):
     """Return a chain of ``layers`` layers that keeps its shape: conv3-8 and relu alternating."""
     return parse_network(" ".join(["conv3-8", "relu"] * (layers // 2)), Shape(8, 32, 32))
@@ -224,6 +283,8 @@ if __name__ == "__main__":
     bench_every_model_from_the_shell()
     print()
     bench_against_torchinfo()
+    print()
+    bench_reader_against_torchinfo()
     print()
     bench_scaling()
     print()

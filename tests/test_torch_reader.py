@@ -209,6 +209,47 @@ def test_a_gate_reads_as_a_product_of_branches() -> None:
     assert network.nodes[-1].inputs == ("input", "sigmoid")
 
 
+class StandardisedConv(nn.Conv2d):
+    """A convolution that standardises its kernel at each call, in functional style (BiT, NFNet)."""
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        flat = self.weight.reshape(1, self.out_channels, -1)
+        weight = nn.functional.batch_norm(flat, None, None, training=True).reshape_as(self.weight)
+        return nn.functional.conv2d(x, weight, self.bias, self.stride, self.padding)
+
+
+class Functional(nn.Module):
+    """Batch norm, layer norm and a linear layer called as functions on the modules' tensors."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.conv = StandardisedConv(3, 8, 3, padding=1, bias=False)
+        self.bn, self.ln, self.fc = nn.BatchNorm2d(8), nn.LayerNorm(8), nn.Linear(8, 4)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        bn, ln, fc = self.bn, self.ln, self.fc
+        x = nn.functional.batch_norm(
+            self.conv(x), bn.running_mean, bn.running_var, bn.weight, bn.bias
+        )
+        x = nn.functional.layer_norm(x.mean((2, 3)), (8,), ln.weight, ln.bias)
+        return nn.functional.linear(x, fc.weight, fc.bias)
+
+
+def test_functional_calls_on_a_modules_own_tensors_read_as_layers() -> None:
+    model = Functional()
+    network = from_torch(model, (3, 8, 8))
+    assert [(node.name, str(node.layer)) for node in network.nodes] == [
+        ("conv.conv", "conv3-8/nobias"),
+        ("batchnorm", "bn"),
+        ("adaptiveavgpool", "gap"),
+        ("layernorm", "ln"),
+        ("fc", "FC-4"),
+    ]
+    totals = summarize(network).totals
+    assert totals.params == sum(p.numel() for p in model.parameters()) == 8 * 27 + 16 + 16 + 36
+    assert totals.buffers == 16
+
+
 class Calls(nn.Module):
     """A module whose forward is ``function(self, x)``: each refusal's case in one line."""
 
@@ -241,6 +282,10 @@ REFUSALS = {
     "a tuple returned": (
         lambda self, x: (self.conv(x), self.conv.weight),
         "returns tuple, where cnncount reads a tensor computed from the input",
+    ),
+    "a weight cut": (
+        lambda self, x: nn.functional.conv2d(x, self.conv.weight[:, :, :1, :1]),
+        "cnncount's layers count 12 parameters and buffers where the tensors it uses hold 108",
     ),
     "a slice": (
         lambda self, x: self.conv(x)[:, :2],
@@ -300,6 +345,27 @@ def test_the_command_line_reads_a_torchvision_model() -> None:
     assert rows[2][0] == "conv1" and rows[-1][0] == "fc"
     model = torchvision.models.resnet18()
     assert sum(int(row[9]) for row in rows[1:]) == sum(p.numel() for p in model.parameters())
+
+
+@pytest.mark.parametrize(
+    "view",
+    [
+        ["-f", "json"],
+        ["-f", "markdown"],
+        ["-b", "8", "--optimizer", "adam", "--amp", "bfloat16", "--checkpoint", "4"],
+        ["--budget", "8GiB"],
+        ["--convention", "keras"],
+        ["--receptive-field"],
+        ["--roofline", "h100-sxm"],
+    ],
+    ids=" ".join,
+)
+def test_every_view_works_on_a_model_read_from_torch(view: list[str]) -> None:
+    from cnncount.cli import run
+
+    shown = run(["torchvision.models:mobilenet_v3_small", *view])
+    params = sum(p.numel() for p in torchvision.models.mobilenet_v3_small().parameters())
+    assert f"{params:,}" in shown or f'"params": {params}' in shown
 
 
 MYNETS = """

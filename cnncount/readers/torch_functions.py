@@ -39,10 +39,11 @@ from cnncount.layers.channels import ChannelChunk, ChannelShuffle
 from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
 from cnncount.layers.linear import Flatten
 from cnncount.layers.merge import Add, Concat, Multiply
+from cnncount.layers.norm import BatchNorm2d, LayerNorm
 from cnncount.layers.pointwise import Dropout, ReLU, ReLU6
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import LayerScale
-from cnncount.readers.torch_modules import pool
+from cnncount.readers.torch_modules import conv, linear, pool
 from cnncount.readers.torch_trace import Call, Mapped, Mapping
 
 __all__ = ["FUNCTIONS", "register"]
@@ -239,6 +240,42 @@ _POOL_ARGUMENTS = (
 )
 """The position, name and default of ``avg_pool2d``'s window arguments (``max_pool2d`` puts
 its dilation before the ceil mode)."""
+
+
+@register("torch.conv2d", f"{_F}.conv2d")
+def _conv2d(call: Call) -> Mapped:
+    weight, bias = call.argument(1, "weight"), call.argument(2, "bias")
+    stride, padding = call.argument(3, "stride", 1), call.argument(4, "padding", 0)
+    dilation, groups = call.argument(5, "dilation", 1), call.argument(6, "groups", 1)
+    return conv(call, weight, bias is not None, stride, padding, dilation, groups)
+
+
+@register(f"{_F}.linear")
+def _linear(call: Call) -> Mapped:
+    weight, bias = call.argument(1, "weight"), call.argument(2, "bias")
+    return linear(call, int(weight.shape[0]), bias is not None)
+
+
+@register(f"{_F}.batch_norm")
+def _batch_norm(call: Call) -> Mapped:
+    call.source("NCHW")
+    running = call.argument(1, "running_mean"), call.argument(2, "running_var")
+    if None in running:
+        raise call.refuse("cnncount counts batch norm with running statistics only")
+    scale, center = call.argument(3, "weight"), call.argument(4, "bias")
+    return Mapped((BatchNorm2d(scale=scale is not None, center=center is not None),))
+
+
+@register(f"{_F}.layer_norm")
+def _layer_norm(call: Call) -> Mapped:
+    flow = call.source("NHWC", "NLC", "NC")
+    normalized = list(call.argument(1, "normalized_shape"))
+    if normalized != [flow.shape.channels]:
+        raise call.refuse(
+            f"cnncount normalises over the channels, {flow.shape.channels}, not {normalized}"
+        )
+    scale, center = call.argument(2, "weight"), call.argument(3, "bias")
+    return Mapped((LayerNorm(scale=scale is not None, center=center is not None),))
 
 
 @register(f"{_F}.dropout")

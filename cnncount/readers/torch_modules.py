@@ -43,7 +43,16 @@ from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import StochasticDepth
 from cnncount.readers.torch_trace import Call, Mapped, Mapping
 
-__all__ = ["EXTENSIONS", "MODULES", "load_extensions", "pool", "register", "square"]
+__all__ = [
+    "EXTENSIONS",
+    "MODULES",
+    "conv",
+    "linear",
+    "load_extensions",
+    "pool",
+    "register",
+    "square",
+]
 
 MODULES: dict[str, Mapping] = {}
 """Each leaf module's qualified class name and the function that maps it onto layers."""
@@ -99,34 +108,63 @@ def square(call: Call, name: str, value: Any) -> int:
     return int(sizes[0])
 
 
+def conv(
+    call: Call, weight: Any, bias: bool, stride: Any, padding: Any, dilation: Any, groups: int
+) -> Mapped:
+    """Return the convolution whose kernel is ``weight`` (out x in/groups x kh x kw), on a
+    channels-first map; ``padding`` is a number, a pair, ``"same"`` or ``"valid"``.
+
+    Examples:
+        >>> import torch
+        >>> from cnncount.readers.torch_trace import _example_call
+        >>> weight = torch.empty(16, 8, 3, 3, device="meta")
+        >>> [str(layer) for layer in conv(_example_call(), weight, True, 1, 1, 1, 1).layers]
+        ['conv3-16']
+    """
+    call.source("NCHW")
+    padding = _pair(0) if padding == "valid" else padding if padding == "same" else _pair(padding)
+    kernel = (int(weight.shape[2]), int(weight.shape[3]))
+    out = int(weight.shape[0])
+    return Mapped((Conv2d(out, kernel, _pair(stride), padding, _pair(dilation), groups, bias),))
+
+
+def _pair(value: Any) -> tuple[int, int]:
+    """Return a size given as one number or as a (height, width) sequence, as a pair."""
+    return (value[0], value[1]) if isinstance(value, (tuple, list)) else (value, value)
+
+
+def linear(call: Call, out_features: int, bias: bool) -> Mapped:
+    """Return a fully connected layer on a vector, or a linear layer at each position of a
+    channels-last map or a sequence of tokens.
+
+    Examples:
+        >>> from cnncount.readers.torch_trace import _example_call
+        >>> linear(_example_call(), 10, True)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: tiny: module 'head' (Sequential): cnncount reads torch.flatten on a tensor laid out NC or NHWC or NLC, not NCHW
+    """
+    flow = call.source("NC", "NHWC", "NLC")
+    kind = Linear if flow.layout == "NC" else PositionwiseLinear
+    return Mapped((kind(out_features, bias),))
+
+
 @register(f"{_NN}.conv.Conv2d")
 def _conv2d(call: Call) -> Mapped:
-    conv = call.module
-    call.source("NCHW")
-    if conv.padding_mode != "zeros":
+    module = call.module
+    if module.padding_mode != "zeros":
         raise call.refuse(
-            f"cnncount counts zero padding only, not padding_mode={conv.padding_mode!r}"
+            f"cnncount counts zero padding only, not padding_mode={module.padding_mode!r}"
         )
-    padding: Any = (0, 0) if conv.padding == "valid" else conv.padding
-    padding = padding if isinstance(padding, str) else tuple(padding)
-    layer = Conv2d(
-        conv.out_channels,
-        tuple(conv.kernel_size),
-        tuple(conv.stride),
-        padding,
-        tuple(conv.dilation),
-        conv.groups,
-        conv.bias is not None,
+    bias = module.bias is not None
+    return conv(
+        call, module.weight, bias, module.stride, module.padding, module.dilation, module.groups
     )
-    return Mapped((layer,))
 
 
 @register(f"{_NN}.linear.Linear")
 def _linear(call: Call) -> Mapped:
-    linear = call.module
-    flow = call.source("NC", "NHWC", "NLC")
-    kind = Linear if flow.layout == "NC" else PositionwiseLinear
-    return Mapped((kind(linear.out_features, linear.bias is not None),))
+    return linear(call, call.module.out_features, call.module.bias is not None)
 
 
 @register(f"{_NN}.batchnorm.BatchNorm2d")

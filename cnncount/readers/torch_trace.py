@@ -30,6 +30,7 @@ Examples:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from types import ModuleType
 from typing import Any
@@ -43,7 +44,20 @@ from cnncount.network import INPUT, Node
 from cnncount.readers.flow import Flow
 from cnncount.shapes import Shape
 
-__all__ = ["Call", "Mapped", "Mapping", "operator_name", "qualified_name", "record"]
+__all__ = [
+    "UNCOUNTED",
+    "Call",
+    "Mapped",
+    "Mapping",
+    "operator_name",
+    "qualified_name",
+    "record",
+]
+
+UNCOUNTED = "num_batches_tracked"
+"""The buffer that cnncount does not count: batch norm's count of the batches it has seen, one
+integer that the running statistics need only in training (the tests leave it out of torch's
+figure too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -231,9 +245,9 @@ class _Recorder:
         self.stack: list[Any] = []
         self.leaf_depth = 0
         self.used: set[str] = set()
-        self.called: set[int] = set()
         self.nodes: list[Node] = []
         self.names = {INPUT}
+        self.shapes = {INPUT: input_shape}
 
     def hook(self) -> list[Any]:
         """Hook every module; return the handles that remove the hooks."""
@@ -291,25 +305,23 @@ class _Recorder:
             raise call.refuse("its input is not computed from the network's input")
         path = self.paths.get(id(module), "")
         mine = self.keys(path)
-        if mine & self.used or (mine and id(module) in self.called):
+        if mine & self.used:
             raise call.refuse(
                 "it runs a second time; cnncount would count its parameters at each run"
             )
-        self.called.add(id(module))
         self.used.update(mine)
-        self.place(call, _mapped(self.leaves[operator], call), path or self.name, leaf=True)
+        mapped = _mapped(self.leaves[operator], call)
+        self.place(call, mapped, path or self.name, leaf=True, held=mine)
 
     def function(
         self, function: Any, args: tuple[Any, ...], kwargs: dict[str, Any], output: Any
     ) -> None:
-        """Map a function or tensor method that ran outside every leaf."""
+        """Map a function or tensor method that ran outside every leaf; a tensor computed from
+        parameters or buffers alone is a constant that remembers their names."""
         tensors = list(_tensors((args, kwargs)))
-        flowing = [tensor for tensor in tensors if id(tensor) in self.flows]
-        names = frozenset().union(
-            *(self.constants[id(tensor)][1] for tensor in tensors if id(tensor) in self.constants)
-        )
         outputs = list(_tensors(output))
-        if not flowing:
+        if not any(id(tensor) in self.flows for tensor in tensors):
+            names = self.names_in(tensors)
             for tensor in outputs if names else ():
                 self.constants[id(tensor)] = (tensor, names)
             return
@@ -321,13 +333,21 @@ class _Recorder:
         mapping = self.functions.get(operator)
         if mapping is None:
             raise call.refuse(f"cnncount cannot count {operator}")
-        twice = sorted(names & self.used)
+        twice = sorted(set(call.constants) & self.used)
         if twice:
             raise call.refuse(
                 f"it uses {twice[0]!r} a second time; cnncount would count it at each use"
             )
-        self.used.update(names)
-        self.place(call, _mapped(mapping, call), self.paths.get(id(module), ""), leaf=False)
+        self.used.update(call.constants)
+        path = self.paths.get(id(module), "")
+        self.place(call, _mapped(mapping, call), path, leaf=False, held=set(call.constants))
+
+    def names_in(self, tensors: list[Any]) -> frozenset[str]:
+        """Return the names of the parameters and buffers that ``tensors`` are or come from."""
+        found = (
+            self.constants[id(tensor)][1] for tensor in tensors if id(tensor) in self.constants
+        )
+        return frozenset().union(*found)
 
     # -- placing layers ---------------------------------------------------------------------
 
@@ -343,22 +363,24 @@ class _Recorder:
             args=tuple(args),
             kwargs=dict(kwargs),
             flows=tuple(self.flows[id(t)][1] for t in tensors if id(t) in self.flows),
-            constants=tuple(
-                sorted(
-                    frozenset().union(
-                        *(self.constants[id(t)][1] for t in tensors if id(t) in self.constants)
-                    )
-                )
-            ),
+            constants=tuple(sorted(self.names_in(tensors))),
             constant_tensors=tuple(t for t in tensors if id(t) not in self.flows),
             output=output,
         )
 
     def place(
-        self, call: Call, mapped: Mapped | tuple[Mapped, ...], path: str, *, leaf: bool
+        self,
+        call: Call,
+        mapped: Mapped | tuple[Mapped, ...],
+        path: str,
+        *,
+        leaf: bool,
+        held: AbstractSet[str],
     ) -> None:
         """Add the layers of ``mapped`` for each output of ``call``, and each output's flow; a
-        leaf's layers are named by its path, a function's by the path and the layer's kind."""
+        leaf's layers are named by its path, a function's by the path and the layer's kind. The
+        layers must count the parameters and buffers ``held`` (their names), no more, no less."""
+        first = len(self.nodes)
         outputs = list(_tensors(call.output))
         results = mapped if isinstance(mapped, tuple) else (mapped,)
         if len(results) != len(outputs):
@@ -374,6 +396,17 @@ class _Recorder:
                     f"cnncount makes its output {shown} ({flow.layout}) where torch makes {'x'.join(map(str, made[1:]))}"
                 )
             self.flows[id(tensor)] = (tensor, flow)
+        counted = sum(self.counts(node) for node in self.nodes[first:])
+        holds = sum(self.substitutes[key].numel() for key in held if not key.endswith(UNCOUNTED))
+        if counted != holds:
+            raise call.refuse(
+                f"cnncount's layers count {counted:,} parameters and buffers where the tensors it uses hold {holds:,}"
+            )
+
+    def counts(self, node: Node) -> int:
+        """Return the parameters and buffers that ``node``'s layer counts on its first input."""
+        shape = self.shapes[node.inputs[0]]
+        return node.layer.params(shape) + node.layer.buffers(shape)
 
     def chain(self, call: Call, mapped: Mapped, path: str, *, leaf: bool, rank: int) -> Flow:
         """Add ``mapped``'s layers one after the other, the first reading every flow of ``call``;
@@ -391,6 +424,7 @@ class _Recorder:
                 raise call.refuse(str(error)) from None
             name = self.unique(path if leaf else ".".join(filter(None, (path, layer.kind))))
             self.nodes.append(Node(name=name, layer=layer, inputs=tuple(f.node for f in sources)))
+            self.shapes[name] = shape
             sources = [Flow(name, shape, layout, mapped.groups)]
         return sources[0]
 
@@ -415,7 +449,7 @@ class _Recorder:
 
     def check_unused(self) -> None:
         """Refuse the outermost module whose parameters and buffers the forward never used."""
-        unused = [key for key in self.substitutes if key not in self.used]
+        unused = [k for k in self.substitutes if k not in self.used and not k.endswith(UNCOUNTED)]
         if not unused:
             return
         path = unused[0].rsplit(".", 1)[0] if "." in unused[0] else ""
