@@ -4,11 +4,12 @@ timm (``pip install timm``) builds its models from a few hundred module classes.
 containers, and the reader descends into them; this module names, by qualified class name, the
 ones it maps as a whole (:data:`~cnncount.readers.torch_modules.MODULES`): timm's convolutions
 with "same" padding or standardised weights, its patch embedding, its activations, drop path,
-layer scale and self-attention. It also enters the functional normalisations, padding,
-interpolation and equal splits that timm's blocks call (batch norm inside ``BatchNormAct2d``,
-layer norm inside ``LayerNorm2d``, group norm inside ``GroupNorm1``) into
-:data:`~cnncount.readers.torch_functions.FUNCTIONS`, where the reader's own table has no entry of
-that name: its own entries come first.
+layer scale and self-attention. It also enters the functions that timm's blocks call into
+:data:`~cnncount.readers.torch_functions.FUNCTIONS` (group norm inside ``GroupNorm1``, zero
+padding, interpolation, equal splits, leaky rectifiers) where the reader's own table has no
+entry of that name, its own entries coming first; and it puts before the reader's entries for
+addition, multiplication, concatenation and indexing the cases those leave: a map and a number,
+the class token, the position embedding and its readout.
 
 Examples:
     >>> import torch
@@ -346,33 +347,6 @@ def _global_response_norm(call: Call) -> Mapped:
 
 
 # -- functions ---------------------------------------------------------------------------------
-
-
-@register_function(f"{_F}.batch_norm")
-def _batch_norm(call: Call) -> Mapped:
-    """Batch norm as ``nn.BatchNorm2d`` calls it (timm's ``BatchNormAct2d``), on a map or a
-    vector; its running statistics are buffers, its scale and shift parameters."""
-    call.source("NCHW", "NC")
-    running = [call.argument(1, "running_mean"), call.argument(2, "running_var")]
-    scale, shift = call.argument(3, "weight"), call.argument(4, "bias")
-    if any(statistic is None for statistic in running):
-        raise call.refuse("cnncount counts batch norm with running statistics only")
-    if call.argument(5, "training", False):
-        raise call.refuse("cnncount counts batch norm in evaluation mode only")
-    return Mapped((BatchNorm2d(scale=scale is not None, center=shift is not None),))
-
-
-@register_function(f"{_F}.layer_norm")
-def _layer_norm(call: Call) -> Mapped:
-    """Layer norm over the last axis, the channels of a channels-last map or of each token."""
-    flow = call.source("NHWC", "NLC", "NC")
-    shape = list(call.argument(1, "normalized_shape"))
-    if shape != [flow.shape.channels]:
-        raise call.refuse(
-            f"cnncount normalises over the channels, {flow.shape.channels}, not {shape}"
-        )
-    scale, shift = call.argument(2, "weight"), call.argument(3, "bias")
-    return Mapped((LayerNorm(scale=scale is not None, center=shift is not None),))
 
 
 @register_function(f"{_F}.group_norm")
