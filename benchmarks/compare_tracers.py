@@ -66,15 +66,14 @@ def main(names: list[str]) -> None:
 
 
 def _torchvision(name: str) -> tuple[Callable[[], object], int]:
-    """Return the factory of torchvision's model ``name`` and its weights' crop size."""
+    """Return the factory of torchvision's model ``name``, built as its weights are, and their
+    crop size."""
     import torchvision
 
-    options = (
-        {"aux_logits": False, "init_weights": False}
-        if name in ("googlenet", "inception_v3")
-        else {}
-    )
     side = torchvision.models.get_model_weights(name).DEFAULT.transforms().crop_size[0]
+    options: dict[str, object] = {"image_size": side} if name.startswith("vit_") else {}
+    if name in ("googlenet", "inception_v3"):
+        options = {"aux_logits": False, "init_weights": False}
     return partial(torchvision.models.get_model, name, weights=None, **options), side
 
 

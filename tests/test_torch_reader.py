@@ -50,9 +50,12 @@ FAST = frozenset(
 
 
 def build(name: str, **options: object) -> nn.Module:
-    """Return torchvision's model ``name`` on the meta device, its auxiliary heads left out."""
+    """Return torchvision's model ``name`` on the meta device, as its weights are built: the
+    auxiliary heads left out, the transformers at their weights' image size."""
     if name in ("googlenet", "inception_v3"):
         options = {"aux_logits": False, "init_weights": False, **options}
+    if name.startswith("vit_"):  # the weights' image size, which vit_h_14's builder takes from them
+        options = {"image_size": crop(name), **options}
     return build_on_meta(lambda: torchvision.models.get_model(name, weights=None, **options), name)
 
 

@@ -55,7 +55,7 @@ __all__ = [
 ]
 
 UNCOUNTED = "num_batches_tracked"
-"""The buffer that cnncount does not count: batch norm's count of the batches it has seen, one
+"""The buffer that cnncount does not count, batch norm's count of the batches it has seen, one
 integer that the running statistics need only in training (the tests leave it out of torch's
 figure too)."""
 
