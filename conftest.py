@@ -22,3 +22,7 @@ try:
     import torch  # noqa: F401
 except ImportError:  # the PyTorch reader's modules, whose examples build modules with torch
     collect_ignore_glob.append("cnncount/readers/torch*.py")
+try:
+    import timm  # noqa: F401
+except ImportError:  # the timm blocks' module, whose examples build timm's layers
+    collect_ignore_glob.append("cnncount/readers/torch_timm.py")

@@ -77,16 +77,28 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
         Flatten as Flatten,
     )
     from cnncount.layers import (
+        GlobalResponseNorm as GlobalResponseNorm,
+    )
+    from cnncount.layers import (
+        GroupNorm as GroupNorm,
+    )
+    from cnncount.layers import (
         Hardsigmoid as Hardsigmoid,
     )
     from cnncount.layers import (
         Hardswish as Hardswish,
     )
     from cnncount.layers import (
+        Interpolate as Interpolate,
+    )
+    from cnncount.layers import (
         LayerNorm as LayerNorm,
     )
     from cnncount.layers import (
         LayerScale as LayerScale,
+    )
+    from cnncount.layers import (
+        LeakyReLU as LeakyReLU,
     )
     from cnncount.layers import (
         Linear as Linear,
@@ -147,6 +159,9 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
     )
     from cnncount.layers import (
         SpaceToDepth as SpaceToDepth,
+    )
+    from cnncount.layers import (
+        StdConv2d as StdConv2d,
     )
     from cnncount.layers import (
         StochasticDepth as StochasticDepth,

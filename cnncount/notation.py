@@ -36,13 +36,14 @@ DEFAULT_INPUT = Shape(3, 224, 224)
 
 _SEPARATORS = " \t\r\n,"
 _EXPECTED = (
-    "expected conv<kernel>-<channels>, convt<kernel>-<channels>, local<kernel>-<channels>, "
+    "expected conv<kernel>-<channels>, convt<kernel>-<channels>, stdconv<kernel>-<channels>, "
+    "local<kernel>-<channels>, "
     "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
-    "ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, "
-    "droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, patch<size>-<dim>, "
-    "classtoken, posembed, mha<heads>, cls, pad<pixels>, rescale<scale>, normalize, tokens, "
-    "wmsa<heads>-<window>, cosmsa<heads>-<window>, relmsa<heads>-<size>, s2d, partition<size>, "
-    "departition<size>/rows<n> or swapaxes"
+    "ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, silu, hardswish, hardsigmoid, sigmoid, "
+    "tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
+    "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
+    "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, "
+    "relmsa<heads>-<size>, s2d, partition<size>, departition<size>/rows<n> or swapaxes"
 )
 
 
@@ -337,6 +338,24 @@ def _conv(rest: str, options: dict[str, str]) -> Conv2d:
     )
 
 
+def _stdconv(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.stdconv import StdConv2d
+
+    _only(options, "s p same d g nobias gain", "stdconv")
+    gain = _flag(options, "gain")
+    conv = _conv(rest, {name: value for name, value in options.items() if name != "gain"})
+    return StdConv2d(
+        conv.out_channels,
+        conv.kernel_size,
+        conv.stride,
+        conv.padding,
+        conv.dilation,
+        conv.groups,
+        conv.bias,
+        gain=gain,
+    )
+
+
 def _convt(rest: str, options: dict[str, str]) -> Layer:
     from cnncount.layers.transposed import ConvTranspose2d
 
@@ -604,6 +623,40 @@ def _departition(rest: str, options: dict[str, str]) -> Layer:
     return WindowDepartition(_whole(rest, "size"), _whole(options["rows"], "rows"))
 
 
+def _leakyrelu(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.pointwise import LeakyReLU
+
+    _only(options, "", "leakyrelu")
+    try:
+        return LeakyReLU(float(rest) if rest else 0.01)
+    except ValueError:
+        raise LayerError(f"negative slope must be a number, got {rest!r}") from None
+
+
+def _groupnorm(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.groupnorm import GroupNorm
+
+    _only(options, "noaffine", "gn")
+    return GroupNorm(_whole(rest, "groups"), affine=not _flag(options, "noaffine"))
+
+
+def _interpolate(size: bool) -> Callable[[str, dict[str, str]], Layer]:
+    """Build an interpolation to a scale (``upsample2``) or to a size (``resize7x9``)."""
+
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        from cnncount.layers.interpolate import Interpolate
+
+        _only(options, "bilinear bicubic", "resize" if size else "upsample")
+        modes = [mode for mode in ("bilinear", "bicubic") if _flag(options, mode)]
+        if len(modes) > 1:
+            raise LayerError("give one interpolation mode, bilinear or bicubic, not both")
+        mode = modes[0] if modes else "nearest"
+        value = _pair(rest, "size" if size else "scale")
+        return Interpolate(size=value, mode=mode) if size else Interpolate(scale=value, mode=mode)
+
+    return build
+
+
 def _plain(module: str, name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
     """Build the layer ``name`` of a token that takes nothing, from ``cnncount.layers.<module>``,
     imported when the first such token is read."""
@@ -625,6 +678,7 @@ def _nothing_after(token: str, rest: str) -> None:
 _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "convt": _convt,  # before "conv", which it starts with
     "conv": _conv,
+    "stdconv": _stdconv,
     "local": _local,
     "maxpool": _pool("MaxPool2d"),
     "avgpool": _pool("AvgPool2d"),
@@ -638,7 +692,10 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "layernorm": _norm("LayerNorm", "layernorm"),
     "ln": _norm("LayerNorm", "ln"),
     "layerscale": _layer_scale,
+    "gn": _groupnorm,
+    "grn": _plain("grn", "GlobalResponseNorm", "grn"),
     "relu6": _plain("pointwise", "ReLU6", "relu6"),
+    "leakyrelu": _leakyrelu,
     "relu": _plain("pointwise", "ReLU", "relu"),
     "silu": _plain("gates", "SiLU", "silu"),
     "hardswish": _plain("gates", "Hardswish", "hardswish"),
@@ -653,6 +710,8 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "flatten": _plain("linear", "Flatten", "flatten"),
     "shuffle": _shuffle,
     "chunk": _chunk,
+    "upsample": _interpolate(size=False),
+    "resize": _interpolate(size=True),
     "patch": _patch,
     "classtoken": _plain("tokens", "ClassToken", "classtoken"),
     "posembed": _plain("tokens", "PositionEmbedding", "posembed"),

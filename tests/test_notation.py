@@ -149,12 +149,13 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
             "relu7",
             (
                 "spec token 1 'relu7' (column 1): unexpected '7' after 'relu'; expected conv<kernel>-<channels>, "
-                "convt<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
-                "linear-<features>, LRN, bn, ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, "
+                "convt<kernel>-<channels>, stdconv<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
+                "linear-<features>, LRN, bn, ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, silu, hardswish, hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
-                "patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, pad<pixels>, rescale<scale>, "
-                "normalize, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, relmsa<heads>-<size>, "
-                "s2d, partition<size>, departition<size>/rows<n> or swapaxes"
+                "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
+                "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, "
+                "cosmsa<heads>-<window>, relmsa<heads>-<size>, s2d, partition<size>, "
+                "departition<size>/rows<n> or swapaxes"
             ),
         ),
         (
@@ -174,12 +175,13 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
             "conv3-64 banana",
             (
                 "spec token 2 'banana' (column 10): unknown layer; expected conv<kernel>-<channels>, "
-                "convt<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
-                "linear-<features>, LRN, bn, ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, "
+                "convt<kernel>-<channels>, stdconv<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
+                "linear-<features>, LRN, bn, ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, silu, hardswish, hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
-                "patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, pad<pixels>, rescale<scale>, "
-                "normalize, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, relmsa<heads>-<size>, "
-                "s2d, partition<size>, departition<size>/rows<n> or swapaxes"
+                "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
+                "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, "
+                "cosmsa<heads>-<window>, relmsa<heads>-<size>, s2d, partition<size>, "
+                "departition<size>/rows<n> or swapaxes"
             ),
         ),
         ("conv3-²", "spec token 1 'conv3-²' (column 1): channels must be a whole number, got '²'"),

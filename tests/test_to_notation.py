@@ -89,6 +89,16 @@ EXAMPLES: list[Layer] = [
     layers.WindowPartition(7),
     layers.WindowDepartition(7, 8),
     layers.SwapAxes(),
+    layers.GroupNorm(32),
+    layers.GroupNorm(1, affine=False),
+    layers.GlobalResponseNorm(),
+    layers.Interpolate(scale=2),
+    layers.Interpolate(scale=(2, 1), mode="bilinear"),
+    layers.Interpolate(size=(7, 9), mode="bicubic"),
+    layers.LeakyReLU(),
+    layers.LeakyReLU(0.2),
+    layers.StdConv2d(64, 7, stride=2, padding=3, bias=False),
+    layers.StdConv2d(16, 3, padding=1, gain=True),
 ]
 MERGES: list[Merge] = [layers.Add(), layers.Add(in_place=True), layers.Concat(), layers.Multiply()]
 

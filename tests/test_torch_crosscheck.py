@@ -37,11 +37,15 @@ from cnncount import (
     CosineWindowAttention,
     Dropout,
     Flatten,
+    GlobalResponseNorm,
+    GroupNorm,
     Hardsigmoid,
     Hardswish,
+    Interpolate,
     LayerError,
     LayerNorm,
     LayerScale,
+    LeakyReLU,
     Linear,
     LocallyConnected2d,
     LocalResponseNorm,
@@ -60,6 +64,7 @@ from cnncount import (
     SiLU,
     Softmax,
     SpaceToDepth,
+    StdConv2d,
     StochasticDepth,
     SwapAxes,
     Tanh,
@@ -69,6 +74,7 @@ from cnncount import (
     get_model,
     summarize,
 )
+from cnncount.layers.interpolate import MODES
 from cnncount.models import MODELS
 from tests.torch_twins import (
     output_shapes,
@@ -229,6 +235,21 @@ def convolutions(draw):
 
 
 @st.composite
+def standardised_convolutions(draw):
+    conv = draw(convolutions())
+    return StdConv2d(
+        conv.out_channels,
+        conv.kernel_size,
+        conv.stride,
+        conv.padding,
+        conv.dilation,
+        conv.groups,
+        conv.bias,
+        gain=draw(st.booleans()),
+    )
+
+
+@st.composite
 def locally_connected(draw):
     return LocallyConnected2d(
         draw(st.integers(1, 4)),
@@ -318,8 +339,14 @@ def spatial_layers(shape: Shape | None):
         st.just(BatchNorm2d()),
         st.just(LayerNorm()),
         st.builds(LayerScale, bias=st.booleans()),
+        st.builds(GroupNorm, st.integers(1, 4), st.booleans()),
+        st.just(GlobalResponseNorm()),
+        st.builds(Interpolate, scale=sizes(1, 3), mode=st.sampled_from(MODES)),
+        st.builds(Interpolate, size=sizes(1, 9), mode=st.sampled_from(MODES)),
+        standardised_convolutions(),
+        st.just(LayerScale()),
         st.just(PositionEmbedding()),
-        st.sampled_from([ReLU(), Dropout(), Softmax()]),
+        st.sampled_from([ReLU(), Dropout(), Softmax(), LeakyReLU(0.1)]),
         st.sampled_from([SiLU(), Hardswish(), Hardsigmoid(), Sigmoid(), Tanh(), GELU()]),
         st.builds(StochasticDepth, st.floats(0, 1)),
         st.builds(PositionwiseLinear, st.integers(1, 16), st.booleans()),

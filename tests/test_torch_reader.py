@@ -300,9 +300,9 @@ REFUSALS = {
         lambda self, x: nn.functional.pad(self.conv(x), (1, 1, 1, 1), mode="reflect"),
         "cnncount pads with zeros only, not mode='reflect', value=None",
     ),
-    "a number added": (
-        lambda self, x: self.conv(x) + 1,
-        "cnncount can add two branches of the network, not a branch and a number",
+    "a power": (  # x + 1 reads as a rescaling (timm's extension), x ** 2 does not
+        lambda self, x: self.conv(x) ** 2,
+        "cnncount cannot count Tensor.pow",
     ),
     "a weight used twice": (
         lambda self, x: self.conv(x) * self.conv.bias[None, :, None, None],

@@ -32,10 +32,14 @@ from cnncount import (
     CosineWindowAttention,
     Dropout,
     Flatten,
+    GlobalResponseNorm,
+    GroupNorm,
     Hardsigmoid,
     Hardswish,
+    Interpolate,
     LayerNorm,
     LayerScale,
+    LeakyReLU,
     Linear,
     LocallyConnected2d,
     LocalResponseNorm,
@@ -54,6 +58,7 @@ from cnncount import (
     SiLU,
     Softmax,
     SpaceToDepth,
+    StdConv2d,
     StochasticDepth,
     SwapAxes,
     Tanh,
@@ -244,8 +249,48 @@ class Windowed(nn.Module):
         return gathered.permute(0, 3, 1, 2)
 
 
+class StandardisedConv(nn.Conv2d):
+    """timm's ``StdConv2d`` (and, with a gain, its ``ScaledStdConv2d``): each filter brought to
+    mean 0 and variance 1 before the convolution."""
+
+    def __init__(self, channels: int, layer: StdConv2d) -> None:
+        super().__init__(
+            channels,
+            layer.out_channels,
+            layer.kernel_size,
+            stride=layer.stride,
+            padding=layer.padding,
+            dilation=layer.dilation,
+            groups=layer.groups,
+            bias=layer.bias,
+        )
+        self.gain = nn.Parameter(torch.ones(layer.out_channels, 1, 1, 1)) if layer.gain else None
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        flat = self.weight.reshape(1, self.out_channels, -1)
+        weight = F.batch_norm(flat, None, None, training=True, momentum=0.0).reshape_as(self.weight)
+        weight = weight if self.gain is None else weight * self.gain
+        return self._conv_forward(x, weight, self.bias)
+
+
+class ResponseNorm(nn.Module):
+    """ConvNeXt V2's global response normalisation, as timm's ``GlobalResponseNorm`` on NCHW."""
+
+    def __init__(self, channels: int) -> None:
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(1, channels, 1, 1))
+        self.bias = nn.Parameter(torch.zeros(1, channels, 1, 1))
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        norms = x.norm(p=2, dim=(2, 3), keepdim=True)
+        ratios = norms / (norms.mean(dim=1, keepdim=True) + 1e-6)
+        return x + torch.addcmul(self.bias, self.weight, x * ratios)
+
+
 def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
     """Return the PyTorch module of ``layer`` for an input of ``shape``."""
+    if isinstance(layer, StdConv2d):
+        return StandardisedConv(shape.channels, layer)
     if isinstance(layer, Conv2d):
         return nn.Conv2d(
             shape.channels,
@@ -291,6 +336,8 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
         return nn.ReLU(inplace=True)
     if isinstance(layer, ReLU6):
         return nn.ReLU6(inplace=True)
+    if isinstance(layer, LeakyReLU):
+        return nn.LeakyReLU(layer.negative_slope, inplace=True)
     if isinstance(layer, Dropout):
         return nn.Dropout(layer.p)
     if isinstance(layer, Softmax):
@@ -327,6 +374,15 @@ def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
         return ChannelsLast(nn.Linear(shape.channels, layer.out_features, bias=layer.bias))
     if isinstance(layer, ChannelShuffle):
         return nn.ChannelShuffle(layer.groups)
+    if isinstance(layer, GroupNorm):
+        return nn.GroupNorm(layer.groups, shape.channels, affine=layer.affine)
+    if isinstance(layer, GlobalResponseNorm):
+        return ResponseNorm(shape.channels)
+    if isinstance(layer, Interpolate):
+        if layer.size is not None:
+            return nn.Upsample(size=layer.size, mode=layer.mode)
+        assert layer.scale is not None
+        return nn.Upsample(scale_factor=tuple(map(float, layer.scale)), mode=layer.mode)
     if isinstance(layer, ChannelChunk):
         return Chunk(layer.chunks, layer.index)
     if isinstance(layer, PatchEmbedding):

@@ -44,6 +44,9 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
     from cnncount.layers.gates import (
         Tanh as Tanh,
     )
+    from cnncount.layers.grn import GlobalResponseNorm as GlobalResponseNorm
+    from cnncount.layers.groupnorm import GroupNorm as GroupNorm
+    from cnncount.layers.interpolate import Interpolate as Interpolate
     from cnncount.layers.linear import (
         Flatten as Flatten,
     )
@@ -92,6 +95,9 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
         Dropout as Dropout,
     )
     from cnncount.layers.pointwise import (
+        LeakyReLU as LeakyReLU,
+    )
+    from cnncount.layers.pointwise import (
         ReLU as ReLU,
     )
     from cnncount.layers.pointwise import (
@@ -118,6 +124,7 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
     )
     from cnncount.layers.scaling import Normalization as Normalization
     from cnncount.layers.scaling import Rescaling as Rescaling
+    from cnncount.layers.stdconv import StdConv2d as StdConv2d
     from cnncount.layers.tokens import (
         ClassToken as ClassToken,
     )
@@ -157,10 +164,14 @@ LAYERS = {
     "Dropout": "pointwise",
     "Flatten": "linear",
     "GELU": "gates",
+    "GlobalResponseNorm": "grn",
+    "GroupNorm": "groupnorm",
     "Hardsigmoid": "gates",
     "Hardswish": "gates",
+    "Interpolate": "interpolate",
     "LayerNorm": "norm",
     "LayerScale": "residual",
+    "LeakyReLU": "pointwise",
     "Linear": "linear",
     "LocalResponseNorm": "norm",
     "LocallyConnected2d": "local",
@@ -181,6 +192,7 @@ LAYERS = {
     "Sigmoid": "gates",
     "Softmax": "pointwise",
     "SpaceToDepth": "partition",
+    "StdConv2d": "stdconv",
     "StochasticDepth": "residual",
     "SwapAxes": "partition",
     "Tanh": "gates",

@@ -15,7 +15,7 @@ from cnncount.layers.base import (
 )
 from cnncount.shapes import Shape
 
-__all__ = ["Dropout", "ReLU", "ReLU6", "Softmax", "require_probability"]
+__all__ = ["Dropout", "LeakyReLU", "ReLU", "ReLU6", "Softmax", "require_probability"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -71,6 +71,47 @@ class ReLU6(Layer):
 
     def __str__(self) -> str:
         return "relu6"
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class LeakyReLU(Layer):
+    """The leaky rectifier, ``x`` where positive and ``negative_slope * x`` elsewhere, of the
+    darknets (timm's CSPNets): no parameters, no multiply-accumulates.
+
+    It runs in place, as timm's ``nn.LeakyReLU(inplace=True)`` does.
+
+    Examples:
+        >>> LeakyReLU(), str(LeakyReLU()), str(LeakyReLU(0.1))
+        (LeakyReLU(negative_slope=0.01), 'leakyrelu', 'leakyrelu0.1')
+        >>> LeakyReLU(-1.0)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: negative slope must be at least 0, got -1.0
+    """
+
+    kind = "leakyrelu"
+    category = "activation"
+    in_place = True  # nn.LeakyReLU(inplace=True), as timm runs it
+
+    negative_slope: float
+
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        if not isinstance(negative_slope, (int, float)) or negative_slope < 0:
+            raise LayerError(f"negative slope must be at least 0, got {negative_slope!r}")
+        object.__setattr__(self, "negative_slope", float(negative_slope))
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its output, whose sign decides the gradient's slope (in place, its result).
+
+        Examples:
+            >>> LeakyReLU().saves(Shape(64, 8, 8)).output
+            True
+        """
+        return OUTPUT_SAVED
+
+    def __str__(self) -> str:
+        slope = self.negative_slope
+        return "leakyrelu" if slope == 0.01 else f"leakyrelu{slope:g}"
 
 
 @dataclass(frozen=True, slots=True, init=False)

@@ -58,8 +58,8 @@ def register(*names: str) -> Callable[[Mapping], Mapping]:
     """Return a decorator that enters its function in :data:`FUNCTIONS` under each of ``names``.
 
     Examples:
-        >>> FUNCTIONS["Tensor.add_"].__name__
-        '_add'
+        >>> FUNCTIONS["torch.flatten"].__name__
+        '_flatten'
     """
 
     def enter(mapping: Mapping) -> Mapping:

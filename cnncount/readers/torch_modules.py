@@ -59,7 +59,7 @@ __all__ = [
 MODULES: dict[str, Mapping] = {}
 """Each leaf module's qualified class name and the function that maps it onto layers."""
 
-EXTENSIONS: tuple[str, ...] = ("cnncount.readers.torch_attention",)
+EXTENSIONS: tuple[str, ...] = ("cnncount.readers.torch_attention", "cnncount.readers.torch_timm")
 """The modules that register entries of their own into :data:`MODULES` (and into
 :data:`~cnncount.readers.torch_functions.FUNCTIONS`), imported before a model is read."""
 
