@@ -4,6 +4,8 @@ Only fences whose language is exactly ``python`` are run here; the chapters' ``{
 cells are the build's business (and tests/test_chapters.py's).
 """
 
+import importlib.util
+
 from sybil import Sybil
 from sybil.parsers.markdown import PythonCodeBlockParser as MarkdownPythonParser
 from sybil.parsers.myst import PythonCodeBlockParser as MystPythonParser
@@ -17,3 +19,11 @@ try:
     import onnx  # noqa: F401
 except ImportError:  # the ONNX reader's modules, whose examples build graphs with onnx
     collect_ignore_glob = ["cnncount/readers/onnx*.py"]
+
+# The chapter "Count your own network" keeps a student's models beside it, written for PyTorch and
+# Keras: their modules import those, so they are collected only where those are installed.
+collect_ignore = [
+    path
+    for path, package in (("book/tinycnn.py", "torch"), ("book/tinycnn_keras.py", "keras"))
+    if importlib.util.find_spec(package) is None
+]
