@@ -15,10 +15,15 @@ chapters = Sybil(parsers=[MystPythonParser()], patterns=["book/*.md"], name="cha
 
 pytest_collect_file = (readme + chapters).pytest()
 
+collect_ignore_glob = []
 try:
     import onnx  # noqa: F401
 except ImportError:  # the ONNX reader's modules, whose examples build graphs with onnx
-    collect_ignore_glob = ["cnncount/readers/onnx*.py"]
+    collect_ignore_glob.append("cnncount/readers/onnx*.py")
+try:
+    import torch  # noqa: F401
+except ImportError:  # the PyTorch reader's modules, whose examples build modules with torch
+    collect_ignore_glob.append("cnncount/readers/torch*.py")
 
 # The chapter "Count your own network" keeps a student's models beside it, written for PyTorch and
 # Keras: their modules import those, so they are collected only where those are installed.

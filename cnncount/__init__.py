@@ -9,7 +9,7 @@ Examples:
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from cnncount import layers
 from cnncount.errors import CnncountError, LayerError, ReadError, SpecError, UnknownModelError
@@ -22,7 +22,8 @@ from cnncount.precision import Batch
 from cnncount.shapes import Shape
 from cnncount.summary import Row, Summary, summarize
 
-if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ loads them at run time
+if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see them;
+    # __getattr__ loads them at run time
     from cnncount.layers import (
         GELU as GELU,
     )
@@ -137,6 +138,7 @@ if TYPE_CHECKING:  # the layer types as type checkers see them; __getattr__ load
     from cnncount.layers import (
         ZeroPad2d as ZeroPad2d,
     )
+    from cnncount.readers.torch import from_torch as from_torch
 
 __version__ = "0.1.0"
 
@@ -154,6 +156,7 @@ __all__ = [
     "SpecError",
     "Summary",
     "UnknownModelError",
+    "from_torch",
     "get_model",
     "model_names",
     "parse_layer",
@@ -163,17 +166,25 @@ __all__ = [
 ] + list(LAYERS)
 
 
-def __getattr__(name: str) -> type[Layer]:
-    """Return the layer type ``name`` of :mod:`cnncount.layers`, imported when first asked for.
+def __getattr__(name: str) -> Any:
+    """Return the layer type ``name`` of :mod:`cnncount.layers`, or the PyTorch reader's
+    ``from_torch``, imported when first asked for (so that ``import cnncount`` imports no torch).
 
     Examples:
         >>> __getattr__("PatchEmbedding").__module__
         'cnncount.layers.tokens'
+        >>> __getattr__("from_torch").__module__
+        'cnncount.readers.torch'
         >>> __getattr__("Conv3d")
         Traceback (most recent call last):
         ...
         AttributeError: module 'cnncount' has no attribute 'Conv3d'
     """
+    if name == "from_torch":
+        from cnncount.readers.torch import from_torch
+
+        globals()[name] = from_torch
+        return from_torch
     if name not in LAYERS:
         msg = f"module {__name__!r} has no attribute {name!r}"
         raise AttributeError(msg)
@@ -184,4 +195,4 @@ def __getattr__(name: str) -> type[Layer]:
 
 def __dir__() -> list[str]:
     """Return the package's names, the layer types not yet imported included."""
-    return sorted({*globals(), *LAYERS})
+    return sorted({*globals(), *LAYERS, "from_torch"})

@@ -1,9 +1,9 @@
 """Walk an ONNX graph in order and map each node that computes on the input onto a cnncount layer.
 
-A tensor computed from the input is a :class:`Flow`: the cnncount node that makes it, its shape
-in cnncount's terms (channels, height, width), and its layout, since converters move the
-channels last around the layers that act on the last axis (ConvNeXt's layer norm and linear
-layers; TensorFlow's graphs). Every other tensor is a constant :class:`~cnncount.readers.
+A tensor computed from the input is a :class:`~cnncount.readers.flow.Flow`: the cnncount node
+that makes it, its shape in cnncount's terms (channels, height, width), and its layout, since
+converters move the channels last around the layers that act on the last axis (ConvNeXt's layer
+norm and linear layers; TensorFlow's graphs). Every other tensor is a constant :class:`~cnncount.readers.
 onnx_values.Value`: a weight, known by its dimensions, or metadata, known by its values. How each
 operator maps is in :mod:`cnncount.readers.onnx_ops`.
 """
@@ -12,47 +12,16 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from cnncount.errors import LayerError, ReadError
 from cnncount.layers import Layer
 from cnncount.network import INPUT, Node
+from cnncount.readers.flow import Flow
 from cnncount.readers.onnx_values import Value, decode, evaluate
 from cnncount.shapes import Shape
 
-__all__ = ["LAYOUTS", "Flow", "GraphReader"]
-
-LAYOUTS = ("NCHW", "NHWC", "NC")
-"""How a flowing tensor holds its values, as channels first, channels last, or a vector per image."""
-
-
-@dataclass(frozen=True, slots=True)
-class Flow:
-    """A tensor computed from the network's input: the node that makes it, its shape and layout.
-
-    Examples:
-        >>> Flow("conv1", Shape(64, 112, 112), "NHWC").dims()
-        [112, 112, 64]
-    """
-
-    node: str
-    shape: Shape
-    layout: str
-
-    def dims(self) -> list[int]:
-        """Return the tensor's dimensions after the batch, in its layout.
-
-        Examples:
-            >>> Flow("fc", Shape(1000, 1, 1), "NC").dims()
-            [1000]
-        """
-        shape = self.shape
-        return {
-            "NCHW": [shape.channels, shape.height, shape.width],
-            "NHWC": [shape.height, shape.width, shape.channels],
-            "NC": [shape.channels],
-        }[self.layout]
+__all__ = ["GraphReader"]
 
 
 class GraphReader:
@@ -149,7 +118,7 @@ class GraphReader:
         Examples:
             >>> reader = _example()
             >>> reader.flow(reader.graph.node[0])
-            Flow(node='input', shape=Shape(3, 8, 8), layout='NCHW')
+            Flow(node='input', shape=Shape(3, 8, 8), layout='NCHW', groups=1)
             >>> reader.flow(reader.graph.node[0], 1)
             Traceback (most recent call last):
             ...
@@ -198,7 +167,7 @@ class GraphReader:
             >>> _ = reader.read(map_node)
             >>> relu = reader.graph.node[1]
             >>> reader.add(relu, ReLU(), [reader.flows["z"]], "z2", "NCHW"), [node.name for node in reader.nodes]
-            (Flow(node='relu#2', shape=Shape(4, 8, 8), layout='NCHW'), ['conv', 'relu', 'relu#2'])
+            (Flow(node='relu#2', shape=Shape(4, 8, 8), layout='NCHW', groups=1), ['conv', 'relu', 'relu#2'])
         """
         name = self._unique(name or node_name(node))
         try:

@@ -43,7 +43,8 @@ from cnncount.layers import (
     Tanh,
     ZeroPad2d,
 )
-from cnncount.readers.onnx_graph import Flow, GraphReader
+from cnncount.readers.flow import Flow
+from cnncount.readers.onnx_graph import GraphReader
 from cnncount.readers.onnx_values import Value, attribute
 from cnncount.shapes import Shape
 

@@ -1,0 +1,167 @@
+"""Read a PyTorch module into a :class:`~cnncount.network.Network`, without allocating a weight.
+
+:func:`from_torch` runs the module's forward on meta tensors and maps what runs onto cnncount's
+layers (:mod:`cnncount.readers.torch_trace`), leaving the module as it was.
+:func:`read_callable` is the command line's ``cnncount PACKAGE.MODULE:CALLABLE``: it imports
+the user's module and calls the callable, the one place where cnncount runs code it did not
+write, and only by the user's choice.
+
+Examples:
+    >>> import torch
+    >>> student = torch.nn.Sequential(
+    ...     torch.nn.Conv2d(1, 8, 3, padding=1), torch.nn.ReLU(), torch.nn.MaxPool2d(2),
+    ...     torch.nn.Flatten(), torch.nn.Linear(8 * 14 * 14, 10))
+    >>> network = from_torch(student, (1, 28, 28), name="student")
+    >>> [str(node.layer) for node in network.nodes]
+    ['conv3-8', 'relu', 'maxpool', 'flatten', 'FC-10']
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from contextlib import contextmanager
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+from cnncount.errors import ReadError
+from cnncount.network import Network
+from cnncount.shapes import Shape
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+__all__ = ["DEFAULT_INPUT", "from_torch", "read_callable"]
+
+DEFAULT_INPUT = Shape(3, 224, 224)
+"""The image that ``cnncount MODULE:CALLABLE`` feeds a model without ``--input``."""
+
+
+def from_torch(
+    module: Any, input_shape: Shape | tuple[int, int, int], *, name: str | None = None
+) -> Network:
+    """Return the network that the ``torch.nn.Module`` ``module`` computes on one image of
+    ``input_shape`` (C, H, W), named ``name`` (else by its class).
+
+    Examples:
+        >>> import torch
+        >>> network = from_torch(torch.nn.Conv2d(3, 8, 3), (3, 32, 32))
+        >>> network.name, [(node.name, str(node.layer)) for node in network.nodes]
+        ('Conv2d', [('Conv2d', 'conv3-8/p0')])
+    """
+    from cnncount.readers.torch_trace import record
+
+    shape = input_shape if isinstance(input_shape, Shape) else Shape(*input_shape)
+    label = name or type(module).__name__
+    return Network(label, shape, record(module, shape, label))
+
+
+def read_callable(reference: str, input_shape: Shape | None = None) -> Network:
+    """Return the network of the module that ``reference``, ``PACKAGE.MODULE:CALLABLE``, returns
+    when called with no arguments on the meta device, fed ``input_shape`` (default 3x224x224).
+
+    Examples:
+        >>> read_callable("torchvision.models:alexnet").nodes[-1].name
+        'classifier.6'
+        >>> read_callable("cnncount.shapes:Shape")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: cnncount.shapes:Shape: calling it fails: TypeError: Shape.__init__() missing 3 required positional arguments: 'channels', 'height', and 'width'
+    """
+    torch = _import_torch(reference)
+    module_name, _, attribute = reference.partition(":")
+    factory = getattr(_import(reference, module_name), attribute, None)
+    if not callable(factory):
+        raise ReadError(f"{reference}: module {module_name!r} has no callable {attribute!r}")
+    model = _build(reference, factory, torch)
+    if not isinstance(model, torch.nn.Module):
+        raise ReadError(
+            f"{reference}: returns {type(model).__name__}, where cnncount reads a torch.nn.Module"
+        )
+    return from_torch(model, input_shape or DEFAULT_INPUT, name=attribute)
+
+
+def is_callable_reference(word: str) -> bool:
+    """Return whether ``word`` reads ``PACKAGE.MODULE:CALLABLE``: a dotted module, a colon and a
+    name.
+
+    Examples:
+        >>> is_callable_reference("torchvision.models:resnet50"), is_callable_reference("mynets:TinyCNN")
+        (True, True)
+        >>> is_callable_reference("net.onnx"), is_callable_reference(r"C:\\nets\\a.onnx"), is_callable_reference("conv3-64")
+        (False, False, False)
+    """
+    module, colon, name = word.partition(":")
+    return (
+        bool(colon)
+        and name.isidentifier()
+        and all(part.isidentifier() for part in module.split("."))
+    )
+
+
+def _import(reference: str, module_name: str) -> Any:
+    """Import the user's module, the current directory first on the path as ``python -m`` puts it."""
+    if os.getcwd() not in sys.path:
+        sys.path.insert(0, os.getcwd())
+    try:
+        return import_module(module_name)
+    except ModuleNotFoundError as error:
+        if error.name and module_name.startswith(error.name):
+            raise ReadError(f"{reference}: no module named {error.name!r}") from None
+        raise ReadError(f"{reference}: importing {module_name} fails: {_reason(error)}") from None
+    except Exception as error:  # noqa: BLE001 -- the user's code, whatever it raises: one line
+        raise ReadError(f"{reference}: importing {module_name} fails: {_reason(error)}") from None
+
+
+def _build(reference: str, factory: Any, torch: Any) -> Any:
+    """Call ``factory`` on the meta device; where its own arithmetic needs real tensors (RegNet
+    computes its widths with them), call it again on the CPU with each parameter and buffer moved
+    to meta as it is made, so that no model's weights are ever held at once."""
+    try:
+        with torch.device("meta"):
+            return factory()
+    except NotImplementedError:
+        pass
+    except Exception as error:  # noqa: BLE001 -- the user's code, whatever it raises: one line
+        raise ReadError(f"{reference}: calling it fails: {_reason(error)}") from None
+    try:
+        with _made_on_meta(torch):
+            return factory()
+    except Exception as error:  # noqa: BLE001 -- as above
+        raise ReadError(f"{reference}: calling it fails: {_reason(error)}") from None
+
+
+@contextmanager
+def _made_on_meta(torch: Any) -> Iterator[None]:
+    """Move each parameter and buffer a module registers to the meta device, as it is made."""
+    module = torch.nn.Module
+    register_parameter, register_buffer = module.register_parameter, module.register_buffer
+
+    def parameter_on_meta(self: Any, name: str, value: Any) -> None:
+        if value is not None:
+            value = torch.nn.Parameter(value.to("meta"), value.requires_grad)
+        register_parameter(self, name, value)
+
+    def buffer_on_meta(self: Any, name: str, value: Any, persistent: bool = True) -> None:
+        register_buffer(self, name, None if value is None else value.to("meta"), persistent)
+
+    module.register_parameter, module.register_buffer = parameter_on_meta, buffer_on_meta
+    try:
+        yield
+    finally:
+        module.register_parameter, module.register_buffer = register_parameter, register_buffer
+
+
+def _reason(error: BaseException) -> str:
+    """Return the first line of ``error``, after its type's name."""
+    lines = str(error).strip().splitlines()
+    return f"{type(error).__name__}: {lines[0]}" if lines else type(error).__name__
+
+
+def _import_torch(reference: str) -> Any:
+    try:
+        import torch
+    except ImportError:
+        msg = f"{reference}: reading a PyTorch model needs torch: pip install 'cnncount[torch]'"
+        raise ReadError(msg) from None
+    return torch

@@ -1,0 +1,275 @@
+"""Functions and tensor methods -> cnncount layers: one table, :data:`FUNCTIONS`.
+
+The recorder (:mod:`cnncount.readers.torch_trace`) hands over each call, made outside every
+leaf module, whose arguments hold a flowing tensor and whose result holds a tensor. It is
+looked up by :func:`~cnncount.readers.torch_trace.operator_name`: ``"Tensor.add"`` for a
+tensor's method (``x + y`` arrives as ``Tensor.add``, ``x += y`` as ``Tensor.add_``),
+``"torch.cat"`` for a function of ``torch``, ``"torch.nn.functional.relu"`` for a functional.
+An operator that the table does not know is refused, naming the module that called it.
+
+How to add an entry (in this module, or in a module of :data:`~cnncount.readers.torch_modules.
+EXTENSIONS`): decorate a function of a :class:`~cnncount.readers.torch_trace.Call` with
+``@register("torch.nn.functional.name", ...)``. ``call.args`` and ``call.kwargs`` are the
+arguments as given (``call.argument(index, name, default)`` reads one; for a method, index 0 is
+the tensor), ``call.flows`` the flowing tensors among them, ``call.constants`` the names of the
+parameters and buffers among them (or that they were computed from: ``x * self.gamma``), which
+the layers returned must count. Return a :class:`~cnncount.readers.torch_trace.Mapped` per
+output, as :mod:`cnncount.readers.torch_modules` says, or ``raise call.refuse(...)``. An entry
+may replace another, keeping it for the cases it leaves: ``previous = FUNCTIONS["torch.cat"]``.
+
+Examples:
+    >>> import torch
+    >>> from cnncount.readers.torch_trace import record
+    >>> from cnncount.shapes import Shape
+    >>> class Residual(torch.nn.Module):
+    ...     def __init__(self):
+    ...         super().__init__()
+    ...         self.conv = torch.nn.Conv2d(8, 8, 3, padding=1)
+    ...     def forward(self, x):
+    ...         return torch.flatten(torch.nn.functional.relu(x + self.conv(x)), 1)
+    >>> [(node.name, str(node.layer)) for node in record(Residual(), Shape(8, 4, 4), "res")]
+    [('conv', 'conv3-8'), ('add', 'add'), ('relu', 'relu'), ('flatten', 'flatten')]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from cnncount.layers import Layer
+from cnncount.layers.channels import ChannelChunk, ChannelShuffle
+from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
+from cnncount.layers.linear import Flatten
+from cnncount.layers.merge import Add, Concat, Multiply
+from cnncount.layers.pointwise import Dropout, ReLU, ReLU6
+from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from cnncount.layers.residual import LayerScale
+from cnncount.readers.torch_modules import pool
+from cnncount.readers.torch_trace import Call, Mapped, Mapping
+
+__all__ = ["FUNCTIONS", "register"]
+
+FUNCTIONS: dict[str, Mapping] = {}
+"""Each operator's name and the function that maps a call of it onto layers."""
+
+_F = "torch.nn.functional"
+
+
+def register(*names: str) -> Callable[[Mapping], Mapping]:
+    """Return a decorator that enters its function in :data:`FUNCTIONS` under each of ``names``.
+
+    Examples:
+        >>> FUNCTIONS["Tensor.add_"].__name__
+        '_add'
+    """
+
+    def enter(mapping: Mapping) -> Mapping:
+        for name in names:
+            FUNCTIONS[name] = mapping
+        return mapping
+
+    return enter
+
+
+def _dims(call: Call) -> list[int]:
+    """Return the dimensions, after the batch, of the call's one output."""
+    return [int(size) for size in call.output.shape[1:]]
+
+
+def _axis(call: Call, axis: int) -> int:
+    """Return ``axis`` of the first flow counted from 0 (the batch), as a negative one counts."""
+    return axis % (1 + len(call.flows[0].dims()))
+
+
+@register(
+    "Tensor.add", "torch.add", "Tensor.__add__", "Tensor.__radd__", "Tensor.add_", "Tensor.__iadd__"
+)
+def _add(call: Call) -> Mapped:
+    _two_branches(call, "add")
+    return Mapped((Add(in_place=call.operator in ("Tensor.add_", "Tensor.__iadd__")),))
+
+
+@register(
+    "Tensor.mul", "torch.mul", "Tensor.__mul__", "Tensor.__rmul__", "Tensor.mul_", "Tensor.__imul__"
+)
+def _mul(call: Call) -> Mapped:
+    if len(call.flows) == 1 and len(call.constants) == 1:
+        return _layer_scale(call)
+    _two_branches(call, "multiply")
+    return Mapped((Multiply(),))
+
+
+def _layer_scale(call: Call) -> Mapped:
+    """Map ``x * gamma``, gamma a learned factor per channel, onto a layer scale."""
+    flow = call.source("NCHW", "NHWC", "NLC", "NC")
+    name = call.constants[0]
+    if [factors.numel() for factors in call.constant_tensors] != [flow.shape.channels]:
+        raise call.refuse(
+            f"cnncount scales each of the {flow.shape.channels} channels by {name!r}, which holds another number of values"
+        )
+    return Mapped((LayerScale(),))
+
+
+def _two_branches(call: Call, verb: str) -> None:
+    """Refuse a merge that reads anything besides two flowing tensors."""
+    if len(call.flows) != 2 or call.constants:
+        other = f"{call.constants[0]!r}" if call.constants else "a number"
+        raise call.refuse(
+            f"cnncount can {verb} two branches of the network, not a branch and {other}"
+        )
+
+
+@register("torch.cat", "torch.concat", "torch.concatenate")
+def _cat(call: Call) -> Mapped:
+    tensors = call.argument(0, "tensors")
+    if call.constants or len(call.flows) != len(tensors):
+        raise call.refuse("cnncount concatenates branches of the network only")
+    call.source("NCHW", "NC")
+    if _axis(call, call.argument(1, "dim", 0)) != 1:
+        raise call.refuse("cnncount concatenates along the channels (dim=1) only")
+    return Mapped((Concat(),))
+
+
+@register("torch.flatten", "Tensor.flatten")
+def _flatten(call: Call) -> Mapped:
+    flow = call.source("NCHW", "NC")
+    start, end = call.argument(1, "start_dim", 0), call.argument(2, "end_dim", -1)
+    if (_axis(call, start), _axis(call, end)) != (1, len(flow.dims())):
+        raise call.refuse("cnncount flattens from the channels on (start_dim=1, end_dim=-1) only")
+    return Mapped((Flatten(),) if flow.layout == "NCHW" else ())
+
+
+@register("Tensor.view", "Tensor.reshape", "torch.reshape")
+def _reshape(call: Call) -> Mapped:
+    flow, made = call.flows[0], _dims(call)
+    channels, height, width = flow.shape.channels, flow.shape.height, flow.shape.width
+    if made == flow.dims():
+        return Mapped(layout=flow.layout, groups=flow.groups)
+    if flow.layout == "NCHW" and len(made) == 1:
+        return Mapped((Flatten(),))
+    if flow.layout == "NCHW" and len(made) == 4 and made[0] * made[1] == channels:
+        return Mapped(layout="NGCHW", groups=made[0])  # a channel shuffle's first view
+    if flow.layout in ("NGCHW", "NCGHW") and made == [channels, height, width]:
+        shuffle = (ChannelShuffle(flow.groups),) if flow.layout == "NCGHW" else ()
+        return Mapped(shuffle, layout="NCHW")
+    shown = "x".join(map(str, flow.dims()))
+    raise call.refuse(f"cnncount cannot follow a reshape of {shown} ({flow.layout}) into {made}")
+
+
+@register("Tensor.transpose", "torch.transpose")
+def _transpose(call: Call) -> Mapped:
+    flow = call.source("NGCHW", "NCGHW")
+    axes = sorted(
+        _axis(call, call.argument(index, name)) for index, name in ((1, "dim0"), (2, "dim1"))
+    )
+    if axes != [1, 2]:
+        raise call.refuse("cnncount swaps the two group axes of a channel shuffle only")
+    return Mapped(layout="NCGHW" if flow.layout == "NGCHW" else "NGCHW", groups=flow.groups)
+
+
+_PERMUTATIONS: dict[tuple[str, tuple[int, ...]], str] = {
+    ("NCHW", (0, 2, 3, 1)): "NHWC",
+    ("NHWC", (0, 3, 1, 2)): "NCHW",
+}
+"""The permutations cnncount follows: each layout and order of axes, and the layout it makes."""
+
+
+@register("Tensor.permute", "torch.permute")
+def _permute(call: Call) -> Mapped:
+    flow = call.flows[0]
+    given = call.args[1:] or (call.kwargs.get("dims"),)
+    order = tuple(given[0]) if len(given) == 1 and isinstance(given[0], (tuple, list)) else given
+    layout = _PERMUTATIONS.get((flow.layout, tuple(_axis(call, axis) for axis in order)))
+    if layout is None:
+        raise call.refuse(
+            f"cnncount cannot follow a permutation {list(order)} of a tensor laid out {flow.layout}"
+        )
+    return Mapped(layout=layout)
+
+
+@register("Tensor.contiguous")
+def _contiguous(call: Call) -> Mapped:
+    return Mapped(layout=call.flows[0].layout, groups=call.flows[0].groups)
+
+
+@register("Tensor.chunk", "torch.chunk")
+def _chunk(call: Call) -> tuple[Mapped, ...]:
+    call.source("NCHW")
+    chunks = call.argument(1, "chunks")
+    if _axis(call, call.argument(2, "dim", 0)) != 1:
+        raise call.refuse("cnncount cuts chunks along the channels (dim=1) only")
+    return tuple(Mapped((ChannelChunk(chunks, index),)) for index in range(len(call.output)))
+
+
+@register("Tensor.mean", "torch.mean")
+def _mean(call: Call) -> Mapped:
+    call.source("NCHW")
+    axes = call.argument(1, "dim")
+    axes = axes if isinstance(axes, (tuple, list)) else (axes,)
+    if sorted(_axis(call, axis) for axis in axes if axis is not None) != [2, 3]:
+        raise call.refuse("cnncount averages over the height and the width (dim=(2, 3)) only")
+    keep = call.argument(2, "keepdim", False)
+    return Mapped((AdaptiveAvgPool2d(1),), layout="NCHW" if keep else "NC")
+
+
+@register(f"{_F}.adaptive_avg_pool2d")
+def _adaptive_avg_pool(call: Call) -> Mapped:
+    call.source("NCHW")
+    height, width = (int(size) for size in call.output.shape[2:])
+    return Mapped((AdaptiveAvgPool2d(height, width),))
+
+
+@register(f"{_F}.avg_pool2d")
+def _avg_pool(call: Call) -> Mapped:
+    arguments = [call.argument(i, name, default) for i, name, default in _POOL_ARGUMENTS]
+    return pool(call, AvgPool2d, *arguments)
+
+
+@register(f"{_F}.max_pool2d")
+def _max_pool(call: Call) -> Mapped:
+    if call.argument(4, "dilation", 1) not in (1, (1, 1), [1, 1]):
+        raise call.refuse("cnncount counts max pooling without dilation")
+    kernel, stride, padding, _ = (call.argument(i, n, d) for i, n, d in _POOL_ARGUMENTS)
+    return pool(call, MaxPool2d, kernel, stride, padding, call.argument(5, "ceil_mode", False))
+
+
+_POOL_ARGUMENTS = (
+    (1, "kernel_size", None),
+    (2, "stride", None),
+    (3, "padding", 0),
+    (4, "ceil_mode", False),
+)
+"""The position, name and default of ``avg_pool2d``'s window arguments (``max_pool2d`` puts
+its dilation before the ceil mode)."""
+
+
+@register(f"{_F}.dropout")
+def _dropout(call: Call) -> Mapped:
+    return Mapped((Dropout(call.argument(1, "p", 0.5)),))
+
+
+@register(f"{_F}.gelu")
+def _gelu(call: Call) -> Mapped:
+    approximate = call.argument(1, "approximate", "none")
+    if approximate != "none":
+        raise call.refuse(f"cnncount cannot count {call.operator} with approximate={approximate!r}")
+    return Mapped((GELU(),))
+
+
+_ACTIVATIONS: dict[str, type[Layer]] = {
+    **dict.fromkeys(
+        (f"{_F}.relu", "torch.relu", "Tensor.relu", f"{_F}.relu_", "torch.relu_", "Tensor.relu_"),
+        ReLU,
+    ),
+    f"{_F}.relu6": ReLU6,
+    **dict.fromkeys(("torch.sigmoid", "Tensor.sigmoid", f"{_F}.sigmoid"), Sigmoid),
+    **dict.fromkeys(("torch.tanh", "Tensor.tanh", f"{_F}.tanh"), Tanh),
+    f"{_F}.silu": SiLU,
+    f"{_F}.hardswish": Hardswish,
+    f"{_F}.hardsigmoid": Hardsigmoid,
+}
+"""The activation functions without an option cnncount needs, and their layers."""
+
+
+@register(*_ACTIVATIONS)
+def _activation(call: Call) -> Mapped:
+    return Mapped((_ACTIVATIONS[call.operator](),))

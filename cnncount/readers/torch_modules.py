@@ -1,0 +1,267 @@
+"""Leaf modules -> cnncount layers: one table, :data:`MODULES`, keyed by qualified class name.
+
+A module whose class is in the table is a *leaf*: the recorder
+(:mod:`cnncount.readers.torch_trace`) maps it as a whole and does not look inside it. Every
+other module is descended into, and the functions it calls are mapped by
+:mod:`cnncount.readers.torch_functions`. The class must match exactly: a subclass may change
+what ``forward`` does, so it is descended into.
+
+How to add an entry (in this module, or in a module of its own named in :data:`EXTENSIONS`):
+
+* decorate a function of a :class:`~cnncount.readers.torch_trace.Call` with
+  ``@register("package.module.ClassName")`` (the class's ``__module__`` and ``__qualname__``);
+* ``call.module`` is the module, its parameters and buffers meta tensors; ``call.flows`` its
+  flowing inputs (:class:`~cnncount.readers.flow.Flow`, with a cnncount shape and a layout);
+  ``call.source("NCHW", ...)`` the first, its layout checked; ``call.output`` what it returned;
+* return a :class:`~cnncount.readers.torch_trace.Mapped`: the layers, in a chain whose first
+  reads every flow (none where the output is the input moved), and the output's layout where it
+  changes; or ``raise call.refuse("cnncount cannot count ...")``, one line.
+
+Each leaf's parameters and buffers are counted by its layers: the tests compare every total with
+torch's own.
+
+Examples:
+    >>> import torch
+    >>> from cnncount.readers.torch_trace import record
+    >>> from cnncount.shapes import Shape
+    >>> model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.BatchNorm2d(8))
+    >>> [str(node.layer) for node in record(model, Shape(3, 8, 8), "tiny")]
+    ['conv3-8', 'bn']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from importlib import import_module
+from typing import Any
+
+from cnncount.layers.conv import Conv2d
+from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
+from cnncount.layers.linear import Flatten, Linear, PositionwiseLinear
+from cnncount.layers.norm import BatchNorm2d, LayerNorm
+from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
+from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from cnncount.layers.residual import StochasticDepth
+from cnncount.readers.torch_trace import Call, Mapped, Mapping
+
+__all__ = ["EXTENSIONS", "MODULES", "load_extensions", "pool", "register", "square"]
+
+MODULES: dict[str, Mapping] = {}
+"""Each leaf module's qualified class name and the function that maps it onto layers."""
+
+EXTENSIONS: tuple[str, ...] = ()
+"""The modules that register entries of their own into :data:`MODULES` (and into
+:data:`~cnncount.readers.torch_functions.FUNCTIONS`), imported before a model is read."""
+
+_NN = "torch.nn.modules"
+
+
+def register(*names: str) -> Callable[[Mapping], Mapping]:
+    """Return a decorator that enters its function in :data:`MODULES` under each of ``names``.
+
+    Examples:
+        >>> MODULES["torch.nn.modules.activation.ReLU"].__name__
+        '_activation'
+    """
+
+    def enter(mapping: Mapping) -> Mapping:
+        for name in names:
+            MODULES[name] = mapping
+        return mapping
+
+    return enter
+
+
+def load_extensions() -> None:
+    """Import the modules of :data:`EXTENSIONS`, whose entries join the tables.
+
+    Examples:
+        >>> load_extensions()
+    """
+    for name in EXTENSIONS:
+        import_module(name)
+
+
+def square(call: Call, name: str, value: Any) -> int:
+    """Return a pooling window's ``value`` as one number, refusing a window that is not square.
+
+    Examples:
+        >>> from cnncount.readers.torch_trace import _example_call
+        >>> square(_example_call(), "kernel_size", (3, 3)), square(_example_call(), "stride", 2)
+        (3, 2)
+        >>> square(_example_call(), "kernel_size", (1, 3))
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: tiny: module 'head' (Sequential): cnncount pools with square windows only, not kernel_size=(1, 3)
+    """
+    sizes = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(sizes) != 2 or sizes[0] != sizes[1]:
+        raise call.refuse(f"cnncount pools with square windows only, not {name}={value!r}")
+    return int(sizes[0])
+
+
+@register(f"{_NN}.conv.Conv2d")
+def _conv2d(call: Call) -> Mapped:
+    conv = call.module
+    call.source("NCHW")
+    if conv.padding_mode != "zeros":
+        raise call.refuse(
+            f"cnncount counts zero padding only, not padding_mode={conv.padding_mode!r}"
+        )
+    padding: Any = (0, 0) if conv.padding == "valid" else conv.padding
+    padding = padding if isinstance(padding, str) else tuple(padding)
+    layer = Conv2d(
+        conv.out_channels,
+        tuple(conv.kernel_size),
+        tuple(conv.stride),
+        padding,
+        tuple(conv.dilation),
+        conv.groups,
+        conv.bias is not None,
+    )
+    return Mapped((layer,))
+
+
+@register(f"{_NN}.linear.Linear")
+def _linear(call: Call) -> Mapped:
+    linear = call.module
+    flow = call.source("NC", "NHWC", "NLC")
+    kind = Linear if flow.layout == "NC" else PositionwiseLinear
+    return Mapped((kind(linear.out_features, linear.bias is not None),))
+
+
+@register(f"{_NN}.batchnorm.BatchNorm2d")
+def _batch_norm(call: Call) -> Mapped:
+    norm = call.module
+    call.source("NCHW")
+    if not norm.track_running_stats:
+        raise call.refuse("cnncount counts batch norm with running statistics only")
+    return Mapped((BatchNorm2d(scale=norm.affine, center=norm.affine),))
+
+
+@register(f"{_NN}.normalization.LayerNorm")
+def _layer_norm(call: Call) -> Mapped:
+    norm = call.module
+    flow = call.source("NHWC", "NLC", "NC")
+    if list(norm.normalized_shape) != [flow.shape.channels]:
+        raise call.refuse(
+            f"cnncount normalises over the channels, {flow.shape.channels}, not {list(norm.normalized_shape)}"
+        )
+    return Mapped((_norm_layer(norm),))
+
+
+@register("torchvision.models.convnext.LayerNorm2d")
+def _layer_norm_2d(call: Call) -> Mapped:
+    call.source("NCHW")
+    return Mapped((_norm_layer(call.module),))
+
+
+def _norm_layer(norm: Any) -> LayerNorm:
+    affine = norm.elementwise_affine
+    return LayerNorm(scale=affine, center=affine and norm.bias is not None)
+
+
+def pool(
+    call: Call,
+    kind: type[MaxPool2d | AvgPool2d],
+    kernel: Any,
+    stride: Any,
+    padding: Any,
+    ceil: bool,
+) -> Mapped:
+    """Return the pooling layer of ``kind`` with a square window; no ``stride`` is the kernel's.
+
+    Examples:
+        >>> from cnncount.readers.torch_trace import _example_call
+        >>> pool(_example_call(), MaxPool2d, 3, None, 1, False).layers
+        (MaxPool2d(kernel_size=3, stride=3, padding=1, ceil_mode=False),)
+    """
+    call.source("NCHW")
+    size = square(call, "kernel_size", kernel)
+    step = square(call, "stride", stride) if stride else size
+    return Mapped((kind(size, step, square(call, "padding", padding), bool(ceil)),))
+
+
+@register(f"{_NN}.pooling.MaxPool2d")
+def _max_pool(call: Call) -> Mapped:
+    module = call.module
+    if square(call, "dilation", module.dilation) != 1 or module.return_indices:
+        raise call.refuse("cnncount counts max pooling without dilation or returned indices")
+    return pool(
+        call, MaxPool2d, module.kernel_size, module.stride, module.padding, module.ceil_mode
+    )
+
+
+@register(f"{_NN}.pooling.AvgPool2d")
+def _avg_pool(call: Call) -> Mapped:
+    module = call.module
+    return pool(
+        call, AvgPool2d, module.kernel_size, module.stride, module.padding, module.ceil_mode
+    )
+
+
+@register(f"{_NN}.pooling.AdaptiveAvgPool2d")
+def _adaptive_avg_pool(call: Call) -> Mapped:
+    call.source("NCHW")
+    height, width = (int(size) for size in call.output.shape[2:])
+    return Mapped((AdaptiveAvgPool2d(height, width),))
+
+
+@register(f"{_NN}.flatten.Flatten")
+def _flatten(call: Call) -> Mapped:
+    flatten = call.module
+    flow = call.source("NCHW", "NC")
+    if (flatten.start_dim, flatten.end_dim) != (1, -1):
+        raise call.refuse("cnncount flattens from the channels on (start_dim=1, end_dim=-1) only")
+    return Mapped((Flatten(),) if flow.layout == "NCHW" else ())
+
+
+@register(f"{_NN}.dropout.Dropout")
+def _dropout(call: Call) -> Mapped:
+    return Mapped((Dropout(call.module.p),))
+
+
+@register("torchvision.ops.stochastic_depth.StochasticDepth")
+def _stochastic_depth(call: Call) -> Mapped:
+    return Mapped((StochasticDepth(call.module.p),))
+
+
+@register(f"{_NN}.linear.Identity")
+def _identity(call: Call) -> Mapped:
+    return Mapped()
+
+
+@register(f"{_NN}.activation.GELU")
+def _gelu(call: Call) -> Mapped:
+    if call.module.approximate != "none":
+        raise call.refuse(
+            f"cnncount cannot count GELU with approximate={call.module.approximate!r}"
+        )
+    return Mapped((GELU(),))
+
+
+@register(f"{_NN}.activation.Softmax")
+def _softmax(call: Call) -> Mapped:
+    if call.source("NC").layout == "NC" and call.module.dim not in (1, -1):
+        raise call.refuse(
+            f"cnncount takes the soft-max over the features, not dim={call.module.dim}"
+        )
+    return Mapped((Softmax(),))
+
+
+_POINTWISE = {
+    "ReLU": ReLU,
+    "ReLU6": ReLU6,
+    "SiLU": SiLU,
+    "Hardswish": Hardswish,
+    "Hardsigmoid": Hardsigmoid,
+    "Sigmoid": Sigmoid,
+    "Tanh": Tanh,
+}
+"""The activations of ``torch.nn.modules.activation`` that have no option cnncount needs, and
+their layers."""
+
+
+@register(*(f"{_NN}.activation.{name}" for name in _POINTWISE))
+def _activation(call: Call) -> Mapped:
+    return Mapped((_POINTWISE[type(call.module).__name__](),))
