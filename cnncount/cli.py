@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = ["FORMATS", "Options", "channels_first", "main", "read_options", "run", "usage"]
 
-FORMATS = ("table", "markdown", "csv", "json")
+FORMATS = ("table", "markdown", "csv", "json", "notation")
 """The output formats of ``--format``."""
 
 
@@ -87,7 +87,7 @@ def read_options(argv: list[str]) -> Options:
         >>> read_options(["vgg16", "--format", "yaml"])
         Traceback (most recent call last):
         ...
-        cnncount.errors.CnncountError: --format must be one of table, markdown, csv, json, got 'yaml'
+        cnncount.errors.CnncountError: --format must be one of table, markdown, csv, json, notation, got 'yaml'
         >>> read_options(["vgg16", "--c", "4"])
         Traceback (most recent call last):
         ...
@@ -129,7 +129,9 @@ def read_options(argv: list[str]) -> Options:
         roofline=given.roofline,
     )
     views = (options.optimizer, options.budget, options.convention, options.roofline)
-    if options.format == "csv" and (any(view is not None for view in views) or options.receptive):
+    if options.format in ("csv", "notation") and (
+        any(view is not None for view in views) or options.receptive
+    ):
         raise CnncountError(
             "--optimizer, --budget, --convention, --receptive-field, --roofline "
             "need --format table, markdown or json"
@@ -164,7 +166,10 @@ def run(argv: list[str]) -> str:
         from cnncount.render.catalogue import model_catalogue
 
         return model_catalogue(MODELS) + "\n"
-    summary = _summary(options.words, options.input_shape)
+    network = _network(options.words, options.input_shape)
+    summary = _summary(network, options.words, options.input_shape)
+    if options.format == "notation":
+        return network.to_notation() + "\n"
     from cnncount.views import compute_views
 
     views = compute_views(
@@ -432,33 +437,41 @@ def _budget(value: str | None) -> int | None:
     return parse_bytes(value)
 
 
-def _summary(words: tuple[str, ...], input_shape: Shape | None) -> Summary:
-    """Return the summary of the network that ``words`` name or write, fed ``input_shape``.
+def _network(words: tuple[str, ...], input_shape: Shape | None) -> Network:
+    """Return the network that ``words`` name or write, fed ``input_shape`` (if given).
 
-    A model's input is checked against the channels it takes before the network is walked. A
-    spec takes any channels, so an input that reads as height x width x channels is pointed out
-    only if the walk fails.
+    A model's input is checked against the channels it takes before the network is built.
     """
     text = " ".join(words)
     if len(words) == 1 and is_model_file(text):
-        return summarize(_read_file(text, input_shape))
+        return _read_file(text, input_shape)
     name = resolve(text)
     if name is not None:
         if input_shape is not None:
             _refuse_channels_last(input_shape, MODELS[name].input_shape.channels, name)
-        return summarize(get_model(name, input_shape))
+        return get_model(name, input_shape)
     tokens = tokenize(text)
     if len(tokens) == 1 and not names_a_layer(tokens[0][0]):
         error = UnknownModelError(text, list(MODELS))
         raise CnncountError(f"{error}, or give a spec such as 'conv3-64 maxpool FC-10'")
-    if input_shape is None:
-        return summarize(parse_network(text, DEFAULT_INPUT))
-    network = parse_network(text, input_shape)
+    return parse_network(text, DEFAULT_INPUT if input_shape is None else input_shape)
+
+
+def _summary(network: Network, words: tuple[str, ...], input_shape: Shape | None) -> Summary:
+    """Return the summary of ``network``, which ``words`` name or write, fed ``input_shape``.
+
+    A spec takes any channels, so an input that reads as height x width x channels is pointed
+    out only if the walk fails.
+    """
     try:
         return summarize(network)
     except LayerError as error:
-        suggested = channels_first(input_shape, DEFAULT_INPUT.channels)
-        if suggested is None:
+        text = " ".join(words)
+        spec = not (len(words) == 1 and is_model_file(text)) and resolve(text) is None
+        suggested = (
+            None if input_shape is None else channels_first(input_shape, DEFAULT_INPUT.channels)
+        )
+        if not spec or suggested is None:
             raise
         msg = f"{error} (if {input_shape} is height x width x channels, give --input {suggested})"
         raise CnncountError(msg) from None

@@ -6,7 +6,14 @@ option) and the values at fault, so that it can be shown to a reader as one line
 
 from __future__ import annotations
 
-__all__ = ["CnncountError", "LayerError", "ReadError", "SpecError", "UnknownModelError"]
+__all__ = [
+    "CnncountError",
+    "LayerError",
+    "NotationError",
+    "ReadError",
+    "SpecError",
+    "UnknownModelError",
+]
 
 
 class CnncountError(ValueError):
@@ -94,5 +101,15 @@ class ReadError(CnncountError):
         >>> str(ReadError("net.keras: layer 'fn' (Lambda): holds Python code, which cnncount never runs"))
         "net.keras: layer 'fn' (Lambda): holds Python code, which cnncount never runs"
         >>> issubclass(ReadError, CnncountError)
+        True
+    """
+
+
+class NotationError(CnncountError):
+    """A network cannot be written in the layer notation: the message names the first node that
+    is the reason, and why.
+
+    Examples:
+        >>> issubclass(NotationError, CnncountError)
         True
     """

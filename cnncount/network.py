@@ -100,6 +100,26 @@ class Network:
         object.__setattr__(self, "input_shape", input_shape)
         object.__setattr__(self, "nodes", tuple(nodes))
 
+    def to_notation(self) -> str:
+        """Return the network in the layer notation, which :func:`~cnncount.notation.parse_network`
+        reads back to the same layers, shapes and counts; raise a
+        :class:`~cnncount.errors.NotationError` naming the first node the notation cannot say.
+
+        The layers' names are lost: the notation has none, and a network read back is named by
+        kind and count (``conv1``, ``add2``). So is the input shape, which
+        :func:`~cnncount.notation.parse_network` is given apart.
+
+        Examples:
+            >>> from cnncount.layers import Conv2d, Linear, MaxPool2d
+            >>> net = Network.chain([Conv2d(64, 3, padding=1), MaxPool2d(), Linear(10)], Shape(3, 32, 32))
+            >>> print(net.to_notation())
+            conv3-64 maxpool
+            FC-10
+        """
+        from cnncount.render.notation import to_notation
+
+        return to_notation(self)
+
     @classmethod
     def chain(cls, layers: Iterable[Layer], input_shape: Shape, name: str = "network") -> Network:
         """Return the layers one after another, named by kind and count: conv1, conv2, fc1.

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DEFAULT_INPUT",
+    "closing_token",
     "names_a_layer",
     "parse_layer",
     "parse_layers",
@@ -39,7 +40,7 @@ _EXPECTED = (
     "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
     "ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, sigmoid, tanh, gelu, dropout, "
     "droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, patch<size>-<dim>, "
-    "classtoken, posembed, mha<heads> or cls"
+    "classtoken, posembed, mha<heads>, cls, pad<pixels>, rescale<scale> or normalize"
 )
 
 
@@ -167,6 +168,35 @@ def parse_network(spec: str, input_shape: Shape = DEFAULT_INPUT, name: str = "sp
 
 _MERGES = {")add": "Add", ")cat": "Concat", ")mul": "Multiply"}
 """The merge (of :mod:`cnncount.layers.merge`) each group's closing token names."""
+_IN_PLACE = "inplace"
+"""The option of ``)add`` for an addition into the first branch's tensor (``out += identity``)."""
+
+
+def closing_token(merge: Merge) -> str:
+    """Return the token that closes a group with ``merge``, as :func:`parse_network` reads it.
+
+    Examples:
+        >>> from cnncount.layers.merge import Add, Concat
+        >>> closing_token(Concat()), closing_token(Add()), closing_token(Add(in_place=True))
+        (')cat', ')add', ')add/inplace')
+    """
+    closing = next(token for token, name in _MERGES.items() if name == type(merge).__name__)
+    return f"{closing}/{_IN_PLACE}" if merge.in_place else closing
+
+
+def _read_merge(closing: str) -> Merge:
+    """Return the merge of a group's closing token, ``)add/inplace`` included."""
+    head, *options = closing.split("/")
+    read = _read_options(options)
+    _only(read, _IN_PLACE if head == ")add" else "", head)
+    if _flag(read, _IN_PLACE):
+        from cnncount.layers.merge import Add
+
+        return Add(in_place=True)
+    merge: type[Merge] = getattr(import_module("cnncount.layers.merge"), _MERGES[head])
+    return merge()
+
+
 MAX_DEPTH = 64
 """How deep groups may nest, far beyond any real network and well within Python's recursion."""
 
@@ -225,15 +255,18 @@ def _group(
                 "this '(' is never closed by ')add', ')cat' or ')mul'", tokens, opening
             )
         closing = tokens[index][0].lower()
-        if closing != "|" and closing not in _MERGES:
+        if closing != "|" and closing.split("/")[0] not in _MERGES:
             raise _spec_error("expected '|', ')add', ')cat' or ')mul'", tokens, index)
         index += 1
-        if closing in _MERGES:
+        if closing != "|":
             break
     if len(ends) < 2:
         raise _spec_error("a group needs two or more branches, separated by '|'", tokens, opening)
-    merge: type[Merge] = getattr(import_module("cnncount.layers.merge"), _MERGES[closing])
-    return index, builder.merge(merge(), ends)
+    try:
+        merge = _read_merge(closing)
+    except LayerError as error:
+        raise _spec_error(error.detail, tokens, index - 1) from None
+    return index, builder.merge(merge, ends)
 
 
 def _read_options(options: list[str]) -> dict[str, str]:
@@ -464,6 +497,55 @@ def _attention(rest: str, options: dict[str, str]) -> Layer:
     return MultiheadAttention(_whole(rest, "heads"), bias=not _flag(options, "nobias"))
 
 
+def _norm(name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
+    """Build the normalisation ``name`` (``BatchNorm2d``, ``LayerNorm``) of a token, which may go
+    without its learned scale (``/noscale``) or shift (``/nocenter``)."""
+
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        from cnncount.layers import norm
+
+        _only(options, "noscale nocenter", token)
+        _nothing_after(token, rest)
+        kind: type[norm.BatchNorm2d | norm.LayerNorm] = getattr(norm, name)
+        return kind(scale=not _flag(options, "noscale"), center=not _flag(options, "nocenter"))
+
+    return build
+
+
+def _pad(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.padding import ZeroPad2d
+
+    _only(options, "", "pad")
+    sides = rest.split("x")
+    if len(sides) not in (1, 4):
+        raise LayerError(f"expected pad<pixels> or pad<top>x<bottom>x<left>x<right>, got {rest!r}")
+    top, bottom, left, right = [_whole(side, "padding") for side in sides * (4 // len(sides))]
+    return ZeroPad2d(top, bottom, left, right)
+
+
+def _rescale(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.scaling import Rescaling
+
+    _only(options, "", "rescale")
+    sign = next(
+        (at for at in range(1, len(rest)) if rest[at] in "+-" and rest[at - 1] != "e"), len(rest)
+    )
+    scale, offset = rest[:sign], rest[sign:] or "0"
+    try:
+        return Rescaling(float(scale), float(offset))
+    except ValueError:
+        msg = f"expected rescale<scale>, rescale<scale>+<offset> or rescale<scale>-<offset>, got {rest!r}"
+        raise LayerError(msg) from None
+
+
+def _normalize(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.scaling import Normalization
+
+    _only(options, "constant", "normalize")
+    _nothing_after("normalize", rest)
+    return Normalization(stored=not _flag(options, "constant"))
+
+
 def _plain(module: str, name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
     """Build the layer ``name`` of a token that takes nothing, from ``cnncount.layers.<module>``,
     imported when the first such token is read."""
@@ -493,10 +575,10 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "fc-": _fc,
     "linear-": _linear,
     "lrn": _lrn,
-    "batchnorm": _plain("norm", "BatchNorm2d", "batchnorm"),
-    "bn": _plain("norm", "BatchNorm2d", "bn"),
-    "layernorm": _plain("norm", "LayerNorm", "layernorm"),
-    "ln": _plain("norm", "LayerNorm", "ln"),
+    "batchnorm": _norm("BatchNorm2d", "batchnorm"),
+    "bn": _norm("BatchNorm2d", "bn"),
+    "layernorm": _norm("LayerNorm", "layernorm"),
+    "ln": _norm("LayerNorm", "ln"),
     "layerscale": _plain("residual", "LayerScale", "layerscale"),
     "relu6": _plain("pointwise", "ReLU6", "relu6"),
     "relu": _plain("pointwise", "ReLU", "relu"),
@@ -518,5 +600,8 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "posembed": _plain("tokens", "PositionEmbedding", "posembed"),
     "mha": _attention,
     "cls": _plain("tokens", "ClassTokenReadout", "cls"),
+    "pad": _pad,
+    "rescale": _rescale,
+    "normalize": _normalize,
 }
 """Each token's prefix and the builder of its layer from the rest of the head and the options."""

@@ -3,7 +3,7 @@
 Data flows one way: shapes, layers, networks and the notation, the models and the readers of
 model files, summaries, what a pass costs, then the renderers and the command line. Every import statement counts, those made
 inside a function or only for type checking included, with one exception: a value shows itself
-(``str()``, ``repr()``, a notebook's table, its rows as plain records) through the renderers, which
+(``str()``, ``repr()``, a notebook's table, its rows as plain records, a network's notation) through the renderers, which
 its display methods import when they are called. The renderers compute nothing, so data still flows
 one way.
 """
@@ -33,7 +33,7 @@ STACK = (
 LEVEL = {name: level for level, names in enumerate(STACK) for name in names}
 
 DISPLAY_METHODS = frozenset(
-    {"__str__", "__repr__", "_repr_html_", "_repr_markdown_", "_table", "records"}
+    {"__str__", "__repr__", "_repr_html_", "_repr_markdown_", "_table", "records", "to_notation"}
 )
 """The methods by which a value shows itself: the only places that may import a renderer."""
 

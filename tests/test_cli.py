@@ -306,7 +306,7 @@ def test_the_console_script_refuses_in_one_line_without_a_traceback() -> None:
         ),
         (
             ["vgg16", "--format", "yaml"],
-            "--format must be one of table, markdown, csv, json, got 'yaml'",
+            "--format must be one of table, markdown, csv, json, notation, got 'yaml'",
         ),
         (["vgg16", "--frobnicate"], "unknown option '--frobnicate'; see 'cnncount --help'"),
         (["vgg16", "-x", "3"], "unknown option '-x'; see 'cnncount --help'"),

@@ -152,7 +152,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
                 "convt<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
                 "linear-<features>, LRN, bn, ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
-                "patch<size>-<dim>, classtoken, posembed, mha<heads> or cls"
+                "patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, pad<pixels>, rescale<scale> or normalize"
             ),
         ),
         (
@@ -175,7 +175,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
                 "convt<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
                 "linear-<features>, LRN, bn, ln, layerscale, relu, relu6, silu, hardswish, hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
-                "patch<size>-<dim>, classtoken, posembed, mha<heads> or cls"
+                "patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, pad<pixels>, rescale<scale> or normalize"
             ),
         ),
         ("conv3-²", "spec token 1 'conv3-²' (column 1): channels must be a whole number, got '²'"),

@@ -27,6 +27,7 @@ __all__ = [
     "Pair",
     "Saves",
     "WeightFactors",
+    "number_text",
     "pair_text",
     "require_pair",
     "require_positive",
@@ -319,6 +320,17 @@ def pair_text(sizes: Pair) -> str:
         ('3', '1x7')
     """
     return str(sizes[0]) if sizes[0] == sizes[1] else f"{sizes[0]}x{sizes[1]}"
+
+
+def number_text(value: float) -> str:
+    """Write a number in the fewest digits that read back as the same float, without a trailing ``.0``.
+
+    Examples:
+        >>> number_text(0.1), number_text(1 / 127.5), number_text(-1.0), number_text(1e-05)
+        ('0.1', '0.00784313725490196', '-1', '1e-05')
+    """
+    text = repr(float(value))
+    return text.removesuffix(".0")
 
 
 def sliding_window_shape(

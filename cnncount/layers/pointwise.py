@@ -5,7 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cnncount.errors import LayerError
-from cnncount.layers.base import INPUT_SAVED, NOTHING_SAVED, OUTPUT_SAVED, Layer, Saves
+from cnncount.layers.base import (
+    INPUT_SAVED,
+    NOTHING_SAVED,
+    OUTPUT_SAVED,
+    Layer,
+    Saves,
+    number_text,
+)
 from cnncount.shapes import Shape
 
 __all__ = ["Dropout", "ReLU", "ReLU6", "Softmax", "require_probability"]
@@ -71,8 +78,8 @@ class Dropout(Layer):
     """Dropout with drop probability ``p``: a training-time mask, nothing learned.
 
     Examples:
-        >>> Dropout(), str(Dropout())
-        (Dropout(p=0.5), 'dropout')
+        >>> Dropout(), str(Dropout()), str(Dropout(0.2)), str(Dropout(1 / 3))
+        (Dropout(p=0.5), 'dropout', 'dropout0.2', 'dropout0.3333333333333333')
         >>> Dropout(1.5)
         Traceback (most recent call last):
         ...
@@ -107,7 +114,7 @@ class Dropout(Layer):
         return Saves(mask=shape.numel) if self.p else NOTHING_SAVED
 
     def __str__(self) -> str:
-        return "dropout" if self.p == 0.5 else f"dropout{self.p:g}"
+        return "dropout" if self.p == 0.5 else f"dropout{number_text(self.p)}"
 
 
 def require_probability(what: str, p: float) -> None:

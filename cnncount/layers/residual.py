@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors
+from cnncount.layers.base import INPUT_SAVED, Layer, Saves, WeightFactors, number_text
 from cnncount.layers.pointwise import require_probability
 from cnncount.shapes import Shape
 
@@ -72,8 +72,8 @@ class StochasticDepth(Layer):
     learned, and at inference it is the identity.
 
     Examples:
-        >>> StochasticDepth(0.1), str(StochasticDepth(0.0125))
-        (StochasticDepth(p=0.1), 'droppath0.0125')
+        >>> StochasticDepth(0.1), str(StochasticDepth(0.0125)), str(StochasticDepth(0.1 / 17))
+        (StochasticDepth(p=0.1), 'droppath0.0125', 'droppath0.0058823529411764705')
         >>> from cnncount import Shape
         >>> StochasticDepth(0.1).params(Shape(96, 56, 56))
         0
@@ -111,4 +111,4 @@ class StochasticDepth(Layer):
         return Saves(values=1)
 
     def __str__(self) -> str:
-        return f"droppath{self.p:g}"
+        return f"droppath{number_text(self.p)}"

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from cnncount.layers.base import Layer
+from cnncount.layers.base import Layer, number_text
 from cnncount.shapes import Shape
 
 __all__ = ["Normalization", "Rescaling"]
@@ -24,8 +24,8 @@ class Rescaling(Layer):
         >>> rescale, shape = Rescaling(1 / 127.5, -1.0), Shape(3, 224, 224)
         >>> rescale.output_shape(shape), rescale.params(shape), rescale.buffers(shape)
         (Shape(3, 224, 224), 0, 0)
-        >>> str(rescale), str(Rescaling(1 / 255))
-        ('rescale0.00784314-1', 'rescale0.00392157')
+        >>> str(rescale), str(Rescaling(1 / 255)), str(Rescaling(1, 3))
+        ('rescale0.00784313725490196-1', 'rescale0.00392156862745098', 'rescale1+3')
     """
 
     kind = "rescale"
@@ -39,8 +39,9 @@ class Rescaling(Layer):
         object.__setattr__(self, "offset", offset)
 
     def __str__(self) -> str:
-        offset = f"{self.offset:+g}" if self.offset else ""
-        return f"rescale{self.scale:g}{offset}"
+        offset = number_text(self.offset) if self.offset else ""
+        sign = "+" if self.offset > 0 else ""
+        return f"rescale{number_text(self.scale)}{sign}{offset}"
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -56,8 +57,8 @@ class Normalization(Layer):
         >>> shape = Shape(3, 224, 224)
         >>> Normalization().buffers(shape), Normalization(stored=False).buffers(shape)
         (7, 0)
-        >>> Normalization().params(shape), str(Normalization())
-        (0, 'normalize')
+        >>> Normalization().params(shape), str(Normalization()), str(Normalization(stored=False))
+        (0, 'normalize', 'normalize/constant')
     """
 
     kind = "normalize"
@@ -75,4 +76,4 @@ class Normalization(Layer):
         return 2 * shape.channels + 1 if self.stored else 0
 
     def __str__(self) -> str:
-        return "normalize"
+        return "normalize" if self.stored else "normalize/constant"
