@@ -126,7 +126,7 @@ def _cat(call: Call) -> Mapped:
     call.source("NCHW", "NC")
     if _axis(call, call.argument(1, "dim", 0)) != 1:
         raise call.refuse("cnncount concatenates along the channels (dim=1) only")
-    return Mapped((Concat(),))
+    return Mapped((Concat(),) if len(tensors) > 1 else ())  # DenseNet's first layer: one map
 
 
 @register("torch.flatten", "Tensor.flatten")
