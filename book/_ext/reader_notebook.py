@@ -100,8 +100,11 @@ def reader_notebook(executed: Mapping[str, Any], references: References) -> dict
     sources = ["".join(cell["source"]) for cell in notebook["cells"]]
     files = files_read(sources)
     if files:
-        notebook["cells"].insert(
-            0, files_cell({name: (BOOK / name).read_bytes() for name in files})
+        cells_above = int(
+            bool(notebook["cells"]) and notebook["cells"][0]["cell_type"] == "markdown"
+        )
+        notebook["cells"].insert(  # under the title, which opens the chapter
+            cells_above, files_cell({name: (BOOK / name).read_bytes() for name in files})
         )
     for index, cell in enumerate(notebook["cells"]):
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
