@@ -19,7 +19,7 @@ from cnncount.errors import CnncountError, LayerError, UnknownModelError
 from cnncount.models import MODELS, get_model, resolve
 from cnncount.notation import DEFAULT_INPUT, names_a_layer, parse_network, tokenize
 from cnncount.precision import AUTOCAST_TYPES, BYTES_PER_VALUE, DEVICE_TYPES, Batch
-from cnncount.readers import is_model_file
+from cnncount.readers import is_callable_reference, is_model_file
 from cnncount.shapes import Shape
 from cnncount.summary import Summary, summarize
 
@@ -292,9 +292,11 @@ def _parser() -> argparse.ArgumentParser:
 
     model = parser.add_argument_group(
         "model",
-        "MODEL is a built-in model or its torchvision name, e.g. vgg16, or a model file "
-        "(.onnx, .keras, or Keras's .json); SPEC is layers in the VGG paper's notation, e.g. "
-        "'conv3-64 maxpool FC-10', quoted or as separate words",
+        "MODEL is a built-in model or its torchvision name, e.g. vgg16, a model file "
+        "(.onnx, .keras, or Keras's .json), or PACKAGE.MODULE:CALLABLE, your own Python that "
+        "returns a PyTorch module, e.g. torchvision.models:resnet50 (the one form that runs "
+        "code); SPEC is layers in the VGG paper's notation, e.g. 'conv3-64 maxpool FC-10', "
+        "quoted or as separate words",
     )
     model.add_argument("words", nargs="*", metavar="MODEL or SPEC", help="what to count")
     model.add_argument(
@@ -445,6 +447,10 @@ def _network(words: tuple[str, ...], input_shape: Shape | None) -> Network:
     text = " ".join(words)
     if len(words) == 1 and is_model_file(text):
         return _read_file(text, input_shape)
+    if len(words) == 1 and is_callable_reference(text):
+        from cnncount.readers.torch import read_callable
+
+        return read_callable(text, input_shape)
     name = resolve(text)
     if name is not None:
         if input_shape is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import importlib.util
 import inspect
 import itertools
 import pkgutil
@@ -28,9 +29,19 @@ def test_import_and_command_line_need_no_optional_dependency() -> None:
     assert loaded.isdisjoint(OPTIONAL), loaded & set(OPTIONAL)
 
 
+NEEDS_TORCH = "cnncount.readers.torch_"
+"""The PyTorch reader's modules that import torch (all but ``cnncount.readers.torch``, its entry
+point): they are checked where torch is installed."""
+
+
 def _public_modules() -> list[str]:
     names = [info.name for info in pkgutil.walk_packages(cnncount.__path__, "cnncount.")]
-    return [name for name in names if name != "cnncount.__main__"]
+    has_torch = importlib.util.find_spec("torch") is not None
+    return [
+        name
+        for name in names
+        if name != "cnncount.__main__" and (has_torch or not name.startswith(NEEDS_TORCH))
+    ]
 
 
 def _public_callables():

@@ -1,9 +1,13 @@
 """Read a user's model from a file into a :class:`~cnncount.network.Network`, choosing the reader
-by the file's suffix. Each reader loads on first use, since one may import an optional package.
+by the file's suffix, or from the user's own Python code, ``PACKAGE.MODULE:CALLABLE``
+(:mod:`cnncount.readers.torch`). Each reader loads on first use, since one may import an
+optional package.
 
 Examples:
     >>> is_model_file("resnet.onnx"), is_model_file("vgg16")
     (True, False)
+    >>> is_callable_reference("torchvision.models:resnet50")
+    True
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ if TYPE_CHECKING:
     from cnncount.network import Network
     from cnncount.shapes import Shape
 
-__all__ = ["READERS", "is_model_file", "read_model"]
+__all__ = ["READERS", "is_callable_reference", "is_model_file", "read_model"]
 
 READERS = {".keras": "keras", ".json": "keras", ".onnx": "onnx"}
 """The reader module of each file suffix, under ``cnncount.readers``."""
@@ -32,6 +36,24 @@ def is_model_file(word: str) -> bool:
         (True, False)
     """
     return os.path.splitext(word)[1].lower() in READERS
+
+
+def is_callable_reference(word: str) -> bool:
+    """Return whether ``word`` reads ``PACKAGE.MODULE:CALLABLE``: a dotted module, a colon and a
+    name.
+
+    Examples:
+        >>> is_callable_reference("torchvision.models:resnet50"), is_callable_reference("mynets:TinyCNN")
+        (True, True)
+        >>> is_callable_reference("net.onnx"), is_callable_reference(r"C:\\nets\\a.onnx"), is_callable_reference("conv3-64")
+        (False, False, False)
+    """
+    module, colon, name = word.partition(":")
+    return (
+        bool(colon)
+        and name.isidentifier()
+        and all(part.isidentifier() for part in module.split("."))
+    )
 
 
 def read_model(source: str, input_shape: Shape | None = None) -> Network:

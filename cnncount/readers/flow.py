@@ -16,8 +16,8 @@ from cnncount.shapes import Shape
 __all__ = ["LAYOUTS", "Flow"]
 
 LAYOUTS = ("NCHW", "NHWC", "NC", "NLC", "NGCHW", "NCGHW")
-"""How a flowing tensor holds its values after the batch axis: channels first, channels last, a
-vector per image, a sequence of L tokens of C values (cnncount's ``Shape(C, 1, L)``), and the
+"""How a flowing tensor holds its values after the batch axis, as channels first, channels last,
+a vector per image, a sequence of L tokens of C values (cnncount's ``Shape(C, 1, L)``), or the
 channels viewed as G groups of C/G, before (``NGCHW``) and after (``NCGHW``) the two group axes
 are swapped, as a channel shuffle does."""
 

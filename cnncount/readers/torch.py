@@ -29,9 +29,9 @@ from cnncount.network import Network
 from cnncount.shapes import Shape
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
-__all__ = ["DEFAULT_INPUT", "from_torch", "read_callable"]
+__all__ = ["DEFAULT_INPUT", "build_on_meta", "from_torch", "read_callable"]
 
 DEFAULT_INPUT = Shape(3, 224, 224)
 """The image that ``cnncount MODULE:CALLABLE`` feeds a model without ``--input``."""
@@ -49,11 +49,14 @@ def from_torch(
         >>> network.name, [(node.name, str(node.layer)) for node in network.nodes]
         ('Conv2d', [('Conv2d', 'conv3-8/p0')])
     """
+    from cnncount.readers.torch_functions import FUNCTIONS
+    from cnncount.readers.torch_modules import MODULES, load_extensions
     from cnncount.readers.torch_trace import record
 
+    load_extensions()
     shape = input_shape if isinstance(input_shape, Shape) else Shape(*input_shape)
     label = name or type(module).__name__
-    return Network(label, shape, record(module, shape, label))
+    return Network(label, shape, record(module, shape, label, MODULES, FUNCTIONS))
 
 
 def read_callable(reference: str, input_shape: Shape | None = None) -> Network:
@@ -73,30 +76,12 @@ def read_callable(reference: str, input_shape: Shape | None = None) -> Network:
     factory = getattr(_import(reference, module_name), attribute, None)
     if not callable(factory):
         raise ReadError(f"{reference}: module {module_name!r} has no callable {attribute!r}")
-    model = _build(reference, factory, torch)
+    model = build_on_meta(factory, reference)
     if not isinstance(model, torch.nn.Module):
         raise ReadError(
             f"{reference}: returns {type(model).__name__}, where cnncount reads a torch.nn.Module"
         )
     return from_torch(model, input_shape or DEFAULT_INPUT, name=attribute)
-
-
-def is_callable_reference(word: str) -> bool:
-    """Return whether ``word`` reads ``PACKAGE.MODULE:CALLABLE``: a dotted module, a colon and a
-    name.
-
-    Examples:
-        >>> is_callable_reference("torchvision.models:resnet50"), is_callable_reference("mynets:TinyCNN")
-        (True, True)
-        >>> is_callable_reference("net.onnx"), is_callable_reference(r"C:\\nets\\a.onnx"), is_callable_reference("conv3-64")
-        (False, False, False)
-    """
-    module, colon, name = word.partition(":")
-    return (
-        bool(colon)
-        and name.isidentifier()
-        and all(part.isidentifier() for part in module.split("."))
-    )
 
 
 def _import(reference: str, module_name: str) -> Any:
@@ -113,10 +98,22 @@ def _import(reference: str, module_name: str) -> Any:
         raise ReadError(f"{reference}: importing {module_name} fails: {_reason(error)}") from None
 
 
-def _build(reference: str, factory: Any, torch: Any) -> Any:
-    """Call ``factory`` on the meta device; where its own arithmetic needs real tensors (RegNet
-    computes its widths with them), call it again on the CPU with each parameter and buffer moved
-    to meta as it is made, so that no model's weights are ever held at once."""
+def build_on_meta(factory: Callable[[], Any], reference: str) -> Any:
+    """Return what ``factory()`` makes on the meta device; where its own arithmetic needs real
+    tensors (RegNet computes its widths with them), call it again on the CPU with each parameter
+    and buffer moved to meta as it is made, so that no model's weights are ever held at once.
+    An error is one line naming ``reference``.
+
+    Examples:
+        >>> import torchvision
+        >>> build_on_meta(torchvision.models.regnet_y_400mf, "regnet").stem[0].weight.device
+        device(type='meta')
+        >>> build_on_meta(lambda: 1 / 0, "broken")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: broken: calling it fails: ZeroDivisionError: division by zero
+    """
+    torch = _import_torch(reference)
     try:
         with torch.device("meta"):
             return factory()

@@ -19,15 +19,14 @@ may replace another, keeping it for the cases it leaves: ``previous = FUNCTIONS[
 
 Examples:
     >>> import torch
-    >>> from cnncount.readers.torch_trace import record
-    >>> from cnncount.shapes import Shape
+    >>> from cnncount.readers.torch import from_torch
     >>> class Residual(torch.nn.Module):
     ...     def __init__(self):
     ...         super().__init__()
     ...         self.conv = torch.nn.Conv2d(8, 8, 3, padding=1)
     ...     def forward(self, x):
     ...         return torch.flatten(torch.nn.functional.relu(x + self.conv(x)), 1)
-    >>> [(node.name, str(node.layer)) for node in record(Residual(), Shape(8, 4, 4), "res")]
+    >>> [(node.name, str(node.layer)) for node in from_torch(Residual(), (8, 4, 4)).nodes]
     [('conv', 'conv3-8'), ('add', 'add'), ('relu', 'relu'), ('flatten', 'flatten')]
 """
 
@@ -170,7 +169,7 @@ _PERMUTATIONS: dict[tuple[str, tuple[int, ...]], str] = {
     ("NCHW", (0, 2, 3, 1)): "NHWC",
     ("NHWC", (0, 3, 1, 2)): "NCHW",
 }
-"""The permutations cnncount follows: each layout and order of axes, and the layout it makes."""
+"""The permutations cnncount follows, each a layout and an order of axes, and the layout made."""
 
 
 @register("Tensor.permute", "torch.permute")

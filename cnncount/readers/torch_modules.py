@@ -22,10 +22,9 @@ torch's own.
 
 Examples:
     >>> import torch
-    >>> from cnncount.readers.torch_trace import record
-    >>> from cnncount.shapes import Shape
+    >>> from cnncount.readers.torch import from_torch
     >>> model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3, padding=1), torch.nn.BatchNorm2d(8))
-    >>> [str(node.layer) for node in record(model, Shape(3, 8, 8), "tiny")]
+    >>> [str(node.layer) for node in from_torch(model, (3, 8, 8)).nodes]
     ['conv3-8', 'bn']
 """
 

@@ -18,9 +18,12 @@ since cnncount never counts something as zero in silence.
 
 Examples:
     >>> import torch
+    >>> from cnncount.readers.torch_functions import FUNCTIONS
+    >>> from cnncount.readers.torch_modules import MODULES
     >>> from cnncount.shapes import Shape
     >>> model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU())
-    >>> [(node.name, str(node.layer)) for node in record(model, Shape(3, 8, 8), "tiny")]
+    >>> nodes = record(model, Shape(3, 8, 8), "tiny", MODULES, FUNCTIONS)
+    >>> [(node.name, str(node.layer)) for node in nodes]
     [('0', 'conv3-8/p0'), ('1', 'relu')]
 """
 
@@ -126,24 +129,33 @@ class Call:
 
 
 Mapping = Callable[[Call], "Mapped | tuple[Mapped, ...]"]
-"""A table's entry: the layers of a call, one :class:`Mapped` per output tensor (a tuple where
-the call returns several, as ``chunk`` does)."""
+"""A table's entry, which returns the layers of a call, one :class:`Mapped` per output tensor (a
+tuple where the call returns several, as ``chunk`` does)."""
 
 
-def record(module: Any, input_shape: Shape, name: str) -> list[Node]:
+def record(
+    module: Any,
+    input_shape: Shape,
+    name: str,
+    modules: dict[str, Mapping],
+    functions: dict[str, Mapping],
+) -> list[Node]:
     """Return the nodes of ``module`` run on a meta image of ``input_shape``, in eval mode and
     without a gradient, its parameters and buffers replaced by meta tensors for the call; the
-    module is left as it was.
+    module is left as it was. ``modules`` maps the leaf modules, ``functions`` the functions
+    (:mod:`cnncount.readers.torch_modules`, :mod:`cnncount.readers.torch_functions`).
 
     Examples:
         >>> import torch
+        >>> from cnncount.readers.torch_functions import FUNCTIONS
+        >>> from cnncount.readers.torch_modules import MODULES
         >>> from cnncount.shapes import Shape
-        >>> record(torch.nn.Conv2d(3, 8, 5), Shape(3, 2, 2), "tiny")  # doctest: +ELLIPSIS
+        >>> record(torch.nn.Conv2d(3, 8, 5), Shape(3, 2, 2), "tiny", MODULES, FUNCTIONS)  # doctest: +ELLIPSIS
         Traceback (most recent call last):
         ...
         cnncount.errors.ReadError: tiny: the model (Conv2d): rejects an input of 3x2x2: ...
     """
-    recorder = _Recorder(module, input_shape, name)
+    recorder = _Recorder(module, input_shape, name, modules, functions)
     training = {submodule: submodule.training for submodule in module.modules()}
     handles = recorder.hook()
     try:
@@ -194,11 +206,16 @@ def operator_name(function: Any) -> str:
 class _Recorder:
     """The state of one recording: the flows, the constants, the modules running, the nodes."""
 
-    def __init__(self, root: Any, input_shape: Shape, name: str) -> None:
-        from cnncount.readers.torch_modules import MODULES, load_extensions
-
-        load_extensions()
-        self.leaves = MODULES
+    def __init__(
+        self,
+        root: Any,
+        input_shape: Shape,
+        name: str,
+        modules: dict[str, Mapping],
+        functions: dict[str, Mapping],
+    ) -> None:
+        self.leaves = modules
+        self.functions = functions
         self.root = root
         self.name = name
         self.input_shape = input_shape
@@ -241,7 +258,8 @@ class _Recorder:
                 str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
             )
             shown = f"{shape.channels}x{shape.height}x{shape.width}"
-            msg = f"{self.where(self.root)}: rejects an input of {shown}: {reason}"
+            failing = self.stack[-1] if self.stack else self.root  # the module torch stopped in
+            msg = f"{self.where(failing)}: rejects an input of {shown}: {reason}"
             raise ReadError(msg) from None
         if not isinstance(output, torch.Tensor) or id(output) not in self.flows:
             raise ReadError(
@@ -297,12 +315,10 @@ class _Recorder:
             return
         if not outputs:  # a question about the tensor: its shape, size or rank
             return
-        from cnncount.readers.torch_functions import FUNCTIONS
-
         module = self.stack[-1]
         operator = operator_name(function)
         call = self.call(module, operator, args, kwargs, output, self.where(module))
-        mapping = FUNCTIONS.get(operator)
+        mapping = self.functions.get(operator)
         if mapping is None:
             raise call.refuse(f"cnncount cannot count {operator}")
         twice = sorted(names & self.used)
