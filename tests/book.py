@@ -93,6 +93,7 @@ CODE_DIRECTIVES = {
     "eval-rst",
     "math",
     "bibliography",
+    "literalinclude",
 }
 """Directives whose content is code, math or generated, not prose: dropped with their fence."""
 _ROLE = re.compile(r"\{[\w:-]+\}`[^`]*`")

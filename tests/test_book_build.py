@@ -43,6 +43,16 @@ def test_glued_figures_are_rendered(book_html: Path) -> None:
     assert "138,357,544 parameters" in text
 
 
+def test_own_network_page_reads_the_onnx_file(book_html: Path) -> None:
+    """The book's build has the onnx package (its extra), so the page shows the file read, not the
+    line that a reader without onnx sees."""
+    text = BeautifulSoup(
+        (book_html / "own.html").read_text(encoding="utf-8"), "html.parser"
+    ).get_text()
+    assert "/fc2/Gemm" in text and "/Relu_2" in text  # rows of the table, not named in the prose
+    assert "reading an ONNX file needs" not in text  # the refusal's line, as ReadError words it
+
+
 def test_vgg16_page_offers_its_notebook(book_html: Path) -> None:
     page = BeautifulSoup((book_html / "vgg16.html").read_text(encoding="utf-8"), "html.parser")
     link = page.find("a", href=lambda href: bool(href) and href.endswith("vgg16.ipynb"))

@@ -3,7 +3,8 @@
 A directive (```` ```{note} ````, ``:::{exercise}``) reaches a Jupyter reader as a code block
 holding its source. `PlainMarkdown` turns each into Markdown that shows what the page shows:
 an admonition into a quotation under its bold title, an exercise into a quotation headed by its
-number, a solution into a ``<details>`` block a reader opens, a glued value into its text. It
+number, a solution into a ``<details>`` block a reader opens, a glued value into its text,
+a ``{literalinclude}`` into a code block of the file it names (beside the chapters). It
 also drops MyST comments (``% ...``) and turns targets (``(label)=``) into anchors; the roles in
 the prose are myst_roles' business. A directive it does not know is an error that names it.
 """
@@ -12,12 +13,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from pathlib import Path
 from typing import Any
 
 import yaml
 from myst_roles import References, glued_markdown, resolve_roles
 
 __all__ = ["PlainMarkdown"]
+
+BOOK = Path(__file__).resolve().parent.parent
+"""The chapters' folder, against which a ``{literalinclude}`` names its file."""
 
 ADMONITIONS = {
     "admonition": "",
@@ -164,6 +169,10 @@ class PlainMarkdown:
     def _code(self, name: str, argument: str, options: dict[str, Any], content: str) -> str:
         return f"```{argument}\n{content}\n```"
 
+    def _include(self, name: str, argument: str, options: dict[str, Any], content: str) -> str:
+        source = (BOOK / argument).read_text(encoding="utf-8").rstrip("\n")
+        return f"```{options.get('language', 'python')}\n{source}\n```"
+
     def _math(self, name: str, argument: str, options: dict[str, Any], content: str) -> str:
         return "\n".join(["$$", *(part for part in (argument, content) if part), "$$"])
 
@@ -184,6 +193,7 @@ DIRECTIVES: dict[str, Handler] = {
     "code-block": PlainMarkdown._code,
     "code": PlainMarkdown._code,
     "sourcecode": PlainMarkdown._code,
+    "literalinclude": PlainMarkdown._include,
     "math": PlainMarkdown._math,
 }
 """Each directive a chapter may use besides the admonitions, and how it is shown."""

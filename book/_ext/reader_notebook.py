@@ -9,6 +9,8 @@ download button, and the live version of lite.py):
 - code cells keep their executed outputs; ``from myst_nb import glue`` becomes a stand-in that
   only shows what it is given, as ``glue`` does, so the notebook runs without myst_nb;
 - a cell that imports cnncount's figures also names matplotlib, which Pyodide then loads;
+- the files beside the chapter that it reads (a model file, a module it imports or shows) are
+  written out by a first, folded cell where they are missing, so the notebook runs on its own;
 - cells are numbered (``cell-1``...), so two builds write the same file;
 - cells the page hides (``remove-cell``, ``hide-input``...) stay, with their source or outputs
   collapsed, so a reader sees the page's story and can still open, change and re-run them.
@@ -16,15 +18,16 @@ download button, and the live version of lite.py):
 
 from __future__ import annotations
 
+import base64
 import copy
 import re
 from collections.abc import Mapping
 from typing import Any
 
-from myst_directives import PlainMarkdown
+from myst_directives import BOOK, PlainMarkdown
 from myst_roles import References, resolve_roles
 
-__all__ = ["GLUE_STAND_IN", "reader_notebook"]
+__all__ = ["GLUE_STAND_IN", "files_cell", "files_read", "reader_notebook"]
 
 HIDDEN = {
     "remove-cell": ("source_hidden", "outputs_hidden"),
@@ -56,6 +59,11 @@ Pyodide's kernel loads the packages a cell imports by name, not those its import
 that uses such a module gets a first line that names the package (elsewhere, a plain import)."""
 
 NAMES_PACKAGE = "import {package}  # named here so that a browser's Pyodide kernel loads it"
+
+_FILE_NAMED = re.compile(
+    r"[\"']([\w.-]+\.(?:onnx|keras|json|py))[\"']|\{literalinclude\}[ \t]+([\w.-]+\.py)\b"
+)
+"""A file a chapter reads, named as a string in its code or shown whole by ``{literalinclude}``."""
 
 _IMPORT_GLUE = re.compile(
     r"^(?P<indent>[ \t]*)from[ \t]+myst_nb[ \t]+import[ \t]+glue(?:[ \t]+as[ \t]+(?P<name>\w+))?[ \t]*$",
@@ -89,6 +97,15 @@ def reader_notebook(executed: Mapping[str, Any], references: References) -> dict
     notebook["metadata"].pop("source_map", None)  # MyST-NB's map from cells to source lines
     markdown = PlainMarkdown(references)
     cells = []
+    sources = ["".join(cell["source"]) for cell in notebook["cells"]]
+    files = files_read(sources)
+    if files:
+        cells_above = int(
+            bool(notebook["cells"]) and notebook["cells"][0]["cell_type"] == "markdown"
+        )
+        notebook["cells"].insert(  # under the title, which opens the chapter
+            cells_above, files_cell({name: (BOOK / name).read_bytes() for name in files})
+        )
     for index, cell in enumerate(notebook["cells"]):
         source = "".join(cell["source"]) if isinstance(cell["source"], list) else cell["source"]
         cell["source"] = (
@@ -107,6 +124,66 @@ def reader_notebook(executed: Mapping[str, Any], references: References) -> dict
             cells.append(_caption(cell, figure, references))
     notebook["cells"] = cells
     return notebook
+
+
+def files_read(sources: list[str], folder: Any = BOOK) -> list[str]:
+    """Return the files in ``folder`` that the cells' ``sources`` name, in order, each once.
+
+    Examples:
+        >>> files_read(['read_model("tinycnn.onnx")', "```{literalinclude} tinycnn.py", "'missing.onnx'"])
+        ['tinycnn.onnx', 'tinycnn.py']
+    """
+    names = (
+        name
+        for source in sources
+        for match in _FILE_NAMED.finditer(source)
+        for name in match.groups()
+        if name
+    )
+    return [name for name in dict.fromkeys(names) if (folder / name).is_file()]
+
+
+def files_cell(files: Mapping[str, bytes]) -> dict[str, Any]:
+    """Return a folded code cell that writes each of ``files`` beside the notebook, if missing there.
+
+    Examples:
+        >>> cell = files_cell({"net.json": b"{}"})
+        >>> print(cell["source"])
+        # The files this chapter reads, written beside the notebook where they are missing
+        import base64
+        import pathlib
+        <BLANKLINE>
+        FILES = {
+            "net.json": "e30=",
+        }
+        for name, data in FILES.items():
+            if not pathlib.Path(name).exists():
+                pathlib.Path(name).write_bytes(base64.b64decode(data))
+        >>> cell["metadata"]
+        {'tags': ['remove-cell']}
+    """
+    lines = [f'    "{name}": "{base64.b64encode(data).decode()}",' for name, data in files.items()]
+    source = "\n".join(
+        [
+            "# The files this chapter reads, written beside the notebook where they are missing",
+            "import base64",
+            "import pathlib",
+            "",
+            "FILES = {",
+            *lines,
+            "}",
+            "for name, data in FILES.items():",
+            "    if not pathlib.Path(name).exists():",
+            "        pathlib.Path(name).write_bytes(base64.b64decode(data))",
+        ]
+    )
+    return {
+        "cell_type": "code",
+        "execution_count": None,
+        "metadata": {"tags": ["remove-cell"]},
+        "outputs": [],
+        "source": source,
+    }
 
 
 def with_pyodide_packages(source: str) -> str:
