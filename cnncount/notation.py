@@ -1,12 +1,12 @@
 """The VGG paper's layer notation (``conv3-64 maxpool FC-4096 soft-max``), extended.
 
 Tokens are separated by spaces, commas or new lines and read case-insensitively. Options
-follow a token after slashes: ``conv7-64/s2/p3``. The README documents the grammar; the
-parser is written by hand so that the command line need not import ``re``.
+follow a token after slashes: ``conv7-64/s2/p3``. The README documents the grammar.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from importlib import import_module
 from typing import TYPE_CHECKING
@@ -34,7 +34,9 @@ __all__ = [
 DEFAULT_INPUT = Shape(3, 224, 224)
 """The input a spec is fed unless told otherwise, the VGG paper's 224x224 RGB image."""
 
-_SEPARATORS = " \t\r\n,"
+_TOKEN = re.compile(r"[(|]|\)?[^ \t\r\n,(|)]+|\)")
+"""A token: ``(`` or ``|`` alone, or a run of characters up to a separator (spaces, commas, new
+lines) or a bracket, which may start with ``)``."""
 _EXPECTED = (
     "expected conv<kernel>-<channels>, convt<kernel>-<channels>, stdconv<kernel>-<channels>, "
     "local<kernel>-<channels>, "
@@ -58,17 +60,7 @@ def tokenize(spec: str) -> list[tuple[str, int]]:
         >>> [token for token, _ in tokenize("(conv3-64|)add")]
         ['(', 'conv3-64', '|', ')add']
     """
-    tokens = []
-    start = None
-    for column, char in enumerate(spec + " ", start=1):
-        if start is not None and (char in _SEPARATORS or char in "(|)"):
-            tokens.append((spec[start - 1 : column - 1], start))
-            start = None
-        if char in "(|":
-            tokens.append((char, column))
-        elif char not in _SEPARATORS and start is None:
-            start = column
-    return tokens
+    return [(match.group(), match.start() + 1) for match in _TOKEN.finditer(spec)]
 
 
 def parse_layer(token: str) -> Layer:
