@@ -35,8 +35,8 @@ DEFAULT_INPUT = Shape(3, 224, 224)
 """The input a spec is fed unless told otherwise, the VGG paper's 224x224 RGB image."""
 
 _TOKEN = re.compile(r"[(|]|\)?[^ \t\r\n,(|)]+|\)")
-"""A token: ``(`` or ``|`` alone, or a run of characters up to a separator (spaces, commas, new
-lines) or a bracket, which may start with ``)``."""
+"""One token, which is ``(`` or ``|`` alone, or a run of characters up to a separator (spaces,
+commas, new lines) or a bracket, which may start with ``)``."""
 _EXPECTED = (
     "expected conv<kernel>-<channels>, convt<kernel>-<channels>, stdconv<kernel>-<channels>, "
     "local<kernel>-<channels>, "

@@ -37,8 +37,6 @@ Examples:
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from cnncount.layers.attention import MultiheadAttention
 from cnncount.layers.linear import PositionwiseLinear
 from cnncount.layers.norm import LayerNorm
@@ -46,7 +44,7 @@ from cnncount.layers.partition import SpaceToDepth, SwapAxes, WindowDepartition,
 from cnncount.layers.relative_attention import RelativeAttention
 from cnncount.layers.tokens import ClassToken, ClassTokenReadout, MapToTokens, PositionEmbedding
 from cnncount.layers.window_attention import CosineWindowAttention, WindowAttention
-from cnncount.readers.torch_functions import FUNCTIONS
+from cnncount.readers.torch_functions import extend
 from cnncount.readers.torch_functions import register as register_function
 from cnncount.readers.torch_modules import register
 from cnncount.readers.torch_trace import Call, Mapped, Mapping
@@ -149,39 +147,17 @@ def _swap_axes(call: Call) -> Mapped:
     return Mapped((SwapAxes(),))
 
 
-Extension = Callable[[Call, Mapping], "Mapped | tuple[Mapped, ...]"]
-"""An entry put before another, given the call and the entry it replaces."""
-
-
-def _extending(*names: str) -> Callable[[Extension], Extension]:
-    """Return a decorator that puts its function before the entries of ``names``: it takes a
-    call and the entry it replaces, and hands that entry the calls it leaves."""
-
-    def enter(extension: Extension) -> Extension:
-        for name in names:
-            previous: Mapping = FUNCTIONS[name]
-
-            def mapping(call: Call, previous: Mapping = previous) -> Mapped | tuple[Mapped, ...]:
-                return extension(call, previous)
-
-            register_function(name)(mapping)
-        return extension
-
-    return enter
-
-
-@_extending("Tensor.view", "Tensor.reshape", "torch.reshape")
+@extend("Tensor.view", "Tensor.reshape", "torch.reshape")
 def _patches_to_tokens(call: Call, previous: Mapping) -> Mapped | tuple[Mapped, ...]:
     """Map ViT's ``x.reshape(n, D, h * w)`` of its patch map onto the tokens, channels first."""
     flow = call.flows[0]
-    made = [int(size) for size in call.output.shape[1:]]
     shape = flow.shape
-    if flow.layout == "NCHW" and made == [shape.channels, shape.height * shape.width]:
+    if flow.layout == "NCHW" and call.output_dims() == [shape.channels, shape.height * shape.width]:
         return Mapped((MapToTokens(),), layout="NCL")
     return previous(call)
 
 
-@_extending("Tensor.permute", "torch.permute")
+@extend("Tensor.permute", "torch.permute")
 def _tokens_last(call: Call, previous: Mapping) -> Mapped | tuple[Mapped, ...]:
     """Map the ``permute(0, 2, 1)`` that moves the tokens' channels last."""
     flow = call.flows[0]
@@ -192,7 +168,7 @@ def _tokens_last(call: Call, previous: Mapping) -> Mapped | tuple[Mapped, ...]:
     return previous(call)
 
 
-@_extending("torch.cat", "torch.concat", "torch.concatenate")
+@extend("torch.cat", "torch.concat", "torch.concatenate")
 def _class_token(call: Call, previous: Mapping) -> Mapped | tuple[Mapped, ...]:
     """Map ``torch.cat([class_token.expand(n, -1, -1), x], dim=1)`` onto a class token."""
     tensors = call.argument(0, "tensors")
@@ -211,17 +187,23 @@ def _class_token(call: Call, previous: Mapping) -> Mapped | tuple[Mapped, ...]:
     return Mapped((ClassToken(),))
 
 
-@_extending("Tensor.add", "torch.add", "Tensor.__add__", "Tensor.__radd__")
+@extend("Tensor.add", "torch.add", "Tensor.__add__", "Tensor.__radd__")
 def _position_embedding(call: Call, previous: Mapping) -> Mapped | tuple[Mapped, ...]:
-    """Map ``x + pos_embedding``: a learned value added to every value of the tokens."""
-    if len(call.flows) != 1 or len(call.constants) != 1 or call.flows[0].layout != "NLC":
+    """Map ``x + pos_embedding``: a learned value added to every value of the tokens (or of a map)."""
+    if len(call.flows) != 1 or len(call.constants) != 1:
         return previous(call)
     flow, added = call.flows[0], call.constant_tensors
-    if len(added) != 1 or list(added[0].shape) != [1, *flow.dims()]:
+    if (
+        len(added) == 1
+        and added[0].numel() == flow.shape.numel
+        and call.output_dims() == flow.dims()
+    ):
+        return Mapped((PositionEmbedding(),))
+    if flow.layout == "NLC":
         raise call.refuse(
             f"cnncount adds a learned value to every value of the tokens, as a position embedding; {call.constants[0]!r} holds another number of values"
         )
-    return Mapped((PositionEmbedding(),))
+    return previous(call)
 
 
 @register_function("Tensor.__getitem__")

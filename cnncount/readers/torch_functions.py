@@ -46,7 +46,7 @@ from cnncount.layers.residual import LayerScale
 from cnncount.readers.torch_modules import batch_norm, conv, layer_norm, linear, pool
 from cnncount.readers.torch_trace import Call, Mapped, Mapping
 
-__all__ = ["FUNCTIONS", "register"]
+__all__ = ["FUNCTIONS", "Extension", "extend", "register"]
 
 FUNCTIONS: dict[str, Mapping] = {}
 """Each operator's name and the function that maps a call of it onto layers."""
@@ -70,9 +70,42 @@ def register(*names: str) -> Callable[[Mapping], Mapping]:
     return enter
 
 
-def _dims(call: Call) -> list[int]:
-    """Return the dimensions, after the batch, of the call's one output."""
-    return [int(size) for size in call.output.shape[1:]]
+Extension = Callable[[Call, Mapping], "Mapped | tuple[Mapped, ...]"]
+"""An entry put before another, given a call and the entry it replaced, which maps the call or
+hands it on."""
+
+
+def extend(*names: str) -> Callable[[Extension], Extension]:
+    """Return a decorator that puts its function before the entries of ``names`` in
+    :data:`FUNCTIONS`, handing it each call and the entry it replaced (for a name without one,
+    a refusal), to which it passes the calls it leaves.
+
+    Examples:
+        >>> import cnncount.readers.torch_timm  # which puts numbers before the products
+        >>> FUNCTIONS["Tensor.mul"].__name__
+        '_mul_number'
+    """
+
+    def enter(extension: Extension) -> Extension:
+        for name in names:
+            FUNCTIONS[name] = _before(extension, FUNCTIONS.get(name, _unknown))
+        return extension
+
+    return enter
+
+
+def _before(extension: Extension, previous: Mapping) -> Mapping:
+    """Return the entry that hands each call to ``extension``, with ``previous``."""
+
+    def extended(call: Call) -> Mapped | tuple[Mapped, ...]:
+        return extension(call, previous)
+
+    extended.__name__ = extension.__name__
+    return extended
+
+
+def _unknown(call: Call) -> Mapped:
+    raise call.refuse(f"cnncount cannot count {call.operator}")
 
 
 def _axis(call: Call, axis: int) -> int:
@@ -140,7 +173,7 @@ def _flatten(call: Call) -> Mapped:
 
 @register("Tensor.view", "Tensor.reshape", "torch.reshape")
 def _reshape(call: Call) -> Mapped:
-    flow, made = call.flows[0], _dims(call)
+    flow, made = call.flows[0], call.output_dims()
     channels, height, width = flow.shape.channels, flow.shape.height, flow.shape.width
     if made == flow.dims():
         return Mapped(layout=flow.layout, groups=flow.groups)

@@ -5,11 +5,11 @@ containers, and the reader descends into them; this module names, by qualified c
 ones it maps as a whole (:data:`~cnncount.readers.torch_modules.MODULES`): timm's convolutions
 with "same" padding or standardised weights, its patch embedding, its activations, drop path,
 layer scale and self-attention. It also enters the functions that timm's blocks call into
-:data:`~cnncount.readers.torch_functions.FUNCTIONS` (group norm inside ``GroupNorm1``, zero
-padding, interpolation, equal splits, leaky rectifiers) where the reader's own table has no
-entry of that name, its own entries coming first; and it puts before the reader's entries for
-addition, multiplication, concatenation and indexing the cases those leave: a map and a number,
-the class token, the position embedding and its readout.
+:data:`~cnncount.readers.torch_functions.FUNCTIONS` (group norm inside ``GroupNorm1``,
+interpolation, equal splits, leaky rectifiers) where the reader's own table has no entry of that
+name, its own entries coming first; and it puts a map and a number (``x * 0.5``, ``x - 1``)
+before the reader's entries for the four arithmetic operators. The class token, the position
+embedding and its readout are :mod:`cnncount.readers.torch_attention`'s.
 
 Examples:
     >>> import torch
@@ -34,21 +34,16 @@ from cnncount.layers.grn import GlobalResponseNorm
 from cnncount.layers.groupnorm import GroupNorm
 from cnncount.layers.interpolate import MODES, Interpolate
 from cnncount.layers.norm import BatchNorm2d, LayerNorm
-from cnncount.layers.padding import ZeroPad2d
 from cnncount.layers.pointwise import LeakyReLU
 from cnncount.layers.residual import LayerScale, StochasticDepth
 from cnncount.layers.scaling import Rescaling
 from cnncount.layers.stdconv import StdConv2d
-from cnncount.layers.tokens import (
-    ClassToken,
-    ClassTokenReadout,
-    PatchEmbedding,
-    PositionEmbedding,
-)
+from cnncount.layers.tokens import PatchEmbedding
 from cnncount.readers import torch_functions, torch_modules
+from cnncount.readers.torch_functions import extend
 from cnncount.readers.torch_trace import Call, Mapped, Mapping, qualified_name
 
-__all__ = ["extend_function", "register_function", "register_module"]
+__all__ = ["register_function", "register_module"]
 
 _TIMM = "timm.layers"
 _NN = "torch.nn.modules"
@@ -75,40 +70,6 @@ def register_function(*names: str) -> Callable[[Mapping], Mapping]:
         '_group_norm'
     """
     return _register_missing(torch_functions.FUNCTIONS, names)
-
-
-Extension = Callable[[Call, Mapping], "Mapped | tuple[Mapped, ...]"]
-"""An entry put before another, which maps a call or hands it to the entry it replaced."""
-
-
-def extend_function(*names: str) -> Callable[[Extension], Extension]:
-    """Return a decorator that puts its function before each of ``names``'s entries in the
-    functions' table: it maps the calls it knows and hands the others to the entry it replaced,
-    given as its second argument.
-
-    Examples:
-        >>> torch_functions.FUNCTIONS["Tensor.mul"].__name__
-        '_mul_number'
-    """
-
-    def enter(extension: Extension) -> Extension:
-        for name in names:
-            previous = torch_functions.FUNCTIONS.get(name, _unknown)
-
-            def extended(
-                call: Call, first: Extension = extension, then: Mapping = previous
-            ) -> Mapped | tuple[Mapped, ...]:
-                return first(call, then)
-
-            extended.__name__ = extension.__name__
-            torch_functions.FUNCTIONS[name] = extended
-        return extension
-
-    return enter
-
-
-def _unknown(call: Call) -> Mapped:
-    raise call.refuse(f"cnncount cannot count {call.operator}")
 
 
 def _register_missing(
@@ -360,20 +321,6 @@ def _group_norm(call: Call) -> Mapped:
     return Mapped((GroupNorm(int(call.argument(1, "num_groups")), affine=scale is not None),))
 
 
-@register_function(f"{_F}.pad")
-def _pad(call: Call) -> Mapped:
-    """Zeros around a map (timm's "same" padding, before a pooling)."""
-    call.source("NCHW")
-    sizes = list(call.argument(1, "pad"))
-    mode, value = call.argument(2, "mode", "constant"), call.argument(3, "value", None)
-    if mode != "constant" or value not in (None, 0, 0.0):
-        raise call.refuse(f"cnncount pads with zeros only, not mode={mode!r} value={value!r}")
-    if len(sizes) != 4:
-        raise call.refuse(f"cnncount pads the height and the width only, not pad={sizes}")
-    left, right, top, bottom = sizes
-    return Mapped((ZeroPad2d(top, bottom, left, right),))
-
-
 @register_function(f"{_F}.interpolate")
 def _interpolate(call: Call) -> Mapped:
     arguments = [
@@ -411,7 +358,7 @@ def _split(call: Call) -> tuple[Mapped, ...]:
     return tuple(Mapped((ChannelChunk(chunks, index),)) for index in range(chunks))
 
 
-# -- a map and a number, the class token, the position embedding -------------------------------
+# -- a map and a number --------------------------------------------------------------------------
 
 _ARITHMETIC = {
     "add": ("Tensor.add", "torch.add", "Tensor.__add__", "Tensor.__radd__", "Tensor.add_"),
@@ -431,20 +378,14 @@ def _number(call: Call) -> float | None:
     return float(numbers[0]) if len(numbers) == 1 and call.kwargs.get("alpha", 1) == 1 else None
 
 
-@extend_function(*_ARITHMETIC["add"])
+@extend(*_ARITHMETIC["add"])
 def _add_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
-    """``x + c``: a rescaling by 1 with offset c; ``x + pos_embed``: a position embedding."""
+    """``x + c``: a rescaling by 1 with offset c."""
     number = _number(call)
-    if number is not None:
-        return Mapped((Rescaling(1.0, number),))
-    if len(call.flows) == 1 and len(call.constants) == 1:
-        flow = call.flows[0]
-        if [tensor.numel() for tensor in call.constant_tensors] == [flow.shape.numel]:
-            return Mapped((PositionEmbedding(),))
-    return then(call)
+    return Mapped((Rescaling(1.0, number),)) if number is not None else then(call)
 
 
-@extend_function(*_ARITHMETIC["sub"])
+@extend(*_ARITHMETIC["sub"])
 def _sub_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
     number = _number(call)
     if number is not None and not isinstance(call.args[0], (int, float)):
@@ -452,13 +393,13 @@ def _sub_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
     return then(call)
 
 
-@extend_function(*_ARITHMETIC["mul"])
+@extend(*_ARITHMETIC["mul"])
 def _mul_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
     number = _number(call)
     return Mapped((Rescaling(number),)) if number is not None else then(call)
 
 
-@extend_function(*_ARITHMETIC["div"])
+@extend(*_ARITHMETIC["div"])
 def _div_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
     number = _number(call)
     dividend = call.args[0]
@@ -468,28 +409,4 @@ def _div_number(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
         and call.kwargs.get("rounding_mode") is None
     ):
         return Mapped((Rescaling(1.0 / number),))
-    return then(call)
-
-
-@extend_function("torch.cat", "torch.concat", "torch.concatenate")
-def _class_token(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
-    """``torch.cat([cls_token.expand(B, -1, -1), x], dim=1)``: a class token before the tokens."""
-    tensors = list(call.argument(0, "tensors"))
-    flow = call.flows[0] if len(call.flows) == 1 else None
-    if flow is None or flow.layout != "NLC" or len(tensors) != 2 or len(call.constants) != 1:
-        return then(call)
-    if call.argument(1, "dim", 0) % 3 != 1 or tensors[1] is call.constant_tensors[0]:
-        raise call.refuse("cnncount puts one class token before the tokens only")
-    if call.constant_tensors[0].numel() != flow.shape.channels:
-        raise call.refuse(f"cnncount puts one class token of {flow.shape.channels} values only")
-    return Mapped((ClassToken(),))
-
-
-@extend_function("Tensor.__getitem__")
-def _class_token_readout(call: Call, then: Mapping) -> Mapped | tuple[Mapped, ...]:
-    """``x[:, 0]`` of a sequence: the class token, for the classifier."""
-    flow = call.flows[0]
-    index = call.args[1] if len(call.args) > 1 else None
-    if flow.layout == "NLC" and index == (slice(None), 0) and not call.constants:
-        return Mapped((ClassTokenReadout(),), layout="NC")
     return then(call)

@@ -115,6 +115,15 @@ class Call:
             return self.args[index]
         return self.kwargs.get(name, default)
 
+    def output_dims(self) -> list[int]:
+        """Return the dimensions, after the batch, of the call's one output.
+
+        Examples:
+            >>> _example_call().output_dims()
+            [32]
+        """
+        return [int(size) for size in self.output.shape[1:]]
+
     def source(self, *layouts: str) -> Flow:
         """Return the first flowing input, refusing the call where its layout is not one of
         ``layouts``.
