@@ -68,7 +68,7 @@ REFUSED = {
     "mobilevitv2_050": "MobileVitV2Block",
     "efficientformer_l1": "Pooling",
     "efficientformerv2_s0": "Attention2d",
-    "edgenext_xx_small": "SplitTransposeBlock",
+    "edgenext_xx_small": "Conv2d",  # a Fourier position encoding, computed from a grid
     "visformer_tiny": "PatchEmbed",
     "tiny_vit_5m_224": "TinyVitBlock",
     "fastvit_t8": "RepMixer",

@@ -312,7 +312,10 @@ class _Recorder:
         operator = qualified_name(type(module))
         call = self.call(module, operator, args, kwargs, output, self.where(module))
         if not call.flows:
-            raise call.refuse("its input is not computed from the network's input")
+            raise call.refuse(
+                "cnncount counts layers on values computed from the network's input, "
+                "and this one's input is computed from constants alone"
+            )
         path = self.paths.get(id(module), "")
         mine = self.keys(path)
         if mine & self.used:
