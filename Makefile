@@ -37,13 +37,13 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/bench_book.py
 	$(BIN)/python benchmarks/bench_roofline.py
 
-# Optional: PyTorch and torchvision for the cross-check tests, which are skipped without them.
-# torchvision's wheel needs the torch build it was made with: 2.14.1 with 0.29.1 (x86_64; both
-# run on the CPU).
+# Optional: PyTorch and torchvision for the cross-check tests, which are skipped without them, and
+# timm, whose models the PyTorch reader's tests read. torchvision's wheel needs the torch build it
+# was made with: 2.14.1 with 0.29.1 (x86_64; both run on the CPU).
 TORCH := torch==2.14.1
 TORCH_CPU_INDEX := https://download.pytorch.org/whl/cpu
 torch: $(STAMP)
-	$(BIN)/python -m pip install --quiet $(TORCH) torchvision==0.29.1
+	$(BIN)/python -m pip install --quiet $(TORCH) torchvision==0.29.1 timm==1.0.31
 
 # PyTorch's CPU build alone, from PyTorch's own index (no CUDA libraries): the publishing workflow
 # installs it before `make book`, so that the time chapter measures the machine that builds it.

@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 
 torch = pytest.importorskip("torch", reason="PyTorch is not installed: `make torch` installs it")
-timm = pytest.importorskip("timm", reason="timm is not installed: `pip install timm` installs it")
+timm = pytest.importorskip("timm", reason="timm is not installed: `make torch` installs it")
 
 from timm import layers
 from timm.layers.grn import GlobalResponseNorm
