@@ -1,6 +1,6 @@
 """Show types that have no page of their own as plain text in the API reference: the classes of
 other projects (matplotlib's Figure) and the standard library's abstract collections
-(``collections.abc.Sequence`` in the package's type hints).
+(``collections.abc.Sequence`` in the package's type hints) and paths (``pathlib.Path``).
 
 The build runs offline, so no other project's inventory is fetched, and ``--nitpick`` would
 report every reference to a class that is not cnncount's. This extension resolves references
@@ -14,7 +14,7 @@ from typing import Any
 from docutils import nodes
 from sphinx.application import Sphinx
 
-EXTERNAL_PACKAGES = ("matplotlib.", "collections.abc.")
+EXTERNAL_PACKAGES = ("matplotlib.", "collections.abc.", "pathlib.")
 
 
 def plain_external_type(

@@ -61,7 +61,7 @@ class SpaceToDepth(Layer):
 
 @dataclass(frozen=True, slots=True, init=False)
 class WindowPartition(Layer):
-    """Cut a C x H x W map into ``size x size`` windows, each a row of ``size``² tokens:
+    """Cut a C x H x W map into ``size x size`` windows, each a row of ``size`` x ``size`` tokens:
     C x (H/s)(W/s) x s² (torchvision's MaxViT ``WindowPartition``, a reshape of a permuted view,
     so a copy).
 
@@ -92,7 +92,7 @@ class WindowPartition(Layer):
         object.__setattr__(self, "size", size)
 
     def output_shape(self, shape: Shape) -> Shape:
-        """Return one row of ``size``² tokens for each window.
+        """Return one row of ``size`` x ``size`` tokens for each window.
 
         Examples:
             >>> WindowPartition(8).output_shape(Shape(64, 56, 56))

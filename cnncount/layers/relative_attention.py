@@ -21,7 +21,7 @@ __all__ = ["RelativeAttention"]
 
 @dataclass(frozen=True, slots=True, init=False)
 class RelativeAttention(Layer):
-    """Multi-head self-attention within each row of a D x G x P input, the P = ``size``² tokens
+    """Multi-head self-attention within each row of a D x G x P input, the P = ``size`` x ``size`` tokens
     of a ``size x size`` window or grid cell, with ``heads`` heads and a learned bias per head
     for each of the ``(2 size - 1)²`` relative positions.
 
@@ -61,7 +61,7 @@ class RelativeAttention(Layer):
         object.__setattr__(self, "size", size)
 
     def output_shape(self, shape: Shape) -> Shape:
-        """Return the input's shape, once it is groups of ``size``² tokens whose D values split
+        """Return the input's shape, once it is groups of ``size`` x ``size`` tokens whose D values split
         into the heads.
 
         Examples:

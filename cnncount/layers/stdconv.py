@@ -14,24 +14,24 @@ __all__ = ["StdConv2d"]
 @dataclass(frozen=True, slots=True, init=False)
 class StdConv2d(Conv2d):
     """A convolution whose filters are standardised, to mean 0 and variance 1 over each filter's
-        kh x kw x C_in / groups weights, before they slide over the input (BiT's ResNets: timm's
-        ``StdConv2d``). With ``gain`` each standardised filter is also multiplied by a learned factor
-        (NFNets: timm's ``ScaledStdConv2d``).
+    kh x kw x C_in / groups weights, before they slide over the input (BiT's ResNets: timm's
+    ``StdConv2d``). With ``gain`` each standardised filter is also multiplied by a learned factor
+    (NFNets: timm's ``ScaledStdConv2d``).
 
-        The closed forms are the convolution's, with ``out`` more weights with ``gain``:
-        ``kh kw (C_in / groups) out (+ out)`` weights, ``out`` biases, and
-        ``H_out W_out out kh kw C_in / groups`` multiply-accumulates. Standardising the weights costs
-        no multiply-accumulate of the image's, and ``flop_counter`` counts none for it. Its backward
+    The closed forms are the convolution's, with ``out`` more weights with ``gain``:
+    ``kh kw (C_in / groups) out (+ out)`` weights, ``out`` biases, and
+    ``H_out W_out out kh kw C_in / groups`` multiply-accumulates. Standardising the weights costs
+    no multiply-accumulate of the image's, and ``flop_counter`` counts none for it. Its backward
     pass keeps the input, as a convolution's does; the standardised filters and their statistics,
     kept once for the whole batch, are left out.
 
-        Examples:
-            >>> conv, shape = StdConv2d(64, 7, stride=2, padding=3, bias=False), Shape(3, 224, 224)
-            >>> conv.weights(shape), conv.macs(shape), str(conv)
-            (9408, 118013952, 'stdconv7-64/s2/nobias')
-            >>> scaled = StdConv2d(16, 3, stride=2, padding=1, gain=True)
-            >>> scaled.weights(shape), scaled.biases(shape), str(scaled)  # 3*3*3*16 + 16
-            (448, 16, 'stdconv3-16/s2/gain')
+    Examples:
+        >>> conv, shape = StdConv2d(64, 7, stride=2, padding=3, bias=False), Shape(3, 224, 224)
+        >>> conv.weights(shape), conv.macs(shape), str(conv)
+        (9408, 118013952, 'stdconv7-64/s2/nobias')
+        >>> scaled = StdConv2d(16, 3, stride=2, padding=1, gain=True)
+        >>> scaled.weights(shape), scaled.biases(shape), str(scaled)  # 3*3*3*16 + 16
+        (448, 16, 'stdconv3-16/s2/gain')
     """
 
     kind = "stdconv"

@@ -1,6 +1,6 @@
 """Read a user's model from a file into a :class:`~cnncount.network.Network`, choosing the reader
 by the file's suffix, or from the user's own Python code, ``PACKAGE.MODULE:CALLABLE``
-(:mod:`cnncount.readers.torch`). Each reader loads on first use, since one may import an
+(``cnncount.readers.torch``). Each reader loads on first use, since one may import an
 optional package.
 
 Examples:
