@@ -42,7 +42,7 @@ _EXPECTED = (
     "local<kernel>-<channels>, "
     "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
     "ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, silu, hardswish, hardsigmoid, sigmoid, "
-    "tanh, gelu, dropout, droppath<p>, soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
+    "tanh, gelu, dropout, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
     "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
     "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, "
     "relmsa<heads>-<size>, s2d, partition<size>, departition<size>/rows<n> or swapaxes"
@@ -662,6 +662,14 @@ def _plain(module: str, name: str, token: str) -> Callable[[str, dict[str, str]]
     return build
 
 
+def _log_softmax(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "", "log-soft-max")
+    _nothing_after("log-soft-max", rest)
+    from cnncount.layers.pointwise import Softmax
+
+    return Softmax(log=True)
+
+
 def _nothing_after(token: str, rest: str) -> None:
     if rest:
         raise LayerError(f"unexpected {rest!r} after {token!r}; {_EXPECTED}")
@@ -699,6 +707,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "droppath": _droppath,
     "soft-max": _plain("pointwise", "Softmax", "soft-max"),
     "softmax": _plain("pointwise", "Softmax", "softmax"),
+    "log-soft-max": _log_softmax,
     "flatten": _plain("linear", "Flatten", "flatten"),
     "shuffle": _shuffle,
     "chunk": _chunk,

@@ -173,16 +173,19 @@ def require_probability(what: str, p: float) -> None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Softmax(Layer):
-    """The soft-max over the channels, which turns class scores into probabilities.
+    """The soft-max over the channels, which turns class scores into probabilities; with ``log``,
+    their logarithms (PyTorch's ``log_softmax``, which ``nll_loss`` expects).
 
     Examples:
-        >>> str(Softmax())
-        'soft-max'
+        >>> str(Softmax()), str(Softmax(log=True))
+        ('soft-max', 'log-soft-max')
     """
 
     kind = "softmax"
     category = "activation"
     autocast = "float32"
+
+    log: bool = False
 
     def saves(self, shape: Shape) -> Saves:
         """Return its output, from which its gradient is computed.
@@ -194,4 +197,4 @@ class Softmax(Layer):
         return OUTPUT_SAVED
 
     def __str__(self) -> str:
-        return "soft-max"
+        return "log-soft-max" if self.log else "soft-max"

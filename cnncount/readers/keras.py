@@ -65,6 +65,7 @@ ACTIVATIONS: dict[str, Callable[[], Layer] | None] = {
     "relu6": ReLU6,
     "sigmoid": Sigmoid,
     "softmax": Softmax,
+    "log_softmax": lambda: Softmax(log=True),
     "swish": SiLU,
     "silu": SiLU,
     "gelu": GELU,

@@ -682,7 +682,8 @@ def _softmax(reader: GraphReader, node: Any) -> None:
             node,
             f"cnncount reads a soft-max over a vector of class scores only, not over axis {axis} of a {source.layout} tensor {source.shape}",
         )
-    reader.add(node, Softmax(), [source], node.output[0], source.layout)
+    layer = Softmax(log=node.op_type == "LogSoftmax")
+    reader.add(node, layer, [source], node.output[0], source.layout)
 
 
 def _dropout(reader: GraphReader, node: Any) -> None:
@@ -896,6 +897,7 @@ OPERATORS: dict[str, Callable[[GraphReader, Any], None]] = {
     "Gemm": _gemm,
     "MatMul": _matmul,
     "Softmax": _softmax,
+    "LogSoftmax": _softmax,
     "Dropout": _dropout,
     "LRN": _lrn,
     "Pad": _pad,

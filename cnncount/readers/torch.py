@@ -41,22 +41,50 @@ def from_torch(
     module: Any, input_shape: Shape | tuple[int, int, int], *, name: str | None = None
 ) -> Network:
     """Return the network that the ``torch.nn.Module`` ``module`` computes on one image of
-    ``input_shape`` (C, H, W), named ``name`` (else by its class).
+    ``input_shape`` (C, H, W), named ``name`` (else by its class). A module compiled by
+    ``torch.compile`` is read as the module it compiles.
 
     Examples:
         >>> import torch
         >>> network = from_torch(torch.nn.Conv2d(3, 8, 3), (3, 32, 32))
         >>> network.name, [(node.name, str(node.layer)) for node in network.nodes]
         ('Conv2d', [('Conv2d', 'conv3-8/p0')])
+        >>> from_torch(torch.nn.Conv2d(3, 8, 3), (1, 3, 32, 32))
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: Conv2d: the input is one image, (channels, height, width), not (1, 3, 32, 32)
+        >>> from_torch(torch.nn.Conv2d, (3, 32, 32))
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: Conv2d: cnncount reads a torch.nn.Module, not the class itself: make one first, Conv2d(...)
     """
     from cnncount.readers.torch_functions import FUNCTIONS
     from cnncount.readers.torch_modules import MODULES, load_extensions
     from cnncount.readers.torch_trace import record
 
+    torch = _import_torch(name or "from_torch")
+    module = getattr(module, "_orig_mod", module)  # torch.compile's wrapper of the module
+    kind = module if isinstance(module, type) else type(module)
+    label = name or kind.__name__
+    if not isinstance(module, torch.nn.Module):
+        made = "the class itself: make one first" if isinstance(module, type) else kind.__name__
+        shown = f", {kind.__name__}(...)" if isinstance(module, type) else ""
+        raise ReadError(f"{label}: cnncount reads a torch.nn.Module, not {made}{shown}")
     load_extensions()
-    shape = input_shape if isinstance(input_shape, Shape) else Shape(*input_shape)
-    label = name or type(module).__name__
+    shape = input_shape if isinstance(input_shape, Shape) else _image(input_shape, label)
     return Network(label, shape, record(module, shape, label, MODULES, FUNCTIONS))
+
+
+def _image(sizes: Any, label: str) -> Shape:
+    """Return the shape of one image given as (channels, height, width)."""
+    if (
+        not isinstance(sizes, (tuple, list))
+        or len(sizes) != 3
+        or not all(isinstance(size, int) and size > 0 for size in sizes)
+    ):
+        msg = f"{label}: the input is one image, (channels, height, width), not {sizes!r}"
+        raise ReadError(msg)
+    return Shape(*sizes)
 
 
 def read_callable(reference: str, input_shape: Shape | None = None) -> Network:

@@ -45,7 +45,6 @@ from cnncount.layers.relative_attention import RelativeAttention
 from cnncount.layers.tokens import ClassToken, ClassTokenReadout, MapToTokens, PositionEmbedding
 from cnncount.layers.window_attention import CosineWindowAttention, WindowAttention
 from cnncount.readers.torch_functions import extend
-from cnncount.readers.torch_functions import register as register_function
 from cnncount.readers.torch_modules import register
 from cnncount.readers.torch_trace import Call, Mapped, Mapping
 
@@ -206,14 +205,15 @@ def _position_embedding(call: Call, previous: Mapping) -> Mapped | tuple[Mapped,
     return previous(call)
 
 
-@register_function("Tensor.__getitem__")
-def _readout(call: Call) -> Mapped:
+@extend("Tensor.__getitem__")
+def _readout(call: Call, previous: Mapping) -> Mapped | tuple[Mapped, ...]:
     """Map ViT's ``x[:, 0]``, the class token read out."""
     flow = call.flows[0]
+    if flow.layout != "NLC":
+        return previous(call)
     index = call.argument(1, "indices")
     if not (
-        flow.layout == "NLC"
-        and isinstance(index, tuple)
+        isinstance(index, tuple)
         and len(index) == 2
         and index[0] == slice(None)
         and isinstance(index[1], int)

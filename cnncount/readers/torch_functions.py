@@ -43,7 +43,7 @@ from cnncount.layers.padding import ZeroPad2d
 from cnncount.layers.pointwise import Dropout, ReLU, ReLU6
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import LayerScale
-from cnncount.readers.torch_modules import batch_norm, conv, layer_norm, linear, pool
+from cnncount.readers.torch_modules import batch_norm, conv, layer_norm, linear, pool, softmax
 from cnncount.readers.torch_trace import Call, Mapped, Mapping
 
 __all__ = ["FUNCTIONS", "Extension", "extend", "register"]
@@ -184,8 +184,80 @@ def _reshape(call: Call) -> Mapped:
     if flow.layout in ("NGCHW", "NCGHW") and made == [channels, height, width]:
         shuffle = (ChannelShuffle(flow.groups),) if flow.layout == "NCGHW" else ()
         return Mapped(shuffle, layout="NCHW")
+    unit = _unit_axes(call)
+    if unit is not None:
+        return unit
     shown = "x".join(map(str, flow.dims()))
     raise call.refuse(f"cnncount cannot follow a reshape of {shown} ({flow.layout}) into {made}")
+
+
+_UNIT_LAYOUTS = {1: "NC", 2: "NCL", 3: "NCHW"}
+"""The layout of C channels followed by unit axes, by the number of axes after the batch."""
+
+
+def _unit_axes(call: Call) -> Mapped | None:
+    """Return the vector of C channels, ``[C]``, ``[C, 1]`` or ``[C, 1, 1]``, that ``call`` makes
+    of such a vector, adding or removing axes of size 1 (a squeeze-and-excitation gate's
+    ``w.view(n, c, 1, 1)`` or ``w[:, :, None, None]``, a pooled map's ``squeeze(-1)``); else
+    None."""
+    flow, made = call.flows[0], call.output_dims()
+    shape = flow.shape
+    if (
+        flow.layout not in _UNIT_LAYOUTS.values()
+        or (shape.height, shape.width) != (1, 1)
+        or made[:1] != [shape.channels]
+        or len(made) not in _UNIT_LAYOUTS
+        or any(size != 1 for size in made[1:])
+    ):
+        return None
+    layout = _UNIT_LAYOUTS[len(made)]
+    flattened = flow.layout == "NCHW" and layout != "NCHW"
+    return Mapped((Flatten(),) if flattened else (), layout=layout)
+
+
+@register("Tensor.unsqueeze", "torch.unsqueeze", "Tensor.squeeze", "torch.squeeze")
+def _squeeze(call: Call) -> Mapped:
+    if call.output.dim() < 2:
+        raise call.refuse(
+            f"cnncount reads one image, whose batch axis {call.operator} with no dim drops too; "
+            "name the axes (x.squeeze(-1).squeeze(-1)) or flatten from the channels (x.flatten(1))"
+        )
+    unit = _unit_axes(call)
+    if unit is None:
+        shown = "x".join(map(str, call.flows[0].dims()))
+        raise call.refuse(
+            f"cnncount follows {call.operator} of the axes of size 1 after a vector's channels "
+            f"only, not of {shown} ({call.flows[0].layout}) into {call.output_dims()}"
+        )
+    return unit
+
+
+@register("Tensor.__getitem__")
+def _getitem(call: Call) -> Mapped:
+    """Map ``x[:, :, None, None]``, axes of size 1 added to a vector."""
+    index = call.argument(1, "indices")
+    parts = index if isinstance(index, tuple) else (index,)
+    whole = [part is None or (isinstance(part, slice) and part == slice(None)) for part in parts]
+    unit = _unit_axes(call) if all(whole) else None
+    if unit is None:
+        raise call.refuse(
+            f"cnncount cannot count Tensor.__getitem__ with {index!r} on a tensor laid out "
+            f"{call.flows[0].layout}: it adds axes of size 1 to a vector (x[:, :, None, None]) "
+            "and reads a class token (x[:, 0]) only"
+        )
+    return unit
+
+
+@register("Tensor.to", "Tensor.float")
+def _same_tensor(call: Call) -> Mapped:
+    """Map ``x.to(...)`` and ``x.float()`` where they change neither the dtype nor the shape."""
+    flow, tensor = call.flows[0], call.args[0]
+    if call.output.dtype != tensor.dtype or call.output_dims() != flow.dims():
+        raise call.refuse(
+            f"cnncount counts a network in one precision, {tensor.dtype}; {call.operator} makes "
+            f"{call.output.dtype} (--dtype and --amp count another precision)"
+        )
+    return Mapped(layout=flow.layout, groups=flow.groups)
 
 
 @register("Tensor.transpose", "torch.transpose")
@@ -327,6 +399,14 @@ def _pad(call: Call) -> Mapped:
 @register(f"{_F}.dropout")
 def _dropout(call: Call) -> Mapped:
     return Mapped((Dropout(call.argument(1, "p", 0.5)),))
+
+
+@register(f"{_F}.softmax", "torch.softmax", "Tensor.softmax")
+@register(f"{_F}.log_softmax", "torch.log_softmax", "Tensor.log_softmax")
+def _softmax(call: Call) -> Mapped:
+    if call.argument(3 if call.operator.startswith(_F) else 2, "dtype") is not None:
+        raise call.refuse(f"cnncount cannot count {call.operator} with a dtype")
+    return softmax(call, call.argument(1, "dim"), log="log_" in call.operator)
 
 
 @register(f"{_F}.gelu")

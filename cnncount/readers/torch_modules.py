@@ -41,6 +41,7 @@ from cnncount.layers.norm import BatchNorm2d, LayerNorm
 from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import StochasticDepth
+from cnncount.layers.transposed import ConvTranspose2d
 from cnncount.readers.torch_trace import Call, Mapped, Mapping
 
 __all__ = [
@@ -53,6 +54,7 @@ __all__ = [
     "load_extensions",
     "pool",
     "register",
+    "softmax",
     "square",
 ]
 
@@ -149,6 +151,36 @@ def linear(call: Call, out_features: int, bias: bool) -> Mapped:
     flow = call.source("NC", "NHWC", "NLC")
     kind = Linear if flow.layout == "NC" else PositionwiseLinear
     return Mapped((kind(out_features, bias),))
+
+
+@register(f"{_NN}.conv.ConvTranspose2d")
+def _conv_transpose2d(call: Call) -> Mapped:
+    """A transposed convolution; its output padding is read off the output, which a forward
+    given ``output_size`` sets."""
+    module = call.module
+    flow = call.source("NCHW")
+    kernel, stride, padding, dilation = (
+        _pair(value)
+        for value in (module.kernel_size, module.stride, module.padding, module.dilation)
+    )
+    made = call.output_dims()[1:]
+    extra = tuple(
+        out - ((size - 1) * s - 2 * p + d * (k - 1) + 1)
+        for out, size, s, p, d, k in zip(
+            made, (flow.shape.height, flow.shape.width), stride, padding, dilation, kernel
+        )
+    )
+    layer = ConvTranspose2d(
+        module.out_channels,
+        kernel,
+        stride,
+        padding,
+        (extra[0], extra[1]),
+        dilation,
+        module.groups,
+        module.bias is not None,
+    )
+    return Mapped((layer,))
 
 
 @register(f"{_NN}.conv.Conv2d")
@@ -304,13 +336,28 @@ def _gelu(call: Call) -> Mapped:
     return Mapped((GELU(),))
 
 
-@register(f"{_NN}.activation.Softmax")
+def softmax(call: Call, dim: Any, log: bool) -> Mapped:
+    """Return the soft-max (or its logarithm, ``log``) over the features of a vector or the
+    channels of a map, which ``dim`` must name.
+
+    Examples:
+        >>> from cnncount.readers.torch_trace import _example_call
+        >>> str(softmax(_example_call(), 1, log=True).layers[0])
+        'log-soft-max'
+        >>> softmax(_example_call(), 2, log=False)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: tiny: module 'head' (Sequential): cnncount takes the soft-max over the channels (dim=1), not dim=2
+    """
+    flow = call.source("NC", "NCHW")
+    if dim is None or dim % (len(flow.dims()) + 1) != 1:
+        raise call.refuse(f"cnncount takes the soft-max over the channels (dim=1), not dim={dim}")
+    return Mapped((Softmax(log=log),))
+
+
+@register(f"{_NN}.activation.Softmax", f"{_NN}.activation.LogSoftmax")
 def _softmax(call: Call) -> Mapped:
-    if call.source("NC").layout == "NC" and call.module.dim not in (1, -1):
-        raise call.refuse(
-            f"cnncount takes the soft-max over the features, not dim={call.module.dim}"
-        )
-    return Mapped((Softmax(),))
+    return softmax(call, call.module.dim, log=type(call.module).__name__ == "LogSoftmax")
 
 
 _POINTWISE = {

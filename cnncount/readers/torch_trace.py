@@ -270,7 +270,11 @@ class _Recorder:
     def run(self) -> None:
         """Run the root on a meta image of batch 1 and check what it leaves uncounted."""
         shape = self.input_shape
-        image = torch.empty(1, shape.channels, shape.height, shape.width, device="meta")
+        floats = [value.dtype for value in self.substitutes.values() if value.is_floating_point()]
+        dtype = floats[0] if floats else torch.float32  # a model made half: an image of halves
+        image = torch.empty(
+            1, shape.channels, shape.height, shape.width, dtype=dtype, device="meta"
+        )
         self.flows[id(image)] = (image, Flow(INPUT, shape, "NCHW"))
         try:
             with torch.device("meta"), torch.no_grad(), _Mode(self):
@@ -412,8 +416,14 @@ class _Recorder:
         counted = sum(self.counts(node) for node in self.nodes[first:])
         holds = sum(self.substitutes[key].numel() for key in held if not key.endswith(UNCOUNTED))
         if counted != holds:
+            unregistered = (
+                "; a module kept in a plain list or dict is not the model's: nn.ModuleList and "
+                "nn.ModuleDict register it"
+                if not held
+                else ""
+            )
             raise call.refuse(
-                f"cnncount's layers count {counted:,} parameters and buffers where the tensors it uses hold {holds:,}"
+                f"cnncount's layers count {counted:,} parameters and buffers where the tensors it uses hold {holds:,}{unregistered}"
             )
 
     def counts(self, node: Node) -> int:
