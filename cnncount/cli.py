@@ -503,11 +503,16 @@ def _read_file(path: str, input_shape: Shape | None) -> Network:
     try:
         return read_model(path, input_shape)
     except CnncountError as error:
-        suggested = channels_first(input_shape, input_shape.width)
-        if suggested is None:
-            raise
-        msg = f"{error} (if {input_shape} is height x width x channels, give --input {suggested})"
-        raise CnncountError(msg) from None
+        try:
+            declared = read_model(path).input_shape  # the input the file itself gives
+        except CnncountError:
+            raise error from None
+        suggested = channels_first(input_shape, declared.channels)
+        if suggested is not None:
+            hint = f"if {input_shape} is height x width x channels, give --input {suggested}"
+        else:
+            hint = f"the file reads with its own input, {declared}"
+        raise CnncountError(f"{error} ({hint})") from None
 
 
 def _refuse_channels_last(shape: Shape, channels: int, model: str) -> None:

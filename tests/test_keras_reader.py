@@ -162,7 +162,42 @@ def _refusals(tmp_path: Path) -> dict[str, tuple[Path, str]]:
         ),
         "missing": (tmp_path / "missing.keras", "missing.keras: no such file"),
         "truncated json": (_truncated_json(tmp_path), "cut.json: the configuration is not JSON"),
+        "bad deflate": (_bad_deflate(tmp_path), "inflated.keras: not a readable .keras archive"),
+        "a huge number": (
+            _written(tmp_path, "digits.json", '{"units": ' + "9" * 5000 + "}"),
+            "digits.json: the configuration is not JSON cnncount reads",
+        ),
+        "deep nesting": (
+            _written(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000),
+            "deep.json: the configuration is not JSON cnncount reads",
+        ),
+        "an infinite width": (
+            _with_layer(tmp_path, _dense("1e400"), "infinite.keras"),
+            "infinite.keras: the configuration holds a value out of range",
+        ),
     }
+
+
+def _written(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text)
+    return path
+
+
+def _dense(units: str) -> dict[str, object]:
+    """A Dense layer whose width JSON writes as ``units`` (1e400 reads as infinity)."""
+    return {"class_name": "Dense", "config": {"name": "wide", "units": json.loads(units)}}
+
+
+def _bad_deflate(tmp_path: Path) -> Path:
+    """An archive whose config.json's compressed bytes are overwritten in the middle."""
+    path = tmp_path / "inflated.keras"
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("config.json", (DATA / "small_sequential.json").read_text() * 20)
+    data = bytearray(path.read_bytes())
+    data[60:120] = bytes(range(60))
+    path.write_bytes(bytes(data))
+    return path
 
 
 def _truncated_json(tmp_path: Path) -> Path:
@@ -182,6 +217,10 @@ def _truncated_json(tmp_path: Path) -> Path:
         "no config",
         "missing",
         "truncated json",
+        "bad deflate",
+        "a huge number",
+        "deep nesting",
+        "an infinite width",
     ],
 )
 def test_a_bad_file_gives_one_line_and_exit_status_2(tmp_path: Path, case: str) -> None:

@@ -21,7 +21,7 @@ from cnncount.errors import ReadError
 onnx = pytest.importorskip("onnx", reason="onnx is not installed: pip install 'cnncount[onnx]'")
 
 from cnncount.readers import read_model
-from cnncount.readers.onnx import read_onnx
+from cnncount.readers.onnx import from_onnx_model, read_onnx
 
 ROOT = Path(__file__).parent.parent
 FIXTURES = ROOT / "tests" / "data" / "onnx"
@@ -311,6 +311,42 @@ def _unsupported(tmp_path: Path) -> Path:
     path = tmp_path / "leaky.onnx"
     onnx.save(helper.make_model(graph), str(path))
     return path
+
+
+def test_control_flow_and_an_output_not_computed_from_the_input_are_refused() -> None:
+    """A convolution inside an If's branch, or a graph that returns something other than what
+    it computes from the image, would leave layers uncounted: each is refused."""
+    from onnx import TensorProto, helper
+
+    image = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])
+    weight = helper.make_tensor("w", TensorProto.FLOAT, [4, 3, 3, 3], [0.0] * 108)
+    conv = helper.make_node("Conv", ["x", "w"], ["c"], name="conv")
+    branch = helper.make_graph(
+        [helper.make_node("Relu", ["c"], ["r"])],
+        "then",
+        [],
+        [helper.make_tensor_value_info("r", TensorProto.FLOAT, None)],
+    )
+    choice = helper.make_node(
+        "If", ["flag"], ["y"], name="choice", then_branch=branch, else_branch=branch
+    )
+    flag = helper.make_tensor("flag", TensorProto.BOOL, [], [True])
+    output = helper.make_tensor_value_info("y", TensorProto.FLOAT, None)
+    graph = helper.make_graph([conv, choice], "branches", [image], [output], [weight, flag])
+    with pytest.raises(
+        ReadError, match="node 'choice' \\(If\\): cnncount cannot count control flow"
+    ):
+        from_onnx_model(helper.make_model(graph), "branches.onnx")
+    given = helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 4, 6, 6])
+    unused = helper.make_graph(
+        [conv],
+        "unused",
+        [image, given],
+        [helper.make_tensor_value_info("z", TensorProto.FLOAT, [1, 4, 6, 6])],
+        [weight],
+    )
+    with pytest.raises(ReadError, match="the graph's output 'z' is not computed from its input"):
+        from_onnx_model(helper.make_model(unused), "unused.onnx")
 
 
 @pytest.mark.slow  # a process for each refusal

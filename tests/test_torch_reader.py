@@ -410,6 +410,9 @@ def odd():
 
 def not_a_module():
     return 42
+
+def exits():
+    raise SystemExit("no GPU found")
 """
 
 
@@ -426,6 +429,7 @@ def test_the_command_line_reads_the_users_module_from_the_current_directory(tmp_
         (["nosuch.module:net"], "nosuch.module:net: no module named 'nosuch'"),
         (["mynets:missing"], "mynets:missing: module 'mynets' has no callable 'missing'"),
         (["mynets:not_a_module"], "returns int, where cnncount reads a torch.nn.Module"),
+        (["mynets:exits"], "mynets:exits: calling it fails: SystemExit: no GPU found"),
         (
             ["mynets:odd", "--input", "1x28x28"],
             "odd: module '1' (Softplus): cnncount cannot count torch.nn.functional.softplus",

@@ -202,3 +202,19 @@ def test_a_wrong_argument_is_one_line(given: object, shape: tuple[int, ...], rea
     with pytest.raises(ReadError) as error:
         from_torch(given, shape)  # type: ignore[arg-type]
     assert str(error.value).startswith(reason) and "\n" not in str(error.value)
+
+
+MOVES = {
+    "x.to('cpu')": lambda self, x: self.conv(x.to("cpu")),
+    "x.cpu()": lambda self, x: self.conv(x.cpu()),
+    "x.cuda()": lambda self, x: self.conv(x.cuda()),
+    "x.to(device, dtype)": lambda self, x: self.conv(x.to(torch.device("cpu"), torch.float32)),
+    "x.to(device=0)": lambda self, x: self.conv(x.to(device=0, non_blocking=True)),
+}
+
+
+@pytest.mark.parametrize("move", sorted(MOVES))
+def test_a_move_to_a_device_reads_as_no_layer(move: str) -> None:
+    """On the meta device a move changes nothing: the layers are the convolution's alone."""
+    network = from_torch(Forward(MOVES[move]), (3, 8, 8))
+    assert [str(node.layer) for node in network.nodes] == ["conv3-8/p0"]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import zipfile
+import zlib
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -106,9 +107,16 @@ def read_keras(path: str | Path, input_shape: Shape | None = None) -> Network:
     text = _config_bytes(Path(path))
     try:
         config = json.loads(text)
-    except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise ReadError(f"{source}: the configuration is not JSON ({error})") from None
-    return from_keras_config(config, input_shape, source)
+    except (ValueError, RecursionError) as error:  # bad bytes, bad JSON, a 5,000-digit number
+        raise ReadError(
+            f"{source}: the configuration is not JSON cnncount reads ({error})"
+        ) from None
+    try:
+        return from_keras_config(config, input_shape, source)
+    except (OverflowError, RecursionError) as error:  # "units": 1e400, layers nested past reason
+        raise ReadError(
+            f"{source}: the configuration holds a value out of range ({error})"
+        ) from None
 
 
 def from_keras_config(
@@ -156,10 +164,22 @@ def _config_bytes(path: Path) -> bytes:
         with zipfile.ZipFile(path) as archive:
             entry = archive.getinfo("config.json")
             _check_size(entry.file_size, f"{path}: config.json")
-            return archive.read(entry)
+            with archive.open(entry) as stream:  # the size declared may lie: read one past the cap
+                data = stream.read(CONFIG_CAP_BYTES + 1)
+            if len(data) > CONFIG_CAP_BYTES:
+                msg = f"{path}: config.json: more than {CONFIG_CAP_BYTES:,} bytes (64 MiB) unpacked, too large to be a configuration"
+                raise ReadError(msg)
+            return data
     except KeyError:
         raise ReadError(f"{path}: the archive has no config.json entry") from None
-    except (zipfile.BadZipFile, EOFError, OSError) as error:
+    except (
+        zipfile.BadZipFile,
+        EOFError,
+        OSError,
+        zlib.error,
+        RuntimeError,
+        NotImplementedError,
+    ) as error:
         msg = f"{path}: not a readable .keras archive, corrupt or truncated ({error})"
         raise ReadError(msg) from None
 

@@ -87,12 +87,21 @@ class GraphReader:
         for node in constants:  # first, so that a pattern of nodes can read those after it
             self._constant(node)
         for node in self.graph.node:
+            if any(attribute.g.node or attribute.graphs for attribute in node.attribute):
+                raise self.refuse(
+                    node, "cnncount cannot count control flow, whose branches are subgraphs"
+                )
             if node_name(node) in self.fused or node.op_type == "Constant":
                 continue  # a part of a layer added with the node that starts it, or a constant
             if not any(name in self.flows for name in node.input):
                 self._constant(node)
             else:
                 map_node(self, node)
+        uncomputed = [value.name for value in self.graph.output if value.name not in self.flows]
+        if uncomputed:
+            raise ReadError(
+                f"{self.path}: the graph's output {uncomputed[0]!r} is not computed from its input"
+            )
         return self.nodes
 
     # -- what the operator mappings call -----------------------------------------------------

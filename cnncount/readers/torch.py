@@ -122,7 +122,7 @@ def _import(reference: str, module_name: str) -> Any:
         if error.name and module_name.startswith(error.name):
             raise ReadError(f"{reference}: no module named {error.name!r}") from None
         raise ReadError(f"{reference}: importing {module_name} fails: {_reason(error)}") from None
-    except Exception as error:  # noqa: BLE001 -- the user's code, whatever it raises: one line
+    except (Exception, SystemExit) as error:  # noqa: BLE001 -- the user's code: one line
         raise ReadError(f"{reference}: importing {module_name} fails: {_reason(error)}") from None
 
 
@@ -147,12 +147,12 @@ def build_on_meta(factory: Callable[[], Any], reference: str) -> Any:
             return factory()
     except NotImplementedError:
         pass
-    except Exception as error:  # noqa: BLE001 -- the user's code, whatever it raises: one line
+    except (Exception, SystemExit) as error:  # noqa: BLE001 -- the user's code: one line
         raise ReadError(f"{reference}: calling it fails: {_reason(error)}") from None
     try:
         with _made_on_meta(torch):
             return factory()
-    except Exception as error:  # noqa: BLE001 -- as above
+    except (Exception, SystemExit) as error:  # noqa: BLE001 -- as above
         raise ReadError(f"{reference}: calling it fails: {_reason(error)}") from None
 
 

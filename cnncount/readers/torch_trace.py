@@ -504,10 +504,45 @@ class _Mode(TorchFunctionMode):  # type: ignore[misc, unused-ignore]
         self, function: Any, types: Any, args: tuple[Any, ...] = (), kwargs: Any = None
     ) -> Any:
         kwargs = kwargs or {}
+        if function in (torch.Tensor.to, torch.Tensor.cpu, torch.Tensor.cuda):
+            function, args, kwargs = _kept_on_meta(function, args, kwargs)
         output = function(*args, **kwargs)
         if not self.recorder.leaf_depth:
             self.recorder.function(function, args, kwargs, output)
         return output
+
+
+def _kept_on_meta(
+    function: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+) -> tuple[Any, tuple[Any, ...], dict[str, Any]]:
+    """Return ``x.to(...)``, ``x.cpu()`` or ``x.cuda()`` of a meta tensor as a ``to`` that keeps
+    it on the meta device, its dtype unchanged (a forward's ``x.to(device)``).
+
+    Examples:
+        >>> x = torch.empty(2, device="meta")
+        >>> function, args, kwargs = _kept_on_meta(torch.Tensor.to, (x, "cpu", torch.float16), {})
+        >>> function(*args, **kwargs).device, function(*args, **kwargs).dtype
+        (device(type='meta'), torch.float16)
+        >>> _kept_on_meta(torch.Tensor.cuda, (x, 0), {"non_blocking": True})[1:]
+        ((tensor(..., device='meta', size=(2,)),), {})
+    """
+    tensor = args[0]
+    if not (isinstance(tensor, torch.Tensor) and tensor.is_meta):
+        return function, args, kwargs
+    if function is not torch.Tensor.to:
+        return torch.Tensor.to, (tensor,), {}
+    moved = tuple(_meta_device(value) for value in args[1:])
+    return (
+        function,
+        (tensor, *moved),
+        {k: _meta_device(v) if k == "device" else v for k, v in kwargs.items()},
+    )
+
+
+def _meta_device(value: Any) -> Any:
+    """Return "meta" for a device (a name, a ``torch.device`` or an index), else ``value``."""
+    device = isinstance(value, (str, torch.device, int)) and not isinstance(value, bool)
+    return "meta" if device else value
 
 
 def _mapped(mapping: Mapping, call: Call) -> Mapped | tuple[Mapped, ...]:
