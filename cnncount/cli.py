@@ -96,8 +96,13 @@ def read_options(argv: list[str]) -> Options:
         Traceback (most recent call last):
         ...
         cnncount.errors.CnncountError: option --input needs a value, got '--'
+        >>> read_options(["-linear-16"])
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.CnncountError: unknown option '-linear-16'; cnncount reads -l alone, and a spec does not start with '-'
     """
     parser = _parser()
+    _refuse_joined_flags(parser, argv)
     given, unknown = parser.parse_known_intermixed_args(argv)
     if unknown:
         raise CnncountError(f"unknown option {unknown[0]!r}; see 'cnncount --help'")
@@ -234,6 +239,26 @@ def channels_first(shape: Shape, channels: int) -> Shape | None:
     if shape.width == channels and shape.channels != channels:
         return Shape(shape.width, shape.channels, shape.height)
     return None
+
+
+def _refuse_joined_flags(parser: argparse.ArgumentParser, argv: list[str]) -> None:
+    """Refuse a word that starts with a short option taking no value, such as ``-l``: argparse
+    would read ``-linear-16`` as ``-l -i near-16``, and list the models."""
+    flags = {
+        option
+        for action in parser._actions  # argparse keeps its options nowhere public
+        if action.nargs == 0
+        for option in action.option_strings
+        if len(option) == 2
+    }
+    for word in argv:
+        if word == "--":
+            return
+        if word[:2] in flags and len(word) > 2 and not word.startswith("--"):
+            raise CnncountError(
+                f"unknown option {word!r}; cnncount reads {word[:2]} alone, and a spec does not "
+                "start with '-'"
+            )
 
 
 class _Parser(argparse.ArgumentParser):

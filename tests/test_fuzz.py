@@ -12,7 +12,7 @@ import json
 from contextlib import redirect_stderr, redirect_stdout
 
 import pytest
-from hypothesis import HealthCheck, event, given, settings
+from hypothesis import HealthCheck, event, example, given, settings
 from hypothesis import strategies as st
 
 from cnncount.cli import main
@@ -198,6 +198,7 @@ def assert_sizes_positive(document: dict) -> None:
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
 )
 @given(specs(), st.sampled_from(["3x224x224", "3x32x32", "1x7x7", "16x1x1"]))
+@example(spec="-linear-16", size="3x224x224")  # once read as -l -i near-16, the models listed
 def test_fuzzed_specs(spec, size) -> None:
     args = [spec, "--input", size, "--format", "json"]
     status, out, err = run_cli(args)
