@@ -66,10 +66,11 @@ def from_torch(
     module = getattr(module, "_orig_mod", module)  # torch.compile's wrapper of the module
     kind = module if isinstance(module, type) else type(module)
     label = name or kind.__name__
+    if isinstance(module, type):
+        msg = f"{label}: cnncount reads a torch.nn.Module, not the class itself: make one first, {kind.__name__}(...)"
+        raise ReadError(msg)
     if not isinstance(module, torch.nn.Module):
-        made = "the class itself: make one first" if isinstance(module, type) else kind.__name__
-        shown = f", {kind.__name__}(...)" if isinstance(module, type) else ""
-        raise ReadError(f"{label}: cnncount reads a torch.nn.Module, not {made}{shown}")
+        raise ReadError(f"{label}: cnncount reads a torch.nn.Module, not {kind.__name__}")
     load_extensions()
     shape = input_shape if isinstance(input_shape, Shape) else _image(input_shape, label)
     return Network(label, shape, record(module, shape, label, MODULES, FUNCTIONS))

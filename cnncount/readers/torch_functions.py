@@ -44,7 +44,7 @@ from cnncount.layers.pointwise import Dropout, ReLU, ReLU6
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import LayerScale
 from cnncount.readers.torch_modules import batch_norm, conv, layer_norm, linear, pool, softmax
-from cnncount.readers.torch_trace import Call, Mapped, Mapping
+from cnncount.readers.torch_trace import Call, Mapped, Mapping, unknown_operator
 
 __all__ = ["FUNCTIONS", "Extension", "extend", "register"]
 
@@ -88,7 +88,7 @@ def extend(*names: str) -> Callable[[Extension], Extension]:
 
     def enter(extension: Extension) -> Extension:
         for name in names:
-            FUNCTIONS[name] = _before(extension, FUNCTIONS.get(name, _unknown))
+            FUNCTIONS[name] = _before(extension, FUNCTIONS.get(name, unknown_operator))
         return extension
 
     return enter
@@ -102,10 +102,6 @@ def _before(extension: Extension, previous: Mapping) -> Mapping:
 
     extended.__name__ = extension.__name__
     return extended
-
-
-def _unknown(call: Call) -> Mapped:
-    raise call.refuse(f"cnncount cannot count {call.operator}")
 
 
 def _axis(call: Call, axis: int) -> int:

@@ -33,7 +33,7 @@ from collections.abc import Callable, Iterator
 from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from types import ModuleType
-from typing import Any
+from typing import Any, NoReturn
 
 import torch
 from torch.overrides import TorchFunctionMode
@@ -53,6 +53,7 @@ __all__ = [
     "operator_name",
     "qualified_name",
     "record",
+    "unknown_operator",
 ]
 
 UNCOUNTED = "num_batches_tracked"
@@ -349,7 +350,7 @@ class _Recorder:
         call = self.call(module, operator, args, kwargs, output, self.where(module))
         mapping = self.functions.get(operator)
         if mapping is None:
-            raise call.refuse(f"cnncount cannot count {operator}")
+            unknown_operator(call)
         twice = sorted(set(call.constants) & self.used)
         if twice:
             raise call.refuse(
@@ -510,6 +511,18 @@ class _Mode(TorchFunctionMode):  # type: ignore[misc, unused-ignore]
         if not self.recorder.leaf_depth:
             self.recorder.function(function, args, kwargs, output)
         return output
+
+
+def unknown_operator(call: Call) -> NoReturn:
+    """Refuse ``call``, whose operator no entry of the tables maps.
+
+    Examples:
+        >>> unknown_operator(_example_call())
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: tiny: module 'head' (Sequential): cnncount cannot count torch.flatten
+    """
+    raise call.refuse(f"cnncount cannot count {call.operator}")
 
 
 def _kept_on_meta(
