@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cnncount.errors import LayerError
 from cnncount.layers.base import Pair, WeightFactors
 from cnncount.layers.conv import Conv2d
 from cnncount.shapes import Shape
@@ -51,6 +52,30 @@ class StdConv2d(Conv2d):
     ) -> None:
         Conv2d.__init__(self, out_channels, kernel_size, stride, padding, dilation, groups, bias)
         object.__setattr__(self, "gain", gain)
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """Return the convolution's output, once each filter has more than one weight to
+        standardise: a single weight has no variance, and timm's ``StdConv2d`` refuses it too.
+
+        Examples:
+            >>> StdConv2d(8, 3).output_shape(Shape(1, 16, 16))
+            Shape(8, 14, 14)
+            >>> StdConv2d(8, 1).output_shape(Shape(4, 16, 16))
+            Shape(8, 16, 16)
+            >>> StdConv2d(8, 1).output_shape(Shape(1, 16, 16))
+            Traceback (most recent call last):
+            ...
+            cnncount.errors.LayerError: weight standardisation needs more than one weight per filter, got a 1x1 filter over 1 input channel
+        """
+        output = Conv2d.output_shape(self, shape)
+        (height, width, channels), _ = Conv2d.weight_factors(self, shape)
+        if height * width * channels == 1:
+            msg = (
+                "weight standardisation needs more than one weight per filter, got a 1x1 filter "
+                "over 1 input channel"
+            )
+            raise LayerError(msg)
+        return output
 
     def weight_factors(self, shape: Shape) -> WeightFactors:
         """Return the filters' factors; with ``gain``, each filter's weights and its gain, per
