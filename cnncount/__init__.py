@@ -31,9 +31,11 @@ from cnncount.summary import Row, Summary, summarize
 
 if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see them;
     # __getattr__ loads them at run time
+    from cnncount.layers import ELU as ELU
     from cnncount.layers import (
         GELU as GELU,
     )
+    from cnncount.layers import SELU as SELU
     from cnncount.layers import (
         AdaptiveAvgPool2d as AdaptiveAvgPool2d,
     )
@@ -73,6 +75,7 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
     from cnncount.layers import (
         Dropout as Dropout,
     )
+    from cnncount.layers import Dropout2d as Dropout2d
     from cnncount.layers import (
         Flatten as Flatten,
     )
@@ -118,6 +121,7 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
     from cnncount.layers import (
         Merge as Merge,
     )
+    from cnncount.layers import Mish as Mish
     from cnncount.layers import (
         MultiheadAttention as MultiheadAttention,
     )
@@ -136,6 +140,7 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
     from cnncount.layers import (
         PositionwiseLinear as PositionwiseLinear,
     )
+    from cnncount.layers import PReLU as PReLU
     from cnncount.layers import (
         RelativeAttention as RelativeAttention,
     )
@@ -157,6 +162,7 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
     from cnncount.layers import (
         Softmax as Softmax,
     )
+    from cnncount.layers import Softplus as Softplus
     from cnncount.layers import (
         SpaceToDepth as SpaceToDepth,
     )

@@ -41,8 +41,8 @@ _EXPECTED = (
     "expected conv<kernel>-<channels>, convt<kernel>-<channels>, stdconv<kernel>-<channels>, "
     "local<kernel>-<channels>, "
     "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
-    "ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, silu, hardswish, hardsigmoid, sigmoid, "
-    "tanh, gelu, dropout, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
+    "ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, elu, selu, mish, softplus, prelu, silu, hardswish, hardsigmoid, sigmoid, "
+    "tanh, gelu, dropout, dropout2d, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
     "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
     "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, "
     "relmsa<heads>-<size>, s2d, partition<size>, departition<size>/rows<n> or swapaxes"
@@ -448,6 +448,13 @@ def _dropout(rest: str, options: dict[str, str]) -> Layer:
     return Dropout(_probability(rest, "dropout") if rest else 0.5)
 
 
+def _dropout2d(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.pointwise import Dropout2d
+
+    _only(options, "", "dropout2d")
+    return Dropout2d(_probability(rest, "dropout") if rest else 0.5)
+
+
 def _layer_scale(rest: str, options: dict[str, str]) -> Layer:
     from cnncount.layers.residual import LayerScale
 
@@ -625,6 +632,32 @@ def _leakyrelu(rest: str, options: dict[str, str]) -> Layer:
         raise LayerError(f"negative slope must be a number, got {rest!r}") from None
 
 
+def _scaled(name: str, token: str, factor: str) -> Callable[[str, dict[str, str]], Layer]:
+    """Build the layer ``name`` of :mod:`cnncount.layers.rectifiers` from a token that may end
+    in its one factor (``elu0.5``, ``softplus2``)."""
+
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        _only(options, "", token)
+        layer: Callable[..., Layer] = getattr(import_module("cnncount.layers.rectifiers"), name)
+        if not rest:
+            return layer()
+        try:
+            value = float(rest)
+        except ValueError:
+            raise LayerError(f"{factor} must be a number, got {rest!r}") from None
+        return layer(value)
+
+    return build
+
+
+def _prelu(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "channels", "prelu")
+    _nothing_after("prelu", rest)
+    from cnncount.layers.rectifiers import PReLU
+
+    return PReLU(channels=_flag(options, "channels"))
+
+
 def _groupnorm(rest: str, options: dict[str, str]) -> Layer:
     from cnncount.layers.groupnorm import GroupNorm
 
@@ -662,6 +695,14 @@ def _plain(module: str, name: str, token: str) -> Callable[[str, dict[str, str]]
     return build
 
 
+def _gelu(rest: str, options: dict[str, str]) -> Layer:
+    _only(options, "tanh", "gelu")
+    _nothing_after("gelu", rest)
+    from cnncount.layers.gates import GELU
+
+    return GELU(tanh=_flag(options, "tanh"))
+
+
 def _log_softmax(rest: str, options: dict[str, str]) -> Layer:
     _only(options, "", "log-soft-max")
     _nothing_after("log-soft-max", rest)
@@ -697,12 +738,18 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "relu6": _plain("pointwise", "ReLU6", "relu6"),
     "leakyrelu": _leakyrelu,
     "relu": _plain("pointwise", "ReLU", "relu"),
+    "elu": _scaled("ELU", "elu", "alpha"),
+    "selu": _plain("rectifiers", "SELU", "selu"),
+    "mish": _plain("rectifiers", "Mish", "mish"),
+    "softplus": _scaled("Softplus", "softplus", "beta"),
+    "prelu": _prelu,
     "silu": _plain("gates", "SiLU", "silu"),
     "hardswish": _plain("gates", "Hardswish", "hardswish"),
     "hardsigmoid": _plain("gates", "Hardsigmoid", "hardsigmoid"),
     "sigmoid": _plain("gates", "Sigmoid", "sigmoid"),
     "tanh": _plain("gates", "Tanh", "tanh"),
-    "gelu": _plain("gates", "GELU", "gelu"),
+    "gelu": _gelu,
+    "dropout2d": _dropout2d,
     "dropout": _dropout,
     "droppath": _droppath,
     "soft-max": _plain("pointwise", "Softmax", "soft-max"),

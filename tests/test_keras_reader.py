@@ -261,3 +261,25 @@ def test_keras_itself_agrees_when_installed() -> None:
         lines = keras_lines(summary.totals.params, summary.totals.buffers)
         assert lines == [line for line in "\n".join(printed).splitlines() if "params:" in line]
         assert summary.totals.params == expected["trainable"]
+
+
+@pytest.mark.parametrize(
+    ("layer", "token"),
+    [
+        ({"class_name": "Activation", "config": {"name": "a", "activation": "elu"}}, "elu"),
+        ({"class_name": "Activation", "config": {"name": "a", "activation": "selu"}}, "selu"),
+        ({"class_name": "Activation", "config": {"name": "a", "activation": "mish"}}, "mish"),
+        (
+            {"class_name": "Activation", "config": {"name": "a", "activation": "softplus"}},
+            "softplus",
+        ),
+        ({"class_name": "ELU", "config": {"name": "a", "alpha": 0.5}}, "elu0.5"),
+    ],
+)
+def test_the_activations_besides_the_rectifier_read_by_name(
+    tmp_path: Path, layer: dict[str, object], token: str
+) -> None:
+    """Keras's ``elu``, ``selu``, ``mish`` and ``softplus`` (its ``gelu`` is exact by default,
+    ``approximate=False``), and its ``ELU`` layer, each after the pixels' rescaling."""
+    network = read_model(str(_with_layer(tmp_path, layer, "activations.keras")))
+    assert [str(node.layer) for node in network.nodes if node.name == "a"] == [token]

@@ -476,6 +476,35 @@ def test_gelu_written_out_with_erf_reads_as_one_gelu() -> None:
         from_onnx_model(_graph(nodes, [1, 8, 4, 4], constants), "gelu.onnx")
 
 
+def test_the_newer_operators_of_activations_read_with_their_attributes() -> None:
+    """Mish (opset 18) and Gelu's ``approximate`` (opset 20) as operators of their own; a
+    softplus of x that is not part of x * tanh(softplus(x)) stays a softplus."""
+    from onnx import helper
+
+    from cnncount.readers.onnx import from_onnx_model
+
+    nodes = [
+        helper.make_node("Mish", ["x"], ["m"], name="mish"),
+        helper.make_node("Gelu", ["m"], ["g"], name="gelu", approximate="tanh"),
+        helper.make_node("Elu", ["g"], ["e"], name="elu", alpha=0.5),
+        helper.make_node("PRelu", ["e", "slopes"], ["p"], name="prelu"),
+        helper.make_node("Softplus", ["p"], ["s"], name="softplus"),
+        helper.make_node("Tanh", ["s"], ["y"], name="tanh"),
+    ]
+    model = _graph(nodes, [1, 8, 4, 4], {"slopes": [0.25] * 8})
+    model.opset_import[0].version = 20  # type: ignore[attr-defined]
+    network = from_onnx_model(model, "activations.onnx")
+    assert [str(node.layer) for node in network.nodes] == [
+        "mish",
+        "gelu/tanh",
+        "elu0.5",
+        "prelu/channels",
+        "softplus",
+        "tanh",
+    ]
+    assert summarize(network).totals.params == 8
+
+
 def test_a_channels_last_input_with_its_pixel_scaling_reads_as_c_h_w() -> None:
     from onnx import helper
 
@@ -561,3 +590,42 @@ def test_a_gather_of_every_value_in_order_is_a_view_and_another_is_refused() -> 
     assert [str(node.layer) for node in network.nodes] == ["relu"]
     with pytest.raises(ReadError, match=r"view.onnx: node 'flatten' \(Reshape\): cnncount cannot"):
         from_onnx_model(model([3, 2, 1, 0]), "view.onnx")
+
+
+@pytest.mark.slow  # an export, some 5 s
+def test_the_activations_besides_the_rectifier_read_from_an_export(tmp_path: Path) -> None:
+    """ELU, SELU, Mish, softplus, PReLU (one slope, and one per channel) and GELU's tanh
+    approximation, as PyTorch exports them at opset 20, each its own operator."""
+    torch = pytest.importorskip("torch", reason="PyTorch is not installed: make torch")
+    from torch import nn
+
+    model = nn.Sequential(
+        nn.Conv2d(3, 8, 3),
+        nn.ELU(0.5),
+        nn.SELU(),
+        nn.Mish(),
+        nn.Softplus(),
+        nn.PReLU(8),
+        nn.GELU(approximate="tanh"),
+        nn.Conv2d(8, 4, 1),
+        nn.PReLU(),
+    ).eval()
+    path = tmp_path / "activations.onnx"
+    torch.onnx.export(
+        model, (torch.zeros(1, 3, 16, 16),), str(path), opset_version=20, dynamo=False
+    )
+    network = read_onnx(str(path))
+    assert [str(node.layer) for node in network.nodes] == [
+        "conv3-8/p0",
+        "elu0.5",
+        "selu",
+        "mish",
+        "softplus",
+        "prelu/channels",
+        "gelu/tanh",
+        "conv1-4",
+        "prelu",
+    ]
+    summary = summarize(network)
+    assert summary.totals.params == sum(p.numel() for p in model.parameters())
+    assert summary.totals.macs == 14 * 14 * 8 * 3 * 3 * 3 + 14 * 14 * 4 * 8  # the two convolutions'

@@ -62,7 +62,7 @@ REFUSED = {
     "hiera_tiny_224": "PatchEmbed",
     "coatnet_nano_rw_224": "Attention2d",
     "maxvit_nano_rw_256": "PartitionAttentionCl",
-    "maxvit_tiny_tf_224": "BatchNormAct2d",
+    "maxvit_tiny_tf_224": "PartitionAttentionCl",
     "levit_128s": "LevitDistilled",
     "mobilevit_xxs": "MobileVitBlock",
     "mobilevitv2_050": "MobileVitV2Block",
@@ -132,6 +132,10 @@ LAYERS = {
     "DropPath": lambda: layers.DropPath(0.1),
     "LayerScale2d": lambda: layers.LayerScale2d(8),
     "LeakyReLU": lambda: nn.LeakyReLU(0.1, inplace=True),
+    "GELUTanh": lambda: layers.GELUTanh(),
+    "BatchNormAct2d GELUTanh": lambda: layers.BatchNormAct2d(8, act_layer="gelu_tanh"),
+    "PReLU": lambda: layers.activations.PReLU(8),
+    "Mish": lambda: layers.create_act_layer("mish"),
 }
 """timm's blocks and the modules of torch.nn that they use, each read alone on an 8 x 9 x 11 map."""
 

@@ -4,8 +4,9 @@ what to write instead.
 
 The patterns are those of tutorials and course work: a decoder of transposed convolutions (with
 ``output_size``), a squeeze-and-excitation gate reshaped three ways, a pooled map squeezed, the
-soft-max and its logarithm as functions and as modules, and ``x.float()`` or ``x.to(device)``
-in a forward.
+soft-max and its logarithm as functions and as modules, ``x.float()`` or ``x.to(device)`` in a
+forward, and the activations besides the rectifier (ELU, SELU, Mish, softplus, PReLU, GELU's tanh
+approximation) and channel dropout, whose saved tensors are checked against autograd's too.
 """
 
 from __future__ import annotations
@@ -20,7 +21,9 @@ from torch import nn
 from torch.nn import functional as F
 from torch.utils.flop_counter import FlopCounterMode
 
-from cnncount import ReadError, Shape, from_torch, summarize
+from cnncount import Batch, ReadError, Shape, from_torch, summarize
+from cnncount.memory import kept_for_backward_bytes
+from tests.torch_memory import saved_bytes
 
 pytestmark = pytest.mark.slow
 
@@ -218,3 +221,54 @@ def test_a_move_to_a_device_reads_as_no_layer(move: str) -> None:
     """On the meta device a move changes nothing: the layers are the convolution's alone."""
     network = from_torch(Forward(MOVES[move]), (3, 8, 8))
     assert [str(node.layer) for node in network.nodes] == ["conv3-8/p0"]
+
+
+ACTIVATIONS = {
+    "nn.ELU(0.5)": (nn.ELU(0.5), "elu0.5"),
+    "F.elu": (Forward(lambda self, x: F.elu(self.conv(x), alpha=2.0)), "elu2"),
+    "nn.SELU()": (nn.SELU(), "selu"),
+    "torch.selu": (Forward(lambda self, x: torch.selu(self.conv(x))), "selu"),
+    "nn.Mish()": (nn.Mish(), "mish"),
+    "nn.Softplus(2, 10)": (nn.Softplus(2, 10), "softplus2"),
+    "nn.PReLU()": (nn.PReLU(), "prelu"),
+    "nn.PReLU(8)": (nn.PReLU(8), "prelu/channels"),
+    "nn.GELU('tanh')": (nn.GELU(approximate="tanh"), "gelu/tanh"),
+    "nn.Dropout2d(0.25)": (nn.Dropout2d(0.25), "dropout2d0.25"),
+    "F.gelu(tanh)": (
+        Forward(lambda self, x: F.gelu(self.conv(x), approximate="tanh")),
+        "gelu/tanh",
+    ),
+}
+"""The activations besides the rectifier that tutorials use, each after an 8-channel
+convolution, and the token it reads as."""
+
+
+def after_a_convolution(activation: nn.Module) -> nn.Module:
+    """Return ``activation`` after a 3x3 convolution to 8 channels, unless it has one of its own."""
+    if isinstance(activation, Forward):
+        return activation
+    return nn.Sequential(nn.Conv2d(3, 8, 3), activation)
+
+
+@pytest.mark.parametrize("case", sorted(ACTIVATIONS))
+def test_an_activation_reads_as_torch_counts_it_and_keeps_what_autograd_keeps(case: str) -> None:
+    activation, token = ACTIVATIONS[case]
+    model = after_a_convolution(activation)
+    network = from_torch(model, (3, 16, 16))
+    assert str(network.nodes[-1].layer) == token
+    assert cnncount_counts(model, (3, 16, 16)) == torch_counts(model, (3, 16, 16))
+    measured, _ = saved_bytes(model.train(), torch.randn(4, 3, 16, 16))
+    assert kept_for_backward_bytes(summarize(network), Batch(4, device="cpu")) == measured
+
+
+def test_prelu_with_its_slopes_along_another_axis_is_refused_in_one_line() -> None:
+    """On a channels-last map torch's axis 1 is the height: a slope per row, which is no layer."""
+    rows = Forward(lambda self, x: F.prelu(self.conv(x).permute(0, 2, 3, 1), self.slopes))
+    rows.slopes = nn.Parameter(torch.ones(6))
+    with pytest.raises(ReadError) as error:
+        from_torch(rows, (3, 8, 8))
+    message = str(error.value)
+    assert "\n" not in message
+    assert message.endswith(
+        "cnncount learns one slope, or one per channel, not 6 slopes over a tensor of 6x6x8 (NHWC)"
+    )

@@ -17,7 +17,9 @@ import torch.nn.functional as F
 from torch import nn
 
 from cnncount import (
+    ELU,
     GELU,
+    SELU,
     AdaptiveAvgPool2d,
     Add,
     AvgPool2d,
@@ -31,6 +33,7 @@ from cnncount import (
     ConvTranspose2d,
     CosineWindowAttention,
     Dropout,
+    Dropout2d,
     Flatten,
     GlobalResponseNorm,
     GroupNorm,
@@ -46,17 +49,20 @@ from cnncount import (
     MapToTokens,
     MaxPool2d,
     Merge,
+    Mish,
     MultiheadAttention,
     Multiply,
     PatchEmbedding,
     PositionEmbedding,
     PositionwiseLinear,
+    PReLU,
     RelativeAttention,
     ReLU,
     ReLU6,
     Sigmoid,
     SiLU,
     Softmax,
+    Softplus,
     SpaceToDepth,
     StdConv2d,
     StochasticDepth,
@@ -338,6 +344,8 @@ def torch_layer(layer: Layer, shape: Shape) -> nn.Module:
         return nn.ReLU6(inplace=True)
     if isinstance(layer, LeakyReLU):
         return nn.LeakyReLU(layer.negative_slope, inplace=True)
+    if isinstance(layer, Dropout2d):
+        return nn.Dropout2d(layer.p)
     if isinstance(layer, Dropout):
         return nn.Dropout(layer.p)
     if isinstance(layer, Softmax):
@@ -357,11 +365,20 @@ def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
         Hardsigmoid: nn.Hardsigmoid,
         Sigmoid: nn.Sigmoid,
         Tanh: nn.Tanh,
-        GELU: nn.GELU,
+        SELU: nn.SELU,
+        Mish: nn.Mish,
         ClassTokenReadout: Readout,
     }
     if type(layer) in simple:
         return simple[type(layer)]()
+    if isinstance(layer, GELU):
+        return nn.GELU(approximate="tanh" if layer.tanh else "none")
+    if isinstance(layer, ELU):
+        return nn.ELU(layer.alpha)
+    if isinstance(layer, Softplus):
+        return nn.Softplus(layer.beta)
+    if isinstance(layer, PReLU):
+        return nn.PReLU(shape.channels if layer.channels else 1)
     if isinstance(layer, StochasticDepth):
         return DropPath(layer.p)
     if isinstance(layer, LayerNorm):

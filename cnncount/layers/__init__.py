@@ -95,6 +95,9 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
         Dropout as Dropout,
     )
     from cnncount.layers.pointwise import (
+        Dropout2d as Dropout2d,
+    )
+    from cnncount.layers.pointwise import (
         LeakyReLU as LeakyReLU,
     )
     from cnncount.layers.pointwise import (
@@ -115,6 +118,11 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
     from cnncount.layers.pool import (
         MaxPool2d as MaxPool2d,
     )
+    from cnncount.layers.rectifiers import ELU as ELU
+    from cnncount.layers.rectifiers import SELU as SELU
+    from cnncount.layers.rectifiers import Mish as Mish
+    from cnncount.layers.rectifiers import PReLU as PReLU
+    from cnncount.layers.rectifiers import Softplus as Softplus
     from cnncount.layers.relative_attention import RelativeAttention as RelativeAttention
     from cnncount.layers.residual import (
         LayerScale as LayerScale,
@@ -162,6 +170,8 @@ LAYERS = {
     "ConvTranspose2d": "transposed",
     "CosineWindowAttention": "window_attention",
     "Dropout": "pointwise",
+    "Dropout2d": "pointwise",
+    "ELU": "rectifiers",
     "Flatten": "linear",
     "GELU": "gates",
     "GlobalResponseNorm": "grn",
@@ -178,9 +188,11 @@ LAYERS = {
     "MapToTokens": "tokens",
     "MaxPool2d": "pool",
     "Merge": "merge",
+    "Mish": "rectifiers",
     "MultiheadAttention": "attention",
     "Multiply": "merge",
     "Normalization": "scaling",
+    "PReLU": "rectifiers",
     "PatchEmbedding": "tokens",
     "PositionEmbedding": "tokens",
     "PositionwiseLinear": "linear",
@@ -188,9 +200,11 @@ LAYERS = {
     "ReLU6": "pointwise",
     "RelativeAttention": "relative_attention",
     "Rescaling": "scaling",
+    "SELU": "rectifiers",
     "SiLU": "gates",
     "Sigmoid": "gates",
     "Softmax": "pointwise",
+    "Softplus": "rectifiers",
     "SpaceToDepth": "partition",
     "StdConv2d": "stdconv",
     "StochasticDepth": "residual",

@@ -141,25 +141,31 @@ class Sigmoid(Layer):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class GELU(Layer):
-    """The Gaussian error linear unit ``x * Phi(x)`` (exact, not the tanh approximation), of
-    ConvNeXt and the vision transformer.
+    """The Gaussian error linear unit ``x * Phi(x)``, of ConvNeXt and the vision transformer;
+    with ``tanh``, its approximation ``0.5 x (1 + tanh(sqrt(2 / pi) (x + 0.044715 x³)))``, of
+    BERT, MaxViT's TensorFlow weights and SigLIP. Either way it has no parameters, no
+    multiply-accumulates that cnncount counts, and keeps its input for the backward pass.
 
     Examples:
         >>> GELU(), str(GELU()), GELU().in_place
-        (GELU(), 'gelu', False)
+        (GELU(tanh=False), 'gelu', False)
+        >>> str(GELU(tanh=True))
+        'gelu/tanh'
     """
 
     kind = "gelu"
     category = "activation"
 
+    tanh: bool = False
+
     def saves(self, shape: Shape) -> Saves:
-        """Return its input, from which its gradient is computed (in place, a copy of it).
+        """Return its input, from which its gradient is computed.
 
         Examples:
-            >>> GELU().saves(Shape(32, 8, 8)).input
-            True
+            >>> GELU().saves(Shape(32, 8, 8)).input, GELU(tanh=True).saves(Shape(32, 8, 8)).input
+            (True, True)
         """
         return INPUT_SAVED
 
     def __str__(self) -> str:
-        return "gelu"
+        return "gelu/tanh" if self.tanh else "gelu"

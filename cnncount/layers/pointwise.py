@@ -15,7 +15,7 @@ from cnncount.layers.base import (
 )
 from cnncount.shapes import Shape
 
-__all__ = ["Dropout", "LeakyReLU", "ReLU", "ReLU6", "Softmax", "require_probability"]
+__all__ = ["Dropout", "Dropout2d", "LeakyReLU", "ReLU", "ReLU6", "Softmax", "require_probability"]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -156,6 +156,36 @@ class Dropout(Layer):
 
     def __str__(self) -> str:
         return "dropout" if self.p == 0.5 else f"dropout{number_text(self.p)}"
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class Dropout2d(Dropout):
+    """Channel dropout (spatial dropout, Tompson et al., 2015) with drop probability ``p``: in
+    training each of an image's maps is kept or dropped whole, as ``nn.Dropout2d`` does.
+
+    Its backward pass keeps the noise it multiplied the maps by, one value per map in the
+    activations' data type, where :class:`Dropout` keeps a mask of every value.
+
+    Examples:
+        >>> Dropout2d(0.25), str(Dropout2d()), str(Dropout2d(0.25))
+        (Dropout2d(p=0.25), 'dropout2d', 'dropout2d0.25')
+        >>> Dropout2d(0.25).passes_through(training=False)
+        True
+    """
+
+    kind = "dropout2d"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its noise, a value for each map (none where it drops nothing).
+
+        Examples:
+            >>> Dropout2d().saves(Shape(64, 8, 8)).values
+            64
+        """
+        return Saves(values=shape.channels) if self.p else NOTHING_SAVED
+
+    def __str__(self) -> str:
+        return "dropout2d" + Dropout.__str__(self).removeprefix("dropout")
 
 
 def require_probability(what: str, p: float) -> None:

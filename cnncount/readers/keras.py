@@ -21,7 +21,9 @@ from typing import Any
 
 from cnncount.errors import CnncountError, LayerError, ReadError
 from cnncount.layers import (
+    ELU,
     GELU,
+    SELU,
     AdaptiveAvgPool2d,
     Add,
     AvgPool2d,
@@ -29,6 +31,7 @@ from cnncount.layers import (
     Concat,
     Conv2d,
     Dropout,
+    Dropout2d,
     Flatten,
     Hardsigmoid,
     Hardswish,
@@ -37,6 +40,7 @@ from cnncount.layers import (
     LayerScale,
     Linear,
     MaxPool2d,
+    Mish,
     Multiply,
     Normalization,
     PositionwiseLinear,
@@ -46,6 +50,7 @@ from cnncount.layers import (
     Sigmoid,
     SiLU,
     Softmax,
+    Softplus,
     StochasticDepth,
     Tanh,
     ZeroPad2d,
@@ -74,6 +79,10 @@ ACTIVATIONS: dict[str, Callable[[], Layer] | None] = {
     "hard_swish": Hardswish,
     "hard_silu": Hardswish,
     "tanh": Tanh,
+    "elu": ELU,
+    "selu": SELU,
+    "softplus": Softplus,
+    "mish": Mish,
 }
 """cnncount's layer for each Keras activation name, or None for the identity, which adds no row."""
 
@@ -625,11 +634,12 @@ _LAYERS: dict[str, Callable[[_Reader, Mapping[str, Any], list[str], list[float]]
     "GlobalMaxPooling2D": _global_pool,
     "ZeroPadding2D": _padding,
     "ReLU": _relu,
+    "ELU": _simple(lambda config: ELU(float(config.get("alpha", 1.0)))),
     "Activation": _activation,
     "Reshape": _reshape,
     "Flatten": _simple(lambda config: Flatten(), vector=True),
     "Dropout": _simple(lambda config: Dropout(float(config.get("rate", 0.5)))),
-    "SpatialDropout2D": _simple(lambda config: Dropout(float(config.get("rate", 0.5)))),
+    "SpatialDropout2D": _simple(lambda config: Dropout2d(float(config.get("rate", 0.5)))),
     "Add": _merge,
     "Multiply": _merge,
     "Concatenate": _merge,

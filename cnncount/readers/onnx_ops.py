@@ -13,7 +13,9 @@ from collections.abc import Callable
 from typing import Any
 
 from cnncount.layers import (
+    ELU,
     GELU,
+    SELU,
     AdaptiveAvgPool2d,
     Add,
     AvgPool2d,
@@ -33,15 +35,18 @@ from cnncount.layers import (
     Linear,
     LocalResponseNorm,
     MaxPool2d,
+    Mish,
     Multiply,
     Normalization,
     PositionwiseLinear,
+    PReLU,
     ReLU,
     ReLU6,
     Rescaling,
     Sigmoid,
     SiLU,
     Softmax,
+    Softplus,
     Tanh,
     ZeroPad2d,
 )
@@ -59,7 +64,9 @@ _ACTIVATIONS: dict[str, Callable[[], Layer]] = {
     "HardSigmoid": Hardsigmoid,
     "HardSwish": Hardswish,
     "Tanh": Tanh,
-    "Gelu": GELU,
+    "Selu": SELU,
+    "Mish": Mish,
+    "Softplus": Softplus,
 }
 """The operators that act value by value, each as the cnncount layer it is."""
 
@@ -89,6 +96,12 @@ def map_node(reader: GraphReader, node: Any) -> None:
 
 def _activation(reader: GraphReader, node: Any, layer: Layer) -> None:
     source = reader.flow(node)
+    mish = _mish_parts(reader, node)
+    if mish is not None:  # x * tanh(softplus(x)) is Mish, as exporters before opset 18 write it
+        tanh, product = mish
+        reader.fused[_name(tanh)] = reader.fused[_name(product)] = "mish"
+        reader.add(product, Mish(), [source], product.output[0], source.layout)
+        return
     gated = _gate_partner(reader, node, source)
     if gated is not None:  # x * sigmoid(x) is SiLU, x * hardsigmoid(x) is hard swish
         reader.fused[_name(gated)] = "gate"
@@ -96,6 +109,24 @@ def _activation(reader: GraphReader, node: Any, layer: Layer) -> None:
         reader.add(gated, layer, [source], gated.output[0], source.layout)
         return
     reader.add(node, layer, [source], node.output[0], source.layout)
+
+
+def _only_user(reader: GraphReader, tensor: str, op: str) -> Any:
+    """Return the one node that reads ``tensor`` if it is an ``op``, else None."""
+    users = reader.consumers.get(tensor, [])
+    return users[0] if len(users) == 1 and users[0].op_type == op else None
+
+
+def _mish_parts(reader: GraphReader, node: Any) -> tuple[Any, Any] | None:
+    """Return the ``Tanh`` and the ``Mul`` that make ``node``, a softplus of x, into
+    ``x * tanh(softplus(x))``, or None where they do not."""
+    if node.op_type != "Softplus":
+        return None
+    tanh = _only_user(reader, node.output[0], "Tanh")
+    product = _only_user(reader, tanh.output[0], "Mul") if tanh is not None else None
+    if product is None or sorted(product.input) != sorted([tanh.output[0], node.input[0]]):
+        return None
+    return tanh, product
 
 
 def _gate_partner(reader: GraphReader, node: Any, source: Flow) -> Any:
@@ -475,6 +506,35 @@ def _bias_of_scale(reader: GraphReader, node: Any) -> bool:
     reader.nodes[-1] = type(last)(name=last.name, layer=LayerScale(bias=True), inputs=last.inputs)
     reader.alias(node, node.output[0], source)
     return True
+
+
+def _gelu(reader: GraphReader, node: Any) -> None:
+    approximate = attribute(node, "approximate", "none")
+    if approximate not in ("none", "tanh"):
+        raise reader.refuse(node, f"cnncount cannot count Gelu with approximate={approximate!r}")
+    _activation(reader, node, GELU(tanh=approximate == "tanh"))
+
+
+def _elu(reader: GraphReader, node: Any) -> None:
+    _activation(reader, node, ELU(attribute(node, "alpha", 1.0)))
+
+
+def _prelu(reader: GraphReader, node: Any) -> None:
+    """PReLU's slopes: one, or one per channel, broadcast from C x 1 x 1 over an image."""
+    source = reader.flow(node)
+    slopes = reader.constant(node, 1)
+    dims = slopes.dims if slopes is not None else None
+    channels = source.shape.channels
+    if dims is not None and math.prod(dims) == 1:
+        layer = PReLU()
+    elif dims in ((channels, 1, 1), (channels,)) and source.layout in ("NCHW", "NC"):
+        layer = PReLU(channels=True)
+    else:
+        shown = "x".join(map(str, dims)) if dims is not None else "not a constant"
+        raise reader.refuse(
+            node, f"cnncount learns one slope, or one per channel, not slopes of {shown}"
+        )
+    reader.add(node, layer, [source], node.output[0], source.layout)
 
 
 def _erf(reader: GraphReader, node: Any) -> None:
@@ -886,6 +946,9 @@ OPERATORS: dict[str, Callable[[GraphReader, Any], None]] = {
     "Mul": _merge,
     "Sub": _merge,
     "Div": _merge,
+    "Gelu": _gelu,
+    "Elu": _elu,
+    "PRelu": _prelu,
     "Erf": _erf,
     "Concat": _concat,
     "Flatten": _flatten,

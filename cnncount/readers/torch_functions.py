@@ -36,14 +36,23 @@ from collections.abc import Callable
 
 from cnncount.layers import Layer
 from cnncount.layers.channels import ChannelChunk, ChannelShuffle
-from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
+from cnncount.layers.gates import Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
 from cnncount.layers.linear import Flatten
 from cnncount.layers.merge import Add, Concat, Multiply
 from cnncount.layers.padding import ZeroPad2d
-from cnncount.layers.pointwise import Dropout, ReLU, ReLU6
+from cnncount.layers.pointwise import Dropout, Dropout2d, ReLU, ReLU6
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
+from cnncount.layers.rectifiers import ELU, SELU, Mish, PReLU, Softplus
 from cnncount.layers.residual import LayerScale
-from cnncount.readers.torch_modules import batch_norm, conv, layer_norm, linear, pool, softmax
+from cnncount.readers.torch_modules import (
+    batch_norm,
+    conv,
+    gelu,
+    layer_norm,
+    linear,
+    pool,
+    softmax,
+)
 from cnncount.readers.torch_trace import Call, Mapped, Mapping, unknown_operator
 
 __all__ = ["FUNCTIONS", "Extension", "extend", "register"]
@@ -397,6 +406,12 @@ def _dropout(call: Call) -> Mapped:
     return Mapped((Dropout(call.argument(1, "p", 0.5)),))
 
 
+@register(f"{_F}.dropout2d")
+def _dropout2d(call: Call) -> Mapped:
+    call.source("NCHW")
+    return Mapped((Dropout2d(call.argument(1, "p", 0.5)),))
+
+
 @register(f"{_F}.softmax", "torch.softmax", "Tensor.softmax")
 @register(f"{_F}.log_softmax", "torch.log_softmax", "Tensor.log_softmax")
 def _softmax(call: Call) -> Mapped:
@@ -407,10 +422,7 @@ def _softmax(call: Call) -> Mapped:
 
 @register(f"{_F}.gelu")
 def _gelu(call: Call) -> Mapped:
-    approximate = call.argument(1, "approximate", "none")
-    if approximate != "none":
-        raise call.refuse(f"cnncount cannot count {call.operator} with approximate={approximate!r}")
-    return Mapped((GELU(),))
+    return Mapped((gelu(call, call.argument(1, "approximate", "none")),))
 
 
 _ACTIVATIONS: dict[str, type[Layer]] = {
@@ -424,8 +436,37 @@ _ACTIVATIONS: dict[str, type[Layer]] = {
     f"{_F}.silu": SiLU,
     f"{_F}.hardswish": Hardswish,
     f"{_F}.hardsigmoid": Hardsigmoid,
+    **dict.fromkeys((f"{_F}.selu", "torch.selu"), SELU),
+    f"{_F}.mish": Mish,
 }
 """The activation functions without an option cnncount needs, and their layers."""
+
+
+@register(f"{_F}.elu", f"{_F}.elu_")
+def _elu(call: Call) -> Mapped:
+    return Mapped((ELU(call.argument(1, "alpha", 1.0)),))
+
+
+@register(f"{_F}.softplus")
+def _softplus(call: Call) -> Mapped:
+    return Mapped((Softplus(call.argument(1, "beta", 1.0)),))
+
+
+@register("torch.prelu", f"{_F}.prelu")
+def _prelu(call: Call) -> Mapped:
+    """PReLU's slopes: one for every value, or one per channel where the channels are torch's
+    axis 1, as ``nn.PReLU(num_parameters=C)`` needs them."""
+    flow = call.source("NCHW", "NC", "NHWC", "NLC")
+    slopes = int(call.argument(1, "weight").numel())
+    if slopes == 1:
+        return Mapped((PReLU(),))
+    if flow.layout not in ("NCHW", "NC") or slopes != flow.shape.channels:
+        shown = "x".join(map(str, flow.dims()))
+        raise call.refuse(
+            f"cnncount learns one slope, or one per channel, not {slopes} slopes over a tensor "
+            f"of {shown} ({flow.layout})"
+        )
+    return Mapped((PReLU(channels=True),))
 
 
 @register(*_ACTIVATIONS)

@@ -49,6 +49,7 @@ __all__ = [
     "MODULES",
     "batch_norm",
     "conv",
+    "gelu",
     "layer_norm",
     "linear",
     "load_extensions",
@@ -329,11 +330,15 @@ def _identity(call: Call) -> Mapped:
 
 @register(f"{_NN}.activation.GELU")
 def _gelu(call: Call) -> Mapped:
-    if call.module.approximate != "none":
-        raise call.refuse(
-            f"cnncount cannot count GELU with approximate={call.module.approximate!r}"
-        )
-    return Mapped((GELU(),))
+    return Mapped((gelu(call, call.module.approximate),))
+
+
+def gelu(call: Call, approximate: str) -> GELU:
+    """Return GELU, exact (``approximate="none"``) or its tanh approximation, as PyTorch names
+    them; refuse any other ``approximate``."""
+    if approximate not in ("none", "tanh"):
+        raise call.refuse(f"cnncount cannot count GELU with approximate={approximate!r}")
+    return GELU(tanh=approximate == "tanh")
 
 
 def softmax(call: Call, dim: Any, log: bool) -> Mapped:

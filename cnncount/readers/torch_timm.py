@@ -24,8 +24,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
+from functools import partial
 from typing import Any
 
+from cnncount.layers import Layer
 from cnncount.layers.attention import MultiheadAttention
 from cnncount.layers.channels import ChannelChunk
 from cnncount.layers.conv import Conv2d
@@ -188,13 +190,14 @@ def _layer_scale(call: Call) -> Mapped:
     return Mapped((LayerScale(),))
 
 
-_ACTIVATIONS = {
+_ACTIVATIONS: dict[str, Callable[[], Layer]] = {
     "Sigmoid": Sigmoid,
     "Tanh": Tanh,
     "Swish": SiLU,
     "HardSwish": Hardswish,
     "HardSigmoid": Hardsigmoid,
     "GELU": GELU,
+    "GELUTanh": partial(GELU, tanh=True),
 }
 """timm's own activation modules (``timm.layers.activations``) and their layers."""
 
