@@ -335,7 +335,17 @@ def _gelu(call: Call) -> Mapped:
 
 def gelu(call: Call, approximate: str) -> GELU:
     """Return GELU, exact (``approximate="none"``) or its tanh approximation, as PyTorch names
-    them; refuse any other ``approximate``."""
+    them; refuse any other ``approximate``.
+
+    Examples:
+        >>> from cnncount.readers.torch_trace import _example_call
+        >>> gelu(_example_call(), "none"), gelu(_example_call(), "tanh")
+        (GELU(tanh=False), GELU(tanh=True))
+        >>> gelu(_example_call(), "erf")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: tiny: module 'head' (Sequential): cnncount cannot count GELU with approximate='erf'
+    """
     if approximate not in ("none", "tanh"):
         raise call.refuse(f"cnncount cannot count GELU with approximate={approximate!r}")
     return GELU(tanh=approximate == "tanh")
