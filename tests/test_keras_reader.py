@@ -274,12 +274,23 @@ def test_keras_itself_agrees_when_installed() -> None:
             "softplus",
         ),
         ({"class_name": "ELU", "config": {"name": "a", "alpha": 0.5}}, "elu0.5"),
+        (
+            {"class_name": "LeakyReLU", "config": {"name": "a", "negative_slope": 0.1}},
+            "leakyrelu0.1",
+        ),
+        ({"class_name": "LeakyReLU", "config": {"name": "a"}}, "leakyrelu0.3"),  # Keras's default
+        ({"class_name": "ReLU", "config": {"name": "a", "negative_slope": 0.1}}, "leakyrelu0.1"),
+        (
+            {"class_name": "Activation", "config": {"name": "a", "activation": "leaky_relu"}},
+            "leakyrelu0.2",
+        ),
     ],
 )
 def test_the_activations_besides_the_rectifier_read_by_name(
     tmp_path: Path, layer: dict[str, object], token: str
 ) -> None:
-    """Keras's ``elu``, ``selu``, ``mish`` and ``softplus`` (its ``gelu`` is exact by default,
-    ``approximate=False``), and its ``ELU`` layer, each after the pixels' rescaling."""
+    """Keras's ``elu``, ``selu``, ``mish``, ``softplus`` and ``leaky_relu`` (slope 0.2; its
+    ``gelu`` is exact by default, ``approximate=False``), its ``ELU`` and ``LeakyReLU`` layers
+    (slope 0.3) and a ``ReLU`` with a negative slope, each after the pixels' rescaling."""
     network = read_model(str(_with_layer(tmp_path, layer, "activations.keras")))
     assert [str(node.layer) for node in network.nodes if node.name == "a"] == [token]

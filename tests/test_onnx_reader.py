@@ -303,12 +303,12 @@ def _unsupported(tmp_path: Path) -> Path:
     from onnx import TensorProto, helper
 
     graph = helper.make_graph(
-        [helper.make_node("LeakyRelu", ["x"], ["y"], name="leaky")],
-        "leaky",
+        [helper.make_node("Sin", ["x"], ["y"], name="sine")],
+        "sine",
         [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
         [helper.make_tensor_value_info("y", TensorProto.FLOAT, [1, 3, 8, 8])],
     )
-    path = tmp_path / "leaky.onnx"
+    path = tmp_path / "sine.onnx"
     onnx.save(helper.make_model(graph), str(path))
     return path
 
@@ -357,9 +357,7 @@ def test_refusals_are_one_line_and_exit_status_2(tmp_path: Path) -> None:
     whole = (FIXTURES / "resnet18.onnx").read_bytes()
     truncated.write_bytes(whole[: len(whole) // 2])
     cases = {
-        _unsupported(
-            tmp_path
-        ): "node 'leaky' (LeakyRelu): cnncount cannot count the operator LeakyRelu",
+        _unsupported(tmp_path): "node 'sine' (Sin): cnncount cannot count the operator Sin",
         corrupt: "not an ONNX model",
         truncated: "not an ONNX model",
         tmp_path / "missing.onnx": "no such file",
@@ -477,8 +475,9 @@ def test_gelu_written_out_with_erf_reads_as_one_gelu() -> None:
 
 
 def test_the_newer_operators_of_activations_read_with_their_attributes() -> None:
-    """Mish (opset 18) and Gelu's ``approximate`` (opset 20) as operators of their own; a
-    softplus of x that is not part of x * tanh(softplus(x)) stays a softplus."""
+    """Mish (opset 18) and Gelu's ``approximate`` (opset 20) as operators of their own, ELU's
+    and the leaky rectifier's ``alpha``; a softplus of x that is not part of x * tanh(softplus(x))
+    stays a softplus."""
     from onnx import helper
 
     from cnncount.readers.onnx import from_onnx_model
@@ -489,7 +488,8 @@ def test_the_newer_operators_of_activations_read_with_their_attributes() -> None
         helper.make_node("Elu", ["g"], ["e"], name="elu", alpha=0.5),
         helper.make_node("PRelu", ["e", "slopes"], ["p"], name="prelu"),
         helper.make_node("Softplus", ["p"], ["s"], name="softplus"),
-        helper.make_node("Tanh", ["s"], ["y"], name="tanh"),
+        helper.make_node("Tanh", ["s"], ["t"], name="tanh"),
+        helper.make_node("LeakyRelu", ["t"], ["y"], name="leaky", alpha=0.1),
     ]
     model = _graph(nodes, [1, 8, 4, 4], {"slopes": [0.25] * 8})
     model.opset_import[0].version = 20  # type: ignore[attr-defined]
@@ -501,6 +501,7 @@ def test_the_newer_operators_of_activations_read_with_their_attributes() -> None
         "prelu/channels",
         "softplus",
         "tanh",
+        "leakyrelu0.1",
     ]
     assert summarize(network).totals.params == 8
 
@@ -629,3 +630,57 @@ def test_the_activations_besides_the_rectifier_read_from_an_export(tmp_path: Pat
     summary = summarize(network)
     assert summary.totals.params == sum(p.numel() for p in model.parameters())
     assert summary.totals.macs == 14 * 14 * 8 * 3 * 3 * 3 + 14 * 14 * 4 * 8  # the two convolutions'
+
+
+@pytest.mark.parametrize(
+    ("dims", "reason"),
+    [
+        (
+            [1, 3, -4, 4],
+            "x.onnx: input 'x' has dims 1x3x-4x4; every size after the batch must be positive",
+        ),
+        (
+            [1, 0, 4, 4],
+            "x.onnx: input 'x' has dims 1x0x4x4; every size after the batch must be positive",
+        ),
+    ],
+)
+def test_an_input_of_no_values_is_refused_naming_the_file_and_the_input(
+    dims: list[int], reason: str
+) -> None:
+    from onnx import TensorProto, helper
+
+    from cnncount.readers.onnx import from_onnx_model
+
+    graph = helper.make_graph(
+        [helper.make_node("Relu", ["x"], ["y"], name="relu")],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, dims)],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, dims)],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(ReadError) as error:
+        from_onnx_model(model, "x.onnx")
+    assert str(error.value) == reason
+
+
+def test_a_convolution_whose_weight_reads_other_channels_is_refused_with_both_counts() -> None:
+    from onnx import TensorProto, helper
+
+    from cnncount.readers.onnx import from_onnx_model
+
+    weight = helper.make_tensor("w", TensorProto.FLOAT, [8, 2, 3, 3], [0.0] * 144)
+    graph = helper.make_graph(
+        [helper.make_node("Conv", ["x", "w"], ["y"], name="conv", group=2)],
+        "g",
+        [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])],
+        [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)],
+        [weight],
+    )
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    with pytest.raises(ReadError) as error:
+        from_onnx_model(model, "conv.onnx")
+    assert str(error.value) == (
+        "conv.onnx: node 'conv' (Conv): its weight reads 4 input channels (2 per group, "
+        "in 2 groups), but its input has 3"
+    )

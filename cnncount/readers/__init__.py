@@ -64,7 +64,13 @@ def read_model(source: str, input_shape: Shape | None = None) -> Network:
         Traceback (most recent call last):
         ...
         cnncount.errors.ReadError: missing.onnx: no such file
+        >>> read_model(".")
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.ReadError: .: a directory, not a model file
     """
+    if os.path.isdir(source):
+        raise ReadError(f"{source}: a directory, not a model file")
     if not os.path.isfile(source):
         raise ReadError(f"{source}: no such file")
     reader = READERS[os.path.splitext(source)[1].lower()]

@@ -38,6 +38,7 @@ from cnncount.layers import (
     Layer,
     LayerNorm,
     LayerScale,
+    LeakyReLU,
     Linear,
     MaxPool2d,
     Mish,
@@ -83,6 +84,7 @@ ACTIVATIONS: dict[str, Callable[[], Layer] | None] = {
     "selu": SELU,
     "softplus": Softplus,
     "mish": Mish,
+    "leaky_relu": lambda: LeakyReLU(0.2),
 }
 """cnncount's layer for each Keras activation name, or None for the identity, which adds no row."""
 
@@ -509,11 +511,14 @@ def _relu(reader: _Reader, spec: Mapping[str, Any], sources: list[str], _: list[
         config.get("negative_slope", 0),
         config.get("threshold", 0),
     )
-    if slope or threshold or most not in (None, 6, 6.0):
+    if threshold or most not in (None, 6, 6.0) or (slope and most is not None):
         raise reader.refuse(
             spec,
-            f"max_value {most}, negative_slope {slope}, threshold {threshold}: cnncount has ReLU and ReLU6",
+            f"max_value {most}, negative_slope {slope}, threshold {threshold}: cnncount has ReLU, "
+            "ReLU6 and the leaky rectifier",
         )
+    if slope:
+        return [("", LeakyReLU(float(slope)), None)]
     return [("", ReLU() if most is None else ReLU6(), None)]
 
 
@@ -635,6 +640,9 @@ _LAYERS: dict[str, Callable[[_Reader, Mapping[str, Any], list[str], list[float]]
     "ZeroPadding2D": _padding,
     "ReLU": _relu,
     "ELU": _simple(lambda config: ELU(float(config.get("alpha", 1.0)))),
+    "LeakyReLU": _simple(
+        lambda config: LeakyReLU(float(config.get("negative_slope", config.get("alpha", 0.3))))
+    ),
     "Activation": _activation,
     "Reshape": _reshape,
     "Flatten": _simple(lambda config: Flatten(), vector=True),

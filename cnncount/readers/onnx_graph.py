@@ -76,12 +76,12 @@ class GraphReader:
         Examples:
             >>> from onnx import TensorProto, helper
             >>> from cnncount.readers.onnx_ops import map_node
-            >>> graph = helper.make_graph([helper.make_node("LeakyRelu", ["x"], ["y"], name="l")], "g",
+            >>> graph = helper.make_graph([helper.make_node("Sin", ["x"], ["y"], name="sine")], "g",
             ...     [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])], [])
             >>> GraphReader(helper.make_model(graph), "g.onnx").read(map_node)
             Traceback (most recent call last):
             ...
-            cnncount.errors.ReadError: g.onnx: node 'l' (LeakyRelu): cnncount cannot count the operator LeakyRelu
+            cnncount.errors.ReadError: g.onnx: node 'sine' (Sin): cnncount cannot count the operator Sin
         """
         constants = [node for node in self.graph.node if node.op_type == "Constant"]
         for node in constants:  # first, so that a pattern of nodes can read those after it
@@ -340,6 +340,11 @@ class GraphReader:
                 f"{self.path}: input {name!r} has sizes {shown} not fixed in the file; give them with --input CxHxW"
             )
         whole = [int(size) for size in sizes if size is not None]
+        if min(whole) < 1:
+            shown = "x".join(map(str, declared))
+            raise ReadError(
+                f"{self.path}: input {name!r} has dims {shown}; every size after the batch must be positive"
+            )
         if len(whole) == 1:
             return Shape(whole[0], 1, 1), "NC"
         return Shape(whole[0], whole[1], whole[2]), layout

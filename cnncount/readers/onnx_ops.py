@@ -32,6 +32,7 @@ from cnncount.layers import (
     Layer,
     LayerNorm,
     LayerScale,
+    LeakyReLU,
     Linear,
     LocalResponseNorm,
     MaxPool2d,
@@ -155,7 +156,9 @@ def _conv(reader: GraphReader, node: Any) -> None:
     if per_group * groups != source.shape.channels:
         raise reader.refuse(
             node,
-            f"its weight takes {per_group} x {groups} groups input channels, but its input has {source.shape.channels}",
+            f"its weight reads {_count(per_group * groups, 'input channel')} "
+            f"({per_group} per group, in {_count(groups, 'group')}), "
+            f"but its input has {source.shape.channels}",
         )
     if (top, left) != (bottom, right):
         source = reader.add(
@@ -515,6 +518,10 @@ def _gelu(reader: GraphReader, node: Any) -> None:
     _activation(reader, node, GELU(tanh=approximate == "tanh"))
 
 
+def _leaky_relu(reader: GraphReader, node: Any) -> None:
+    _activation(reader, node, LeakyReLU(attribute(node, "alpha", 0.01)))
+
+
 def _elu(reader: GraphReader, node: Any) -> None:
     _activation(reader, node, ELU(attribute(node, "alpha", 1.0)))
 
@@ -843,6 +850,10 @@ def _image(reader: GraphReader, node: Any) -> Flow:
     return source
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}" if number == 1 else f"{number} {thing}s"
+
+
 def _weight(reader: GraphReader, node: Any, index: int, rank: int) -> Value:
     weight = reader.constant(node, index)
     if weight is None or len(weight.dims) != rank:
@@ -948,6 +959,7 @@ OPERATORS: dict[str, Callable[[GraphReader, Any], None]] = {
     "Div": _merge,
     "Gelu": _gelu,
     "Elu": _elu,
+    "LeakyRelu": _leaky_relu,
     "PRelu": _prelu,
     "Erf": _erf,
     "Concat": _concat,
