@@ -98,15 +98,17 @@ def read_keras(path: str | Path, input_shape: Shape | None = None) -> Network:
     (C x H x W) in place of the file's own input if given.
 
     Examples:
-        >>> import tempfile, zipfile
+        >>> import os, tempfile, zipfile
         >>> config = '{"class_name": "Sequential", "config": {"name": "tiny", "layers": ['
         >>> config += '{"class_name": "InputLayer", "config": {"batch_shape": [null, 28, 28, 1]}},'
         >>> config += '{"class_name": "Flatten", "config": {"name": "flatten"}},'
         >>> config += '{"class_name": "Dense", "config": {"name": "fc", "units": 10}}]}}'
-        >>> with tempfile.NamedTemporaryFile(suffix=".keras", delete=False) as file:
-        ...     with zipfile.ZipFile(file, "w") as archive:
-        ...         archive.writestr("config.json", config)
-        >>> net = read_keras(file.name)
+        >>> folder = tempfile.TemporaryDirectory()
+        >>> path = os.path.join(folder.name, "tiny.keras")
+        >>> with zipfile.ZipFile(path, "w") as archive:
+        ...     archive.writestr("config.json", config)
+        >>> net = read_keras(path)
+        >>> folder.cleanup()
         >>> net.name, net.input_shape, [node.name for node in net.nodes]
         ('tiny', Shape(1, 28, 28), ['flatten', 'fc'])
         >>> read_keras("missing.keras")
