@@ -284,6 +284,8 @@ def test_keras_itself_agrees_when_installed() -> None:
             {"class_name": "Activation", "config": {"name": "a", "activation": "leaky_relu"}},
             "leakyrelu0.2",
         ),
+        ({"class_name": "PReLU", "config": {"name": "a", "shared_axes": [1, 2]}}, "prelu/channels"),
+        ({"class_name": "PReLU", "config": {"name": "a", "shared_axes": [1, 2, 3]}}, "prelu"),
     ],
 )
 def test_the_activations_besides_the_rectifier_read_by_name(
@@ -291,6 +293,18 @@ def test_the_activations_besides_the_rectifier_read_by_name(
 ) -> None:
     """Keras's ``elu``, ``selu``, ``mish``, ``softplus`` and ``leaky_relu`` (slope 0.2; its
     ``gelu`` is exact by default, ``approximate=False``), its ``ELU`` and ``LeakyReLU`` layers
-    (slope 0.3) and a ``ReLU`` with a negative slope, each after the pixels' rescaling."""
+    (slope 0.3), a ``ReLU`` with a negative slope, and a ``PReLU`` whose slope is shared over the
+    map (one per channel) or over every axis, each after the pixels' rescaling."""
     network = read_model(str(_with_layer(tmp_path, layer, "activations.keras")))
     assert [str(node.layer) for node in network.nodes if node.name == "a"] == [token]
+
+
+def test_a_prelu_with_a_slope_for_every_value_is_refused_in_one_line(tmp_path: Path) -> None:
+    """Keras's default PReLU learns H x W x C slopes, which is no layer of cnncount's."""
+    layer = {"class_name": "PReLU", "config": {"name": "a", "shared_axes": None}}
+    with pytest.raises(ReadError) as error:
+        read_model(str(_with_layer(tmp_path, layer, "prelu.keras")))
+    assert str(error.value).endswith(
+        "prelu.keras: layer 'a' (PReLU): shared_axes []: cnncount learns one slope, or one per "
+        "channel (shared_axes [1, 2])"
+    )

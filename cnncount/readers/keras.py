@@ -45,6 +45,7 @@ from cnncount.layers import (
     Multiply,
     Normalization,
     PositionwiseLinear,
+    PReLU,
     ReLU,
     ReLU6,
     Rescaling,
@@ -588,6 +589,23 @@ def _simple(
     return rows
 
 
+def _prelu(reader: _Reader, spec: Mapping[str, Any], sources: list[str], _: list[float]) -> _Rows:
+    """Keras's PReLU learns a slope for every value unless ``shared_axes`` shares it: over the
+    height and the width of a map (one per channel), or over every axis (one)."""
+    shared = sorted(spec["config"].get("shared_axes") or [])
+    every_axis = [1] if sources[0] in reader.vectors else [1, 2, 3]
+    per_channel = [] if sources[0] in reader.vectors else [1, 2]
+    if shared == every_axis:
+        return [("", PReLU(), None)]
+    if shared == per_channel:
+        return [("", PReLU(channels=True), None)]
+    raise reader.refuse(
+        spec,
+        f"shared_axes {shared}: cnncount learns one slope, or one per channel (shared_axes "
+        f"{per_channel})",
+    )
+
+
 def _normalization(
     reader: _Reader, spec: Mapping[str, Any], sources: list[str], _: list[float]
 ) -> _Rows:
@@ -642,6 +660,7 @@ _LAYERS: dict[str, Callable[[_Reader, Mapping[str, Any], list[str], list[float]]
     "ZeroPadding2D": _padding,
     "ReLU": _relu,
     "ELU": _simple(lambda config: ELU(float(config.get("alpha", 1.0)))),
+    "PReLU": _prelu,
     "LeakyReLU": _simple(
         lambda config: LeakyReLU(float(config.get("negative_slope", config.get("alpha", 0.3))))
     ),
