@@ -91,6 +91,7 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
     from cnncount.layers import (
         Hardswish as Hardswish,
     )
+    from cnncount.layers import InstanceNorm2d as InstanceNorm2d
     from cnncount.layers import (
         Interpolate as Interpolate,
     )

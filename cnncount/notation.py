@@ -41,7 +41,7 @@ _EXPECTED = (
     "expected conv<kernel>-<channels>, convt<kernel>-<channels>, stdconv<kernel>-<channels>, "
     "local<kernel>-<channels>, "
     "maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, linear-<features>, LRN, bn, "
-    "ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, elu, selu, mish, softplus, prelu, silu, hardswish, hardsigmoid, sigmoid, "
+    "ln, gn<groups>, instancenorm, grn, layerscale, relu, relu6, leakyrelu, elu, selu, mish, softplus, prelu, silu, hardswish, hardsigmoid, sigmoid, "
     "tanh, gelu, dropout, dropout2d, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
     "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
     "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, "
@@ -665,6 +665,14 @@ def _groupnorm(rest: str, options: dict[str, str]) -> Layer:
     return GroupNorm(_whole(rest, "groups"), affine=not _flag(options, "noaffine"))
 
 
+def _instancenorm(rest: str, options: dict[str, str]) -> Layer:
+    from cnncount.layers.groupnorm import InstanceNorm2d
+
+    _only(options, "affine running", "instancenorm")
+    _nothing_after("instancenorm", rest)
+    return InstanceNorm2d(affine=_flag(options, "affine"), running=_flag(options, "running"))
+
+
 def _interpolate(size: bool) -> Callable[[str, dict[str, str]], Layer]:
     """Build an interpolation to a scale (``upsample2``) or to a size (``resize7x9``)."""
 
@@ -734,6 +742,7 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "ln": _norm("LayerNorm", "ln"),
     "layerscale": _layer_scale,
     "gn": _groupnorm,
+    "instancenorm": _instancenorm,
     "grn": _plain("grn", "GlobalResponseNorm", "grn"),
     "relu6": _plain("pointwise", "ReLU6", "relu6"),
     "leakyrelu": _leakyrelu,

@@ -23,6 +23,7 @@ from cnncount import (
     GroupNorm,
     Hardsigmoid,
     Hardswish,
+    InstanceNorm2d,
     Interpolate,
     LayerError,
     LayerNorm,
@@ -163,6 +164,9 @@ TOKENS = Shape(768, 1, 197)
         (SELU(), Shape(32, 28, 28), Shape(32, 28, 28), 0, 0, 0, 0),
         (Mish(), Shape(32, 28, 28), Shape(32, 28, 28), 0, 0, 0, 0),
         (Dropout2d(0.25), Shape(32, 28, 28), Shape(32, 28, 28), 0, 0, 0, 0),
+        (InstanceNorm2d(), Shape(64, 32, 32), Shape(64, 32, 32), 0, 0, 0, 0),
+        (InstanceNorm2d(affine=True), Shape(64, 32, 32), Shape(64, 32, 32), 64, 64, 0, 0),
+        (InstanceNorm2d(running=True), Shape(64, 32, 32), Shape(64, 32, 32), 0, 0, 128, 0),
         (Softplus(2), Shape(32, 28, 28), Shape(32, 28, 28), 0, 0, 0, 0),
         (PReLU(), Shape(32, 28, 28), Shape(32, 28, 28), 1, 0, 0, 0),  # one slope for the layer
         (PReLU(channels=True), Shape(32, 28, 28), Shape(32, 28, 28), 32, 0, 0, 0),  # one a channel
@@ -414,6 +418,7 @@ def test_a_layer_that_does_not_fit_its_input_says_so(layer, shape, message) -> N
         (SELU(), "activation", False, False),
         (Mish(), "activation", False, False),
         (Dropout2d(), "regularization", False, False),  # input * noise, a new tensor
+        (InstanceNorm2d(), "normalization", False, False),
         (Softplus(), "activation", False, False),
         (PReLU(), "activation", False, False),
         (StochasticDepth(0.1), "regularization", False, False),
@@ -528,6 +533,8 @@ def test_attention_sees_every_token() -> None:
         ("selu", SELU()),
         ("mish", Mish()),
         ("dropout2d", Dropout2d()),
+        ("instancenorm", InstanceNorm2d()),
+        ("instancenorm/affine/running", InstanceNorm2d(affine=True, running=True)),
         ("dropout2d0.25", Dropout2d(0.25)),
         ("softplus", Softplus()),
         ("softplus2", Softplus(2)),

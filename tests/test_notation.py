@@ -150,7 +150,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
             (
                 "spec token 1 'relu7' (column 1): unexpected '7' after 'relu'; expected conv<kernel>-<channels>, "
                 "convt<kernel>-<channels>, stdconv<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
-                "linear-<features>, LRN, bn, ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, elu, selu, mish, softplus, prelu, silu, hardswish, "
+                "linear-<features>, LRN, bn, ln, gn<groups>, instancenorm, grn, layerscale, relu, relu6, leakyrelu, elu, selu, mish, softplus, prelu, silu, hardswish, "
                 "hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, dropout2d, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
                 "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
@@ -177,7 +177,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
             (
                 "spec token 2 'banana' (column 10): unknown layer; expected conv<kernel>-<channels>, "
                 "convt<kernel>-<channels>, stdconv<kernel>-<channels>, local<kernel>-<channels>, maxpool, avgpool, gap, adaptiveavgpool<size>, FC-<features>, "
-                "linear-<features>, LRN, bn, ln, gn<groups>, grn, layerscale, relu, relu6, leakyrelu, elu, selu, mish, softplus, prelu, silu, hardswish, "
+                "linear-<features>, LRN, bn, ln, gn<groups>, instancenorm, grn, layerscale, relu, relu6, leakyrelu, elu, selu, mish, softplus, prelu, silu, hardswish, "
                 "hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, dropout2d, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
                 "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "

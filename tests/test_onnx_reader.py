@@ -476,7 +476,7 @@ def test_gelu_written_out_with_erf_reads_as_one_gelu() -> None:
 
 def test_the_newer_operators_of_activations_read_with_their_attributes() -> None:
     """Mish (opset 18) and Gelu's ``approximate`` (opset 20) as operators of their own, ELU's
-    and the leaky rectifier's ``alpha``; a softplus of x that is not part of x * tanh(softplus(x))
+    and the leaky rectifier's ``alpha``, instance norm with its scale and shift; a softplus of x that is not part of x * tanh(softplus(x))
     stays a softplus."""
     from onnx import helper
 
@@ -489,9 +489,11 @@ def test_the_newer_operators_of_activations_read_with_their_attributes() -> None
         helper.make_node("PRelu", ["e", "slopes"], ["p"], name="prelu"),
         helper.make_node("Softplus", ["p"], ["s"], name="softplus"),
         helper.make_node("Tanh", ["s"], ["t"], name="tanh"),
-        helper.make_node("LeakyRelu", ["t"], ["y"], name="leaky", alpha=0.1),
+        helper.make_node("LeakyRelu", ["t"], ["l"], name="leaky", alpha=0.1),
+        helper.make_node("InstanceNormalization", ["l", "scale", "shift"], ["y"], name="norm"),
     ]
-    model = _graph(nodes, [1, 8, 4, 4], {"slopes": [0.25] * 8})
+    constants = {"slopes": [0.25] * 8, "scale": [1.0] * 8, "shift": [0.0] * 8}
+    model = _graph(nodes, [1, 8, 4, 4], constants)
     model.opset_import[0].version = 20  # type: ignore[attr-defined]
     network = from_onnx_model(model, "activations.onnx")
     assert [str(node.layer) for node in network.nodes] == [
@@ -502,8 +504,9 @@ def test_the_newer_operators_of_activations_read_with_their_attributes() -> None
         "softplus",
         "tanh",
         "leakyrelu0.1",
+        "instancenorm/affine",
     ]
-    assert summarize(network).totals.params == 8
+    assert summarize(network).totals.params == 8 + 2 * 8  # the slopes; the scales and shifts
 
 
 def test_a_channels_last_input_with_its_pixel_scaling_reads_as_c_h_w() -> None:

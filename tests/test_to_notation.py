@@ -58,6 +58,8 @@ EXAMPLES: list[Layer] = [
     layers.SELU(),
     layers.Mish(),
     layers.Dropout2d(0.25),
+    layers.InstanceNorm2d(affine=True),
+    layers.InstanceNorm2d(running=True),
     layers.Softplus(2),
     layers.PReLU(),
     layers.PReLU(channels=True),

@@ -44,6 +44,7 @@ from cnncount import (
     GroupNorm,
     Hardsigmoid,
     Hardswish,
+    InstanceNorm2d,
     Interpolate,
     LayerError,
     LayerNorm,
@@ -357,6 +358,7 @@ def spatial_layers(shape: Shape | None):
         st.sampled_from([GELU(tanh=True), ELU(0.5), SELU(), Mish(), Softplus(2)]),
         st.builds(PReLU, channels=st.booleans()),
         st.builds(Dropout2d, st.floats(0, 1)),
+        st.builds(InstanceNorm2d, affine=st.booleans(), running=st.booleans()),
         st.builds(StochasticDepth, st.floats(0, 1)),
         st.builds(PositionwiseLinear, st.integers(1, 16), st.booleans()),
         st.builds(ChannelShuffle, st.integers(1, 4)),
@@ -505,6 +507,9 @@ def contracts_one_value(summary) -> bool:
 @given(networks())
 @example(one_layer(StdConv2d(1, 1, padding="same", bias=False), Shape(1, 1, 1)))
 @example(one_layer(RelativeAttention(3, 3), Shape(6, 1, 9)))
+@example(one_layer(GroupNorm(1, affine=False), Shape(1, 1, 1)))
+@example(one_layer(InstanceNorm2d(), Shape(4, 1, 1)))
+@example(one_layer(InstanceNorm2d(running=True), Shape(1, 1, 1)))
 def test_generated_networks_agree_with_torch(network) -> None:
     try:
         summary = summarize(network)

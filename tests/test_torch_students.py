@@ -6,7 +6,7 @@ The patterns are those of tutorials and course work: a decoder of transposed con
 ``output_size``), a squeeze-and-excitation gate reshaped three ways, a pooled map squeezed, the
 soft-max and its logarithm as functions and as modules, ``x.float()`` or ``x.to(device)`` in a
 forward, and the activations besides the rectifier (ELU, SELU, Mish, softplus, PReLU, GELU's tanh
-approximation) and channel dropout, whose saved tensors are checked against autograd's too.
+approximation), channel dropout and instance norm, whose saved tensors are checked against autograd's too.
 """
 
 from __future__ import annotations
@@ -223,7 +223,7 @@ def test_a_move_to_a_device_reads_as_no_layer(move: str) -> None:
     assert [str(node.layer) for node in network.nodes] == ["conv3-8/p0"]
 
 
-ACTIVATIONS = {
+AFTER_A_CONVOLUTION = {
     "nn.ELU(0.5)": (nn.ELU(0.5), "elu0.5"),
     "F.elu": (Forward(lambda self, x: F.elu(self.conv(x), alpha=2.0)), "elu2"),
     "nn.SELU()": (nn.SELU(), "selu"),
@@ -234,26 +234,34 @@ ACTIVATIONS = {
     "nn.PReLU(8)": (nn.PReLU(8), "prelu/channels"),
     "nn.GELU('tanh')": (nn.GELU(approximate="tanh"), "gelu/tanh"),
     "nn.Dropout2d(0.25)": (nn.Dropout2d(0.25), "dropout2d0.25"),
+    "nn.InstanceNorm2d(8)": (nn.InstanceNorm2d(8), "instancenorm"),
+    "nn.AdaptiveMaxPool2d(1)": (nn.AdaptiveMaxPool2d(1), "maxpool14"),  # one 14 x 14 window
+    "nn.AdaptiveMaxPool2d((7, 7))": (nn.AdaptiveMaxPool2d((7, 7)), "maxpool"),  # 2 x 2 windows
+    "nn.InstanceNorm2d(8, affine, running)": (
+        nn.InstanceNorm2d(8, affine=True, track_running_stats=True),
+        "instancenorm/affine/running",
+    ),
     "F.gelu(tanh)": (
         Forward(lambda self, x: F.gelu(self.conv(x), approximate="tanh")),
         "gelu/tanh",
     ),
 }
-"""The activations besides the rectifier that tutorials use, each after an 8-channel
-convolution, and the token it reads as."""
+"""The activations besides the rectifier that tutorials use, channel dropout, instance norm and
+adaptive max pooling over whole windows, each after an 8-channel convolution to 14 x 14, and the
+token it reads as."""
 
 
-def after_a_convolution(activation: nn.Module) -> nn.Module:
-    """Return ``activation`` after a 3x3 convolution to 8 channels, unless it has one of its own."""
-    if isinstance(activation, Forward):
-        return activation
-    return nn.Sequential(nn.Conv2d(3, 8, 3), activation)
+def after_a_convolution(layer: nn.Module) -> nn.Module:
+    """Return ``layer`` after a 3x3 convolution to 8 channels, unless it has one of its own."""
+    if isinstance(layer, Forward):
+        return layer
+    return nn.Sequential(nn.Conv2d(3, 8, 3), layer)
 
 
-@pytest.mark.parametrize("case", sorted(ACTIVATIONS))
-def test_an_activation_reads_as_torch_counts_it_and_keeps_what_autograd_keeps(case: str) -> None:
-    activation, token = ACTIVATIONS[case]
-    model = after_a_convolution(activation)
+@pytest.mark.parametrize("case", sorted(AFTER_A_CONVOLUTION))
+def test_a_layer_reads_as_torch_counts_it_and_keeps_what_autograd_keeps(case: str) -> None:
+    layer, token = AFTER_A_CONVOLUTION[case]
+    model = after_a_convolution(layer)
     network = from_torch(model, (3, 16, 16))
     assert str(network.nodes[-1].layer) == token
     assert cnncount_counts(model, (3, 16, 16)) == torch_counts(model, (3, 16, 16))
@@ -271,4 +279,12 @@ def test_prelu_with_its_slopes_along_another_axis_is_refused_in_one_line() -> No
     assert "\n" not in message
     assert message.endswith(
         "cnncount learns one slope, or one per channel, not 6 slopes over a tensor of 6x6x8 (NHWC)"
+    )
+
+
+def test_adaptive_max_pooling_into_uneven_windows_is_refused_in_one_line() -> None:
+    with pytest.raises(ReadError) as error:
+        from_torch(nn.Sequential(nn.Conv2d(3, 8, 3), nn.AdaptiveMaxPool2d((5, 7))), (3, 16, 16))
+    assert str(error.value).endswith(
+        "cnncount max-pools with square windows that tile the map, not 14x14 into 5x7"
     )

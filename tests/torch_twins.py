@@ -39,6 +39,7 @@ from cnncount import (
     GroupNorm,
     Hardsigmoid,
     Hardswish,
+    InstanceNorm2d,
     Interpolate,
     LayerNorm,
     LayerScale,
@@ -375,6 +376,10 @@ def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
         return nn.GELU(approximate="tanh" if layer.tanh else "none")
     if isinstance(layer, ELU):
         return nn.ELU(layer.alpha)
+    if isinstance(layer, InstanceNorm2d):
+        return nn.InstanceNorm2d(
+            shape.channels, affine=layer.affine, track_running_stats=layer.running
+        )
     if isinstance(layer, Softplus):
         return nn.Softplus(layer.beta)
     if isinstance(layer, PReLU):

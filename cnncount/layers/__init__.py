@@ -46,6 +46,7 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
     )
     from cnncount.layers.grn import GlobalResponseNorm as GlobalResponseNorm
     from cnncount.layers.groupnorm import GroupNorm as GroupNorm
+    from cnncount.layers.groupnorm import InstanceNorm2d as InstanceNorm2d
     from cnncount.layers.interpolate import Interpolate as Interpolate
     from cnncount.layers.linear import (
         Flatten as Flatten,
@@ -178,6 +179,7 @@ LAYERS = {
     "GroupNorm": "groupnorm",
     "Hardsigmoid": "gates",
     "Hardswish": "gates",
+    "InstanceNorm2d": "groupnorm",
     "Interpolate": "interpolate",
     "LayerNorm": "norm",
     "LayerScale": "residual",

@@ -29,6 +29,7 @@ from cnncount.layers import (
     Flatten,
     Hardsigmoid,
     Hardswish,
+    InstanceNorm2d,
     Layer,
     LayerNorm,
     LayerScale,
@@ -518,6 +519,14 @@ def _gelu(reader: GraphReader, node: Any) -> None:
     _activation(reader, node, GELU(tanh=approximate == "tanh"))
 
 
+def _instance_norm(reader: GraphReader, node: Any) -> None:
+    """ONNX's instance normalisation always has its scale and shift (inputs 1 and 2)."""
+    source = _image(reader, node)
+    for index in (1, 2):
+        _vector(reader, node, index, source.shape.channels)
+    reader.add(node, InstanceNorm2d(affine=True), [source], node.output[0], "NCHW")
+
+
 def _leaky_relu(reader: GraphReader, node: Any) -> None:
     _activation(reader, node, LeakyReLU(attribute(node, "alpha", 0.01)))
 
@@ -960,6 +969,7 @@ OPERATORS: dict[str, Callable[[GraphReader, Any], None]] = {
     "Gelu": _gelu,
     "Elu": _elu,
     "LeakyRelu": _leaky_relu,
+    "InstanceNormalization": _instance_norm,
     "PRelu": _prelu,
     "Erf": _erf,
     "Concat": _concat,

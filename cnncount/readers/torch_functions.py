@@ -37,6 +37,7 @@ from collections.abc import Callable
 from cnncount.layers import Layer
 from cnncount.layers.channels import ChannelChunk, ChannelShuffle
 from cnncount.layers.gates import Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
+from cnncount.layers.groupnorm import InstanceNorm2d
 from cnncount.layers.linear import Flatten
 from cnncount.layers.merge import Add, Concat, Multiply
 from cnncount.layers.padding import ZeroPad2d
@@ -321,6 +322,22 @@ def _mean(call: Call) -> Mapped:
     return Mapped((AdaptiveAvgPool2d(1),), layout="NCHW" if keep else "NC")
 
 
+@register(f"{_F}.adaptive_max_pool2d")
+def _adaptive_max_pool(call: Call) -> Mapped:
+    """Adaptive max pooling where it is plain max pooling: where the map splits into whole
+    square windows, which adaptive pooling then takes at a stride of their size. (With
+    ``return_indices`` torch calls ``adaptive_max_pool2d_with_indices``, which is refused.)"""
+    flow = call.source("NCHW")
+    height, width = (int(size) for size in call.output.shape[2:])
+    rows, columns = divmod(flow.shape.height, height), divmod(flow.shape.width, width)
+    if rows[1] or columns[1] or rows[0] != columns[0]:
+        raise call.refuse(
+            f"cnncount max-pools with square windows that tile the map, not "
+            f"{flow.shape.height}x{flow.shape.width} into {height}x{width}"
+        )
+    return Mapped((MaxPool2d(rows[0]),))
+
+
 @register(f"{_F}.adaptive_avg_pool2d")
 def _adaptive_avg_pool(call: Call) -> Mapped:
     call.source("NCHW")
@@ -371,6 +388,18 @@ def _batch_norm(call: Call) -> Mapped:
     running = None not in (call.argument(1, "running_mean"), call.argument(2, "running_var"))
     scale, center = call.argument(3, "weight"), call.argument(4, "bias")
     return batch_norm(call, running, scale is not None, center is not None)
+
+
+@register(f"{_F}.instance_norm")
+def _instance_norm(call: Call) -> Mapped:
+    call.source("NCHW")
+    running = call.argument(1, "running_mean") is not None
+    scale, shift = call.argument(3, "weight") is not None, call.argument(4, "bias") is not None
+    if scale != shift:
+        raise call.refuse(
+            "cnncount counts instance norm with both its scale and its shift, or neither"
+        )
+    return Mapped((InstanceNorm2d(affine=scale, running=running),))
 
 
 @register(f"{_F}.layer_norm")
