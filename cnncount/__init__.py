@@ -142,6 +142,7 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
         PositionwiseLinear as PositionwiseLinear,
     )
     from cnncount.layers import PReLU as PReLU
+    from cnncount.layers import ReflectionPad2d as ReflectionPad2d
     from cnncount.layers import (
         RelativeAttention as RelativeAttention,
     )
@@ -151,6 +152,7 @@ if TYPE_CHECKING:  # the layer types and the PyTorch reader as type checkers see
     from cnncount.layers import (
         ReLU6 as ReLU6,
     )
+    from cnncount.layers import ReplicationPad2d as ReplicationPad2d
     from cnncount.layers import (
         Rescaling as Rescaling,
     )

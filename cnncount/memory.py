@@ -418,7 +418,7 @@ class _Tensors:
             if saves.input:
                 for source in row.inputs:
                     # autocast casts the input of the layers it runs in a given type; promotion does not
-                    cast = layer.autocast in ("lower", "float32")
+                    cast = layer.autocast in ("lower", "float32", "cpu-float32")
                     recast = cast and self.value_bytes[source] != computed
                     if (
                         layer.in_place or recast
@@ -507,12 +507,13 @@ class _Tensors:
 
 def _computed_in(row: Row, value_bytes: dict[str, int], batch: Batch) -> int:
     """Return the bytes of a value of what the layer of ``row`` writes, with autocast or without:
-    autocast keeps its float32 list to float32 on CUDA only."""
+    autocast keeps each device's float32 list to float32 on that device only."""
     layer = row.layer
     assert layer is not None
     if layer.autocast == "lower" and batch.autocast is not None:
         return batch.lower_bytes_per_value
-    if layer.autocast == "float32" and batch.autocast is not None and batch.device == "cuda":
+    float32_on = {"float32": "cuda", "cpu-float32": "cpu"}.get(layer.autocast)
+    if batch.autocast is not None and batch.device == float32_on:
         return BYTES_PER_VALUE["float32"]
     if layer.autocast == "promote":  # combined with a float32 parameter
         return max(BYTES_PER_VALUE[batch.dtype], *(value_bytes[source] for source in row.inputs))

@@ -44,7 +44,7 @@ _EXPECTED = (
     "ln, gn<groups>, instancenorm, grn, layerscale, relu, relu6, leakyrelu, elu, selu, mish, softplus, prelu, silu, hardswish, hardsigmoid, sigmoid, "
     "tanh, gelu, dropout, dropout2d, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
     "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
-    "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, "
+    "pad<pixels>, reflectpad<pixels>, replicatepad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, cosmsa<heads>-<window>, "
     "relmsa<heads>-<size>, s2d, partition<size>, departition<size>/rows<n> or swapaxes"
 )
 
@@ -562,15 +562,22 @@ def _window_attention(cosine: bool) -> Callable[[str, dict[str, str]], Layer]:
     return build
 
 
-def _pad(rest: str, options: dict[str, str]) -> Layer:
-    from cnncount.layers.padding import ZeroPad2d
+def _pad(name: str, token: str) -> Callable[[str, dict[str, str]], Layer]:
+    """Build the padding ``name`` of :mod:`cnncount.layers.padding` from ``<token><pixels>`` or
+    ``<token><top>x<bottom>x<left>x<right>``."""
 
-    _only(options, "", "pad")
-    sides = rest.split("x")
-    if len(sides) not in (1, 4):
-        raise LayerError(f"expected pad<pixels> or pad<top>x<bottom>x<left>x<right>, got {rest!r}")
-    top, bottom, left, right = [_whole(side, "padding") for side in sides * (4 // len(sides))]
-    return ZeroPad2d(top, bottom, left, right)
+    def build(rest: str, options: dict[str, str]) -> Layer:
+        _only(options, "", token)
+        sides = rest.split("x")
+        if len(sides) not in (1, 4):
+            raise LayerError(
+                f"expected {token}<pixels> or {token}<top>x<bottom>x<left>x<right>, got {rest!r}"
+            )
+        top, bottom, left, right = [_whole(side, "padding") for side in sides * (4 // len(sides))]
+        layer: Callable[..., Layer] = getattr(import_module("cnncount.layers.padding"), name)
+        return layer(top, bottom, left, right)
+
+    return build
 
 
 def _rescale(rest: str, options: dict[str, str]) -> Layer:
@@ -774,7 +781,9 @@ _BUILDERS: dict[str, Callable[[str, dict[str, str]], Layer]] = {
     "posembed": _plain("tokens", "PositionEmbedding", "posembed"),
     "mha": _attention,
     "cls": _plain("tokens", "ClassTokenReadout", "cls"),
-    "pad": _pad,
+    "pad": _pad("ZeroPad2d", "pad"),
+    "reflectpad": _pad("ReflectionPad2d", "reflectpad"),
+    "replicatepad": _pad("ReplicationPad2d", "replicatepad"),
     "rescale": _rescale,
     "normalize": _normalize,
     "tokens": _plain("tokens", "MapToTokens", "tokens"),

@@ -154,7 +154,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
                 "hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, dropout2d, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
                 "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
-                "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, "
+                "pad<pixels>, reflectpad<pixels>, replicatepad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, "
                 "cosmsa<heads>-<window>, relmsa<heads>-<size>, s2d, partition<size>, "
                 "departition<size>/rows<n> or swapaxes"
             ),
@@ -181,7 +181,7 @@ def test_separators_are_spaces_commas_and_new_lines() -> None:
                 "hardsigmoid, "
                 "sigmoid, tanh, gelu, dropout, dropout2d, droppath<p>, soft-max, log-soft-max, flatten, shuffle<groups>, chunk<i>of<n>, "
                 "upsample<scale>, resize<size>, patch<size>-<dim>, classtoken, posembed, mha<heads>, cls, "
-                "pad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, "
+                "pad<pixels>, reflectpad<pixels>, replicatepad<pixels>, rescale<scale>, normalize, tokens, wmsa<heads>-<window>, "
                 "cosmsa<heads>-<window>, relmsa<heads>-<size>, s2d, partition<size>, "
                 "departition<size>/rows<n> or swapaxes"
             ),

@@ -598,8 +598,8 @@ def test_a_gather_of_every_value_in_order_is_a_view_and_another_is_refused() -> 
 
 @pytest.mark.slow  # an export, some 5 s
 def test_the_activations_besides_the_rectifier_read_from_an_export(tmp_path: Path) -> None:
-    """ELU, SELU, Mish, softplus, PReLU (one slope, and one per channel) and GELU's tanh
-    approximation, as PyTorch exports them at opset 20, each its own operator."""
+    """ELU, SELU, Mish, softplus, PReLU (one slope, and one per channel), GELU's tanh
+    approximation and the reflection and replication pads, as PyTorch exports them at opset 20."""
     torch = pytest.importorskip("torch", reason="PyTorch is not installed: make torch")
     from torch import nn
 
@@ -611,8 +611,10 @@ def test_the_activations_besides_the_rectifier_read_from_an_export(tmp_path: Pat
         nn.Softplus(),
         nn.PReLU(8),
         nn.GELU(approximate="tanh"),
+        nn.ReflectionPad2d(1),
         nn.Conv2d(8, 4, 1),
         nn.PReLU(),
+        nn.ReplicationPad2d((1, 0, 2, 0)),
     ).eval()
     path = tmp_path / "activations.onnx"
     torch.onnx.export(
@@ -627,12 +629,14 @@ def test_the_activations_besides_the_rectifier_read_from_an_export(tmp_path: Pat
         "softplus",
         "prelu/channels",
         "gelu/tanh",
+        "reflectpad1",
         "conv1-4",
         "prelu",
+        "replicatepad2x0x1x0",
     ]
     summary = summarize(network)
     assert summary.totals.params == sum(p.numel() for p in model.parameters())
-    assert summary.totals.macs == 14 * 14 * 8 * 3 * 3 * 3 + 14 * 14 * 4 * 8  # the two convolutions'
+    assert summary.totals.macs == 14 * 14 * 8 * 3 * 3 * 3 + 16 * 16 * 4 * 8  # the two convolutions'
 
 
 @pytest.mark.parametrize(

@@ -63,8 +63,10 @@ from cnncount import (
     PositionEmbedding,
     PositionwiseLinear,
     PReLU,
+    ReflectionPad2d,
     RelativeAttention,
     ReLU,
+    ReplicationPad2d,
     Shape,
     Sigmoid,
     SiLU,
@@ -78,6 +80,7 @@ from cnncount import (
     WindowAttention,
     WindowDepartition,
     WindowPartition,
+    ZeroPad2d,
     get_model,
     summarize,
 )
@@ -359,6 +362,9 @@ def spatial_layers(shape: Shape | None):
         st.builds(PReLU, channels=st.booleans()),
         st.builds(Dropout2d, st.floats(0, 1)),
         st.builds(InstanceNorm2d, affine=st.booleans(), running=st.booleans()),
+        st.sampled_from([ZeroPad2d, ReflectionPad2d, ReplicationPad2d]).flatmap(
+            lambda kind: st.builds(kind, *[st.integers(0, 2)] * 4)
+        ),
         st.builds(StochasticDepth, st.floats(0, 1)),
         st.builds(PositionwiseLinear, st.integers(1, 16), st.booleans()),
         st.builds(ChannelShuffle, st.integers(1, 4)),

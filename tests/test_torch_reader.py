@@ -296,9 +296,9 @@ REFUSALS = {
         lambda self, x: nn.functional.softmax(self.conv(x), dim=1, dtype=torch.float64),
         "cnncount cannot count torch.nn.functional.softmax with a dtype",
     ),
-    "a reflection": (
-        lambda self, x: nn.functional.pad(self.conv(x), (1, 1, 1, 1), mode="reflect"),
-        "cnncount pads with zeros only, not mode='reflect', value=None",
+    "a circular padding": (
+        lambda self, x: nn.functional.pad(self.conv(x), (1, 1, 1, 1), mode="circular"),
+        "not mode='circular', value=None over 2 axes",
     ),
     "a power": (  # x + 1 reads as a rescaling (timm's extension), x ** 2 does not
         lambda self, x: self.conv(x) ** 2,

@@ -288,3 +288,42 @@ def test_adaptive_max_pooling_into_uneven_windows_is_refused_in_one_line() -> No
     assert str(error.value).endswith(
         "cnncount max-pools with square windows that tile the map, not 14x14 into 5x7"
     )
+
+
+PADS = {
+    "nn.ReflectionPad2d(2)": (nn.ReflectionPad2d(2), ["reflectpad2"]),
+    "nn.ReplicationPad2d((1, 0, 2, 0))": (
+        nn.ReplicationPad2d((1, 0, 2, 0)),
+        ["replicatepad2x0x1x0"],
+    ),
+    "F.pad(reflect)": (
+        Forward(lambda self, x: F.pad(self.conv(x), (1, 1, 1, 1), mode="reflect")),
+        ["reflectpad1"],
+    ),
+    "Conv2d(padding_mode='reflect')": (
+        nn.Conv2d(8, 8, 3, padding=1, padding_mode="reflect"),
+        ["reflectpad1", "conv3-8/p0"],
+    ),
+    "Conv2d(padding_mode='replicate')": (
+        nn.Conv2d(8, 4, 3, padding=(1, 2), padding_mode="replicate"),
+        ["replicatepad1x1x2x2", "conv3-4/p0"],
+    ),
+}
+"""Padding by reflection and by replication, as modules, as ``F.pad`` and as a convolution's
+``padding_mode``, after an 8-channel convolution to 14 x 14, and the tokens they read as."""
+
+
+@pytest.mark.parametrize("case", sorted(PADS))
+@pytest.mark.parametrize("autocast", [None, "bfloat16"])
+def test_a_copied_padding_reads_as_torch_counts_it_and_keeps_what_autograd_keeps(
+    case: str, autocast: str | None
+) -> None:
+    """Its backward pass keeps its input, and the CPU's autocast runs it in float32."""
+    layer, tokens = PADS[case]
+    model = after_a_convolution(layer)
+    network = from_torch(model, (3, 16, 16))
+    assert [str(node.layer) for node in network.nodes][1:] == tokens
+    assert cnncount_counts(model, (3, 16, 16)) == torch_counts(model, (3, 16, 16))
+    measured, _ = saved_bytes(model.train(), torch.randn(4, 3, 16, 16), autocast)
+    batch = Batch(4, device="cpu", autocast=autocast)
+    assert kept_for_backward_bytes(summarize(network), batch) == measured

@@ -57,9 +57,11 @@ from cnncount import (
     PositionEmbedding,
     PositionwiseLinear,
     PReLU,
+    ReflectionPad2d,
     RelativeAttention,
     ReLU,
     ReLU6,
+    ReplicationPad2d,
     Sigmoid,
     SiLU,
     Softmax,
@@ -72,6 +74,7 @@ from cnncount import (
     WindowAttention,
     WindowDepartition,
     WindowPartition,
+    ZeroPad2d,
 )
 from cnncount.layers import Layer
 from cnncount.network import Network
@@ -376,6 +379,13 @@ def _newer_layer(layer: Layer, shape: Shape) -> nn.Module:
         return nn.GELU(approximate="tanh" if layer.tanh else "none")
     if isinstance(layer, ELU):
         return nn.ELU(layer.alpha)
+    pads = {
+        ZeroPad2d: nn.ZeroPad2d,
+        ReflectionPad2d: nn.ReflectionPad2d,
+        ReplicationPad2d: nn.ReplicationPad2d,
+    }
+    if type(layer) in pads:
+        return pads[type(layer)]((layer.left, layer.right, layer.top, layer.bottom))
     if isinstance(layer, InstanceNorm2d):
         return nn.InstanceNorm2d(
             shape.channels, affine=layer.affine, track_running_stats=layer.running

@@ -79,6 +79,8 @@ if TYPE_CHECKING:  # the types as type checkers see them; LAYERS loads them at r
     from cnncount.layers.norm import (
         LocalResponseNorm as LocalResponseNorm,
     )
+    from cnncount.layers.padding import ReflectionPad2d as ReflectionPad2d
+    from cnncount.layers.padding import ReplicationPad2d as ReplicationPad2d
     from cnncount.layers.padding import ZeroPad2d as ZeroPad2d
     from cnncount.layers.partition import (
         SpaceToDepth as SpaceToDepth,
@@ -216,6 +218,8 @@ LAYERS = {
     "WindowDepartition": "partition",
     "WindowPartition": "partition",
     "ZeroPad2d": "padding",
+    "ReflectionPad2d": "padding",
+    "ReplicationPad2d": "padding",
 }
 """Each exported layer type and its module of :mod:`cnncount.layers`, which defines it."""
 

@@ -48,12 +48,13 @@ CATEGORIES = (
 )
 """What a layer does, in the broad classes that counting tools and renderers tell apart."""
 
-AUTOCAST_RULES = ("lower", "float32", "promote", "follow")
+AUTOCAST_RULES = ("lower", "float32", "cpu-float32", "promote", "follow")
 """The ways PyTorch's autocast runs a layer of a float32 model. In the lower precision (float16 or
 bfloat16), as convolutions and matrix products run; in float32 whatever its input, as autocast
-keeps soft-max and layer normalisation on CUDA; in float32 because it combines its input with a
-float32 parameter (a class token, a position embedding, a layer scale: type promotion, on every
-device); or in the widest type of its inputs."""
+keeps soft-max and layer normalisation on CUDA; in float32 on the CPU only, as its autocast keeps
+the reflection and replication pads; in float32 because it combines its input with a float32
+parameter (a class token, a position embedding, a layer scale: type promotion, on every device);
+or in the widest type of its inputs."""
 
 
 @dataclass(frozen=True, slots=True, init=False)

@@ -1,36 +1,25 @@
-"""Zero padding, side by side: rows and columns of zeros added around each map."""
+"""Padding, side by side: rows and columns added around each map, of zeros, or copied from the
+map's edge by reflection or by repetition."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from cnncount.errors import LayerError
-from cnncount.layers.base import Layer
+from cnncount.layers.base import INPUT_SAVED, Layer, Saves
 from cnncount.layers.windows import Window
 from cnncount.shapes import Shape
 
-__all__ = ["ZeroPad2d"]
+__all__ = ["ReflectionPad2d", "ReplicationPad2d", "ZeroPad2d"]
 
 
 @dataclass(frozen=True, slots=True, init=False)
-class ZeroPad2d(Layer):
-    """Zeros added above, below, left and right of each map, as Keras's ``ZeroPadding2D`` and
-    ONNX's ``Pad`` add them before a strided convolution: no parameters, no multiply-accumulates.
+class _Pad2d(Layer):
+    """Rows and columns added above, below, left and right of each map: no parameters, no
+    multiply-accumulates."""
 
-    Examples:
-        >>> pad = ZeroPad2d(0, 1, 0, 1)  # MobileNetV2's stem, before a stride-2 convolution
-        >>> pad.output_shape(Shape(3, 224, 224)), pad.params(Shape(3, 224, 224))
-        (Shape(3, 225, 225), 0)
-        >>> str(pad), str(ZeroPad2d(3, 3, 3, 3))
-        ('pad0x1x0x1', 'pad3')
-        >>> ZeroPad2d(1, -1, 0, 0)
-        Traceback (most recent call last):
-        ...
-        cnncount.errors.LayerError: padding must be at least 0 on every side, got top 1, bottom -1, left 0, right 0
-    """
-
-    kind = "pad"
     category = "reshape"
+    token = "pad"
 
     top: int
     bottom: int
@@ -75,5 +64,96 @@ class ZeroPad2d(Layer):
     def __str__(self) -> str:
         sides = (self.top, self.bottom, self.left, self.right)
         if len(set(sides)) == 1:
-            return f"pad{self.top}"
-        return "pad" + "x".join(map(str, sides))
+            return f"{self.token}{self.top}"
+        return self.token + "x".join(map(str, sides))
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class ZeroPad2d(_Pad2d):
+    """Zeros added above, below, left and right of each map, as Keras's ``ZeroPadding2D`` and
+    ONNX's ``Pad`` add them before a strided convolution: no parameters, no multiply-accumulates.
+
+    Examples:
+        >>> pad = ZeroPad2d(0, 1, 0, 1)  # MobileNetV2's stem, before a stride-2 convolution
+        >>> pad.output_shape(Shape(3, 224, 224)), pad.params(Shape(3, 224, 224))
+        (Shape(3, 225, 225), 0)
+        >>> str(pad), str(ZeroPad2d(3, 3, 3, 3))
+        ('pad0x1x0x1', 'pad3')
+        >>> ZeroPad2d(1, -1, 0, 0)
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: padding must be at least 0 on every side, got top 1, bottom -1, left 0, right 0
+    """
+
+    kind = "pad"
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class _CopiedPad2d(_Pad2d):
+    """Padding copied from the map's own pixels, whose backward pass keeps the input, as
+    PyTorch's reflection and replication pads do (a zero pad keeps nothing); the CPU's autocast
+    runs it in float32."""
+
+    autocast = "cpu-float32"
+
+    def saves(self, shape: Shape) -> Saves:
+        """Return its input, which the gradient's folding back onto the edge reads.
+
+        Examples:
+            >>> ReflectionPad2d(1, 1, 1, 1).saves(Shape(8, 4, 4)).input
+            True
+            >>> ZeroPad2d(1, 1, 1, 1).saves(Shape(8, 4, 4)).input
+            False
+        """
+        return INPUT_SAVED
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class ReflectionPad2d(_CopiedPad2d):
+    """The map mirrored at its edges, the edge itself left out (``nn.ReflectionPad2d``, and a
+    convolution's ``padding_mode="reflect"``), as CycleGAN's and style transfer's generators pad
+    so that no zeros darken the border. Each side takes fewer pixels than the map has.
+
+    Examples:
+        >>> pad = ReflectionPad2d(3, 3, 3, 3)
+        >>> pad.output_shape(Shape(3, 256, 256)), pad.params(Shape(3, 256, 256)), str(pad)
+        (Shape(3, 262, 262), 0, 'reflectpad3')
+        >>> pad.output_shape(Shape(64, 3, 3))
+        Traceback (most recent call last):
+        ...
+        cnncount.errors.LayerError: reflection pads each side with fewer pixels than the map has, got 3 on a 3x3 map
+    """
+
+    kind = "reflectpad"
+    token = "reflectpad"
+
+    def output_shape(self, shape: Shape) -> Shape:
+        """Return the maps grown by the padding, each side less than the map's size.
+
+        Examples:
+            >>> ReflectionPad2d(1, 1, 2, 2).output_shape(Shape(8, 4, 4))
+            Shape(8, 6, 8)
+        """
+        widest = max(self.top, self.bottom, self.left, self.right)
+        if max(self.top, self.bottom) >= shape.height or max(self.left, self.right) >= shape.width:
+            msg = (
+                f"reflection pads each side with fewer pixels than the map has, got {widest} "
+                f"on a {shape.height}x{shape.width} map"
+            )
+            raise LayerError(msg)
+        return _CopiedPad2d.output_shape(self, shape)
+
+
+@dataclass(frozen=True, slots=True, init=False)
+class ReplicationPad2d(_CopiedPad2d):
+    """The map's edge pixels repeated outwards (``nn.ReplicationPad2d``, and a convolution's
+    ``padding_mode="replicate"``).
+
+    Examples:
+        >>> pad = ReplicationPad2d(0, 2, 1, 1)
+        >>> pad.output_shape(Shape(8, 4, 4)), str(pad), str(ReplicationPad2d(1, 1, 1, 1))
+        (Shape(8, 6, 6), 'replicatepad0x2x1x1', 'replicatepad1')
+    """
+
+    kind = "replicatepad"
+    token = "replicatepad"

@@ -42,8 +42,10 @@ from cnncount.layers import (
     Normalization,
     PositionwiseLinear,
     PReLU,
+    ReflectionPad2d,
     ReLU,
     ReLU6,
+    ReplicationPad2d,
     Rescaling,
     Sigmoid,
     SiLU,
@@ -792,16 +794,18 @@ def _pad(reader: GraphReader, node: Any) -> None:
             raise reader.refuse(
                 node, "cnncount reads a Pad over all four axes, not over chosen axes"
             )
-    if mode != "constant" or fill != 0 or pads is None or len(pads) != 8:
+    kinds = {"constant": ZeroPad2d, "reflect": ReflectionPad2d, "edge": ReplicationPad2d}
+    if mode not in kinds or (mode == "constant" and fill != 0) or pads is None or len(pads) != 8:
         raise reader.refuse(
             node,
-            f"cnncount reads zero padding of the height and width only, not mode {mode!r}, value {fill}, pads {pads}",
+            f"cnncount reads padding of the height and width with zeros, by reflection or from "
+            f"the edge, not mode {mode!r}, value {fill}, pads {pads}",
         )
     if pads[0] or pads[1] or pads[4] or pads[5] or min(pads) < 0:
         raise reader.refuse(
             node, f"cnncount pads the height and width only, by at least 0, not by {pads}"
         )
-    layer = ZeroPad2d(pads[2], pads[6], pads[3], pads[7])
+    layer = kinds[mode](pads[2], pads[6], pads[3], pads[7])
     reader.add(node, layer, [source], node.output[0], "NCHW")
 
 

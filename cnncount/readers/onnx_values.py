@@ -163,9 +163,34 @@ def evaluate(op: str, node: Any, inputs: list[Value | None]) -> Value | None:
         return Value(index.dims, picked)
     if op in ("Mul", "Div", "Add", "Sub") and len(inputs) == 2:
         return _arithmetic(op, first, inputs[1])
-    if op == "Slice" and len(first.dims) == 1:
+    if op == "Slice" and len(first.dims) in (1, 2):
         return _slice(node, first, inputs[1:])
+    if op == "Reshape" and len(inputs) == 2:
+        return _reshape(first, inputs[1])
+    if op == "Transpose" and len(first.dims) == 2 and attribute(node, "perm", [1, 0]) == [1, 0]:
+        rows, columns = first.dims
+        values = first.values
+        return Value(
+            (columns, rows),
+            tuple(values[r * columns + c] for c in range(columns) for r in range(rows)),
+        )
     return None
+
+
+def _reshape(data: Value, target: Value | None) -> Value | None:
+    """Return ``data`` with the dimensions ``target`` asks for (0 keeps a dimension, -1 takes
+    what is left), its values in the same row-major order, as PyTorch's exporter reshapes the
+    padding sizes it computes."""
+    asked = target.ints() if target else None
+    if asked is None:
+        return None
+    dims = [data.dims[index] if size == 0 else size for index, size in enumerate(asked)]
+    known = math.prod(size for size in dims if size != -1)
+    if dims.count(-1) == 1 and known and data.numel % known == 0:
+        dims[dims.index(-1)] = data.numel // known
+    if math.prod(dims) != data.numel or min(dims, default=1) < 0:
+        return None
+    return Value(tuple(dims), data.values)
 
 
 def _arithmetic(op: str, left: Value, right: Value | None) -> Value | None:
@@ -181,12 +206,23 @@ def _divide(a: float, b: float) -> float:
 
 
 def _slice(node: Any, data: Value, bounds: list[Value | None]) -> Value | None:
+    """Return a slice of a vector, or of the rows of a matrix (axis 0), as exporters slice shapes
+    and flip the padding sizes' pairs."""
     if bounds:
         starts, ends = (bound.ints() if bound else None for bound in bounds[:2])
+        axes = bounds[2].ints() if len(bounds) > 2 and bounds[2] else None
     else:
         starts, ends = attribute(node, "starts"), attribute(node, "ends")
-    if not starts or not ends:
+        axes = attribute(node, "axes")
+    if (
+        not starts
+        or not ends
+        or (axes is not None and [axis % len(data.dims) for axis in axes] != [0])
+    ):
         return None
     step = bounds[3].ints() if len(bounds) > 3 and bounds[3] else None
-    picked = tuple(data.values or ())[slice(starts[0], ends[0], step[0] if step else 1)]
-    return Value((len(picked),), picked)
+    width = math.prod(data.dims[1:])
+    values = tuple(data.values or ())
+    rows = [values[row * width : (row + 1) * width] for row in range(data.dims[0])]
+    picked = rows[slice(starts[0], ends[0], step[0] if step else 1)]
+    return Value((len(picked), *data.dims[1:]), tuple(value for row in picked for value in row))

@@ -40,7 +40,7 @@ from cnncount.layers.gates import Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
 from cnncount.layers.groupnorm import InstanceNorm2d
 from cnncount.layers.linear import Flatten
 from cnncount.layers.merge import Add, Concat, Multiply
-from cnncount.layers.padding import ZeroPad2d
+from cnncount.layers.padding import ReflectionPad2d, ReplicationPad2d, ZeroPad2d
 from cnncount.layers.pointwise import Dropout, Dropout2d, ReLU, ReLU6
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.rectifiers import ELU, SELU, Mish, PReLU, Softplus
@@ -414,13 +414,23 @@ _PADDED_AXES = {"NCHW": 2, "NHWC": 3}
 from the last: width and height, or channels, width and height."""
 
 
+_COPIED_PADS = {"reflect": ReflectionPad2d, "replicate": ReplicationPad2d}
+"""The modes of ``F.pad`` that copy the map's own pixels, and their layers."""
+
+
 @register(f"{_F}.pad")
 def _pad(call: Call) -> Mapped:
     flow = call.source("NCHW", "NHWC")
     sizes = list(call.argument(1, "pad"))
     mode, value = call.argument(2, "mode", "constant"), call.argument(3, "value", None)
+    if mode in _COPIED_PADS and flow.layout == "NCHW" and len(sizes) == 4:
+        left, right, top, bottom = sizes
+        return Mapped((_COPIED_PADS[mode](top, bottom, left, right),))
     if mode != "constant" or value not in (None, 0, 0.0):
-        raise call.refuse(f"cnncount pads with zeros only, not mode={mode!r}, value={value!r}")
+        raise call.refuse(
+            f"cnncount pads with zeros, or by reflection or replication of the height and the "
+            f"width of a map, not mode={mode!r}, value={value!r} over {len(sizes) // 2} axes"
+        )
     sizes += [0] * (2 * _PADDED_AXES[flow.layout] - len(sizes))
     if flow.layout == "NHWC":
         if sizes[:2] != [0, 0]:

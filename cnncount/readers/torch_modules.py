@@ -38,6 +38,7 @@ from cnncount.layers.conv import Conv2d
 from cnncount.layers.gates import GELU, Hardsigmoid, Hardswish, Sigmoid, SiLU, Tanh
 from cnncount.layers.linear import Flatten, Linear, PositionwiseLinear
 from cnncount.layers.norm import BatchNorm2d, LayerNorm
+from cnncount.layers.padding import ReflectionPad2d, ReplicationPad2d
 from cnncount.layers.pointwise import Dropout, ReLU, ReLU6, Softmax
 from cnncount.layers.pool import AdaptiveAvgPool2d, AvgPool2d, MaxPool2d
 from cnncount.layers.residual import StochasticDepth
@@ -186,15 +187,23 @@ def _conv_transpose2d(call: Call) -> Mapped:
 
 @register(f"{_NN}.conv.Conv2d")
 def _conv2d(call: Call) -> Mapped:
+    """A convolution; with ``padding_mode`` "reflect" or "replicate" the padding is a layer of
+    its own before it, as PyTorch pads the input with ``F.pad`` and then convolves unpadded."""
     module = call.module
-    if module.padding_mode != "zeros":
-        raise call.refuse(
-            f"cnncount counts zero padding only, not padding_mode={module.padding_mode!r}"
-        )
     bias = module.bias is not None
-    return conv(
-        call, module.weight, bias, module.stride, module.padding, module.dilation, module.groups
-    )
+    if module.padding_mode == "zeros":
+        return conv(
+            call, module.weight, bias, module.stride, module.padding, module.dilation, module.groups
+        )
+    copied = {"reflect": ReflectionPad2d, "replicate": ReplicationPad2d}.get(module.padding_mode)
+    if copied is None:
+        raise call.refuse(
+            "cnncount pads a convolution with zeros, by reflection or by replication, not "
+            f"padding_mode={module.padding_mode!r}"
+        )
+    left, right, top, bottom = module._reversed_padding_repeated_twice
+    convolution = conv(call, module.weight, bias, module.stride, 0, module.dilation, module.groups)
+    return Mapped((copied(top, bottom, left, right), *convolution.layers))
 
 
 @register(f"{_NN}.linear.Linear")
